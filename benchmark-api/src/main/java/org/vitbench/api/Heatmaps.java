@@ -1,0 +1,78 @@
+package org.vitbench.api;
+
+import java.util.Arrays;
+
+/**
+ * Explanations of a batch on the patch grid, as plain arrays (no native memory).
+ *
+ * @param grid patches per side
+ * @param target {@code [B][grid * grid]}: the map for each sample's target class, row-major
+ * @param perClass {@code [B][K][grid * grid]} maps for every class, or {@code null} when the
+ *     method explains the target only
+ */
+public record Heatmaps(int grid, float[][] target, float[][][] perClass) {
+
+    public Heatmaps {
+        int p = grid * grid;
+        for (int b = 0; b < target.length; b++) {
+            if (target[b].length != p) {
+                throw new IllegalArgumentException("heatmap " + b + " has " + target[b].length
+                        + " values, expected " + p + " for a " + grid + "x" + grid + " grid");
+            }
+        }
+        if (perClass != null && perClass.length != target.length) {
+            throw new IllegalArgumentException("perClass has " + perClass.length
+                    + " samples, target has " + target.length);
+        }
+    }
+
+    /** Target-class maps only. */
+    public static Heatmaps of(int grid, float[][] target) {
+        return new Heatmaps(grid, target, null);
+    }
+
+    /** Per-class maps; {@code target[b] = perClass[b][targets[b]]}. */
+    public static Heatmaps ofAllClasses(int grid, float[][][] perClass, int[] targets) {
+        float[][] target = new float[perClass.length][];
+        for (int b = 0; b < perClass.length; b++) {
+            target[b] = perClass[b][targets[b]];
+        }
+        return new Heatmaps(grid, target, perClass);
+    }
+
+    public int batchSize() {
+        return target.length;
+    }
+
+    public boolean hasAllClasses() {
+        return perClass != null;
+    }
+
+    /** The first non-finite value, as "sample b, patch i = v", or {@code null} if all are finite. */
+    public String firstNonFinite() {
+        for (int b = 0; b < target.length; b++) {
+            for (int i = 0; i < target[b].length; i++) {
+                if (!Float.isFinite(target[b][i])) {
+                    return "sample " + b + ", patch " + i + " = " + target[b][i];
+                }
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Heatmaps h && grid == h.grid && Arrays.deepEquals(target, h.target)
+                && Arrays.deepEquals(perClass, h.perClass);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * grid + Arrays.deepHashCode(target);
+    }
+
+    @Override
+    public String toString() {
+        return "Heatmaps[" + target.length + " x " + grid + "x" + grid + (perClass == null ? "" : ", all classes") + "]";
+    }
+}

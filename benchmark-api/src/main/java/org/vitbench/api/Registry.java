@@ -1,0 +1,115 @@
+package org.vitbench.api;
+
+import java.security.CodeSource;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * Every installed plug-in, found with {@link ServiceLoader}. There is no second list of names: the
+ * registry is what the class path provides. Two providers with one id fail at start-up, naming
+ * both classes and where they were loaded from.
+ */
+public final class Registry {
+
+    private final SortedMap<String, ExplainerProvider> explainers;
+    private final SortedMap<String, MetricProvider> metrics;
+    private final SortedMap<String, DatasetProvider> datasets;
+    private final SortedMap<String, ModelProvider> models;
+
+    private Registry(SortedMap<String, ExplainerProvider> explainers, SortedMap<String, MetricProvider> metrics,
+            SortedMap<String, DatasetProvider> datasets, SortedMap<String, ModelProvider> models) {
+        this.explainers = Collections.unmodifiableSortedMap(explainers);
+        this.metrics = Collections.unmodifiableSortedMap(metrics);
+        this.datasets = Collections.unmodifiableSortedMap(datasets);
+        this.models = Collections.unmodifiableSortedMap(models);
+    }
+
+    /** Loads the providers visible to {@code loader}. */
+    public static Registry load(ClassLoader loader) {
+        return new Registry(
+                index("explainer", ServiceLoader.load(ExplainerProvider.class, loader), p -> p.info().id()),
+                index("metric", ServiceLoader.load(MetricProvider.class, loader), p -> p.info().id()),
+                index("dataset", ServiceLoader.load(DatasetProvider.class, loader), p -> p.info().id()),
+                index("model", ServiceLoader.load(ModelProvider.class, loader), p -> p.info().id()));
+    }
+
+    /** Loads the providers visible to this class's loader. */
+    public static Registry load() {
+        return load(Registry.class.getClassLoader());
+    }
+
+    /** Builds a registry from given providers (tests, embedding); duplicates fail as in {@link #load}. */
+    public static Registry of(List<ExplainerProvider> explainers, List<MetricProvider> metrics,
+            List<DatasetProvider> datasets, List<ModelProvider> models) {
+        return new Registry(index("explainer", explainers, p -> p.info().id()),
+                index("metric", metrics, p -> p.info().id()),
+                index("dataset", datasets, p -> p.info().id()),
+                index("model", models, p -> p.info().id()));
+    }
+
+    static <P> SortedMap<String, P> index(String kind, Iterable<P> providers, Function<P, String> id) {
+        SortedMap<String, P> byId = new TreeMap<>();
+        for (P provider : providers) {
+            P previous = byId.putIfAbsent(id.apply(provider), provider);
+            if (previous != null) {
+                throw new VitbenchException("duplicate " + kind + " id '" + id.apply(provider) + "': provided by "
+                        + origin(previous) + " and by " + origin(provider)
+                        + "; remove one of them from the class path");
+            }
+        }
+        return byId;
+    }
+
+    private static String origin(Object provider) {
+        Class<?> type = provider.getClass();
+        CodeSource source = type.getProtectionDomain().getCodeSource();
+        return type.getName() + " (" + (source == null || source.getLocation() == null
+                ? "unknown location" : source.getLocation()) + ")";
+    }
+
+    public SortedMap<String, ExplainerProvider> explainers() {
+        return explainers;
+    }
+
+    public SortedMap<String, MetricProvider> metrics() {
+        return metrics;
+    }
+
+    public SortedMap<String, DatasetProvider> datasets() {
+        return datasets;
+    }
+
+    public SortedMap<String, ModelProvider> models() {
+        return models;
+    }
+
+    public ExplainerProvider explainer(String id) {
+        return find("method", explainers, id);
+    }
+
+    public MetricProvider metric(String id) {
+        return find("metric", metrics, id);
+    }
+
+    public DatasetProvider dataset(String id) {
+        return find("dataset", datasets, id);
+    }
+
+    public ModelProvider model(String id) {
+        return find("model", models, id);
+    }
+
+    private static <P> P find(String kind, Map<String, P> byId, String id) {
+        P provider = byId.get(id);
+        if (provider == null) {
+            throw new ConfigurationException("unknown " + kind + " '" + id + "'; known: "
+                    + (byId.isEmpty() ? "none installed" : String.join(", ", byId.keySet())));
+        }
+        return provider;
+    }
+}

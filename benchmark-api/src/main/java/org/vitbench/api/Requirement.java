@@ -1,0 +1,17 @@
+package org.vitbench.api;
+
+/** What a method or metric needs from the model, the dataset or the run. */
+public enum Requirement {
+    /** Attention probabilities from a traced forward. */
+    ATTENTION,
+    /** Gradients through the model. */
+    GRADIENTS,
+    /** Evaluation on subsets of patches. */
+    MASKING,
+    /** Ground-truth localisation masks in the dataset. */
+    GROUND_TRUTH_MASK,
+    /** A trained artifact beside the model (for example a ViT Shapley explainer). */
+    TRAINED_ARTIFACT,
+    /** Per-class heatmaps (metric side): the method must explain all classes. */
+    ALL_CLASSES
+}

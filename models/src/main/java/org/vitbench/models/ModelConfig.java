@@ -1,0 +1,69 @@
+package org.vitbench.models;
+
+import java.util.List;
+import java.util.Map;
+import org.vitbench.api.Preprocessing;
+
+/**
+ * The JSON file ({@code config.json}) that travels beside a checkpoint: architecture,
+ * preprocessing, class names and how the weights were obtained.
+ *
+ * @param name model name
+ * @param architecture the ViT's sizes
+ * @param mean per-channel normalisation mean for [0, 1] inputs
+ * @param std per-channel normalisation std
+ * @param interpolation resize interpolation for inputs of another size
+ * @param classNames one name per class
+ * @param provenance free-form facts: training command, seed, data, accuracy, time taken
+ */
+public record ModelConfig(String name, VitConfig architecture, float[] mean, float[] std,
+        String interpolation, List<String> classNames, Map<String, Object> provenance) {
+
+    public ModelConfig {
+        if (classNames.size() != architecture.numClasses()) {
+            throw new IllegalArgumentException("config of " + name + " lists " + classNames.size()
+                    + " class names but the architecture has " + architecture.numClasses() + " classes");
+        }
+        if (mean.length != architecture.channels() || std.length != architecture.channels()) {
+            throw new IllegalArgumentException("config of " + name + " needs " + architecture.channels()
+                    + " mean and std values (one per channel)");
+        }
+        classNames = List.copyOf(classNames);
+        mean = mean.clone();
+        std = std.clone();
+        provenance = provenance == null ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(provenance));
+    }
+
+    @Override
+    public float[] mean() {
+        return mean.clone();
+    }
+
+    @Override
+    public float[] std() {
+        return std.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ModelConfig c && name.equals(c.name) && architecture.equals(c.architecture)
+                && java.util.Arrays.equals(mean, c.mean) && java.util.Arrays.equals(std, c.std)
+                && interpolation.equals(c.interpolation) && classNames.equals(c.classNames)
+                && provenance.equals(c.provenance);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(name, architecture, java.util.Arrays.hashCode(mean),
+                java.util.Arrays.hashCode(std), interpolation, classNames, provenance);
+    }
+
+    public Preprocessing preprocessing() {
+        return new Preprocessing(mean, std, interpolation);
+    }
+
+    public ModelConfig withProvenance(Map<String, Object> newProvenance) {
+        return new ModelConfig(name, architecture, mean, std, interpolation, classNames, newProvenance);
+    }
+}

@@ -1,0 +1,358 @@
+package org.vitbench.models;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.LayerNorm;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.vitbench.api.ConfigurationException;
+import org.vitbench.api.ForwardTrace;
+import org.vitbench.api.ModelInfo;
+import org.vitbench.api.Removal;
+import org.vitbench.api.TraceOptions;
+import org.vitbench.api.VitModel;
+
+/**
+ * A plain Vision Transformer (Dosovitskiy et al. 2021, arXiv 2010.11929) as timm implements it:
+ * pre-norm blocks, fused qkv (rows q, k, v), exact GELU, CLS pooling, learned absolute position
+ * embeddings, parameter keys exactly as timm's ({@link ParameterKeys}).
+ *
+ * <p>The forward is a function over a map of weight arrays rather than DJL blocks, because
+ * explainers need attention probabilities, token states and gradients at points that DJL's
+ * blocks neither expose nor hook. Attention is computed explicitly (never fused) so that the
+ * probabilities exist.
+ *
+ * <p>Held-out patches ({@link Removal}) are removed by attention masking as in ViT Shapley (Covert
+ * et al. 2023, Appendix A: held-out patch tokens masked as keys in every layer and head, CLS always
+ * visible), by dropping their tokens, or by replacing their pixels.
+ *
+ * <p>Thread-safety: the weights are never modified after construction (training updates them in
+ * place, but only from the training thread), so concurrent inference is safe.
+ */
+public final class VisionTransformer implements VitModel {
+
+    private final ModelConfig config;
+    private final VitConfig arch;
+    private final ModelInfo info;
+    private final NDManager manager;
+    private final Map<String, NDArray> weights;
+    private final NDArray mean;
+    private final NDArray std;
+
+    /**
+     * Wraps weights keyed by timm names; takes ownership of {@code manager}.
+     *
+     * @throws CheckpointMismatchException when a key is missing, unknown or mis-shaped
+     */
+    public VisionTransformer(ModelConfig config, NDManager manager, Map<String, NDArray> weights) {
+        this.config = config;
+        this.arch = config.architecture();
+        this.manager = manager;
+        checkKeys(config, weights);
+        this.weights = Collections.unmodifiableMap(new TreeMap<>(weights));
+        this.info = new ModelInfo(config.name(), arch.channels(), arch.imageSize(), arch.patchSize(),
+                arch.depth(), arch.heads(), arch.dim(), config.classNames(), config.preprocessing());
+        this.mean = manager.create(config.mean(), new Shape(1, arch.channels(), 1, 1));
+        this.std = manager.create(config.std(), new Shape(1, arch.channels(), 1, 1));
+    }
+
+    private static void checkKeys(ModelConfig config, Map<String, NDArray> weights) {
+        Map<String, long[]> expected = ParameterKeys.of(config.architecture());
+        for (Map.Entry<String, long[]> e : expected.entrySet()) {
+            NDArray w = weights.get(e.getKey());
+            if (w == null) {
+                throw new CheckpointMismatchException("missing parameter '" + e.getKey() + "' for model "
+                        + config.name() + " (expected shape " + new Shape(e.getValue()) + ")");
+            }
+            if (!w.getShape().equals(new Shape(e.getValue()))) {
+                throw new CheckpointMismatchException("parameter '" + e.getKey() + "' of model " + config.name()
+                        + " has shape " + w.getShape() + " but the architecture needs " + new Shape(e.getValue()));
+            }
+        }
+        for (String key : weights.keySet()) {
+            if (!expected.containsKey(key)) {
+                throw new CheckpointMismatchException("unknown parameter '" + key + "' for model " + config.name()
+                        + ": not part of a plain ViT with " + config.architecture());
+            }
+        }
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    /** The weight arrays by timm key (read-only view; the arrays themselves are live). */
+    public Map<String, NDArray> weights() {
+        return weights;
+    }
+
+    @Override
+    public ModelInfo info() {
+        return info;
+    }
+
+    @Override
+    public NDManager manager() {
+        return manager;
+    }
+
+    @Override
+    public NDArray logits(NDArray images) {
+        checkImages(images);
+        return forward(embed(images), null, TraceOptions.NONE, null);
+    }
+
+    @Override
+    public NDArray logits(NDArray images, NDArray keep, Removal removal) {
+        checkImages(images);
+        checkKeep(images, keep);
+        return switch (removal.kind()) {
+            case ATTENTION_MASK -> forward(embed(images), keyBias(keep), TraceOptions.NONE, null);
+            case TOKEN_DROP -> tokenDrop(images, keep);
+            case PIXEL -> forward(embed(PixelRemoval.apply(images, keep, removal.baseline(), info)), null,
+                    TraceOptions.NONE, null);
+        };
+    }
+
+    @Override
+    public ForwardTrace trace(NDArray images, TraceOptions options) {
+        checkImages(images);
+        NDArray input = images;
+        if (options.inputGradient()) {
+            input = images.duplicate();
+            input.setRequiresGradient(true);
+        }
+        Recorder rec = new Recorder();
+        NDArray logits = forward(embed(input), null, options, rec);
+        return new ForwardTrace(input, rec.tokens, rec.norm1, rec.attention, rec.attentionTaps, rec.norm1Taps, logits);
+    }
+
+    /** [B, C, S, S] in [0, 1] -> [B, N, D]: normalise, patchify, prepend CLS, add positions. */
+    NDArray embed(NDArray images) {
+        long b = images.getShape().get(0);
+        int d = arch.dim();
+        NDArray x = images.sub(mean).div(std);
+        // [B, C, S, S] -> [B, D, g, g] -> [B, D, P] -> [B, P, D]
+        NDArray patches = Conv2d.conv2d(x, w("patch_embed.proj.weight"), w("patch_embed.proj.bias"),
+                new Shape(arch.patchSize(), arch.patchSize())).head()
+                .reshape(b, d, arch.numPatches()).transpose(0, 2, 1);
+        // [1, 1, D] -> [B, 1, D]
+        NDArray cls = w("cls_token").broadcast(b, 1, d);
+        cls.attach(images.getManager()); // the view belongs to the batch, not to the weights
+        return cls.concat(patches, 1).add(w("pos_embed"));
+    }
+
+    /** Runs the blocks, the final norm and the head on tokens [B, n, D] -> logits [B, K]. */
+    private NDArray forward(NDArray z, NDArray keyBias, TraceOptions o, Recorder rec) {
+        for (int l = 0; l < arch.depth(); l++) {
+            if (rec != null && o.tokens()) {
+                rec.tokens.add(z);
+            }
+            z = block(l, z, keyBias, o, rec);
+        }
+        if (rec != null && o.tokens()) {
+            rec.tokens.add(z);
+        }
+        NDArray h = layerNorm(z, "norm", o);
+        NDArray cls = h.get(":, 0, :"); // [B, n, D] -> [B, D]
+        return Linear.linear(cls, w("head.weight"), w("head.bias")).head();
+    }
+
+    private NDArray block(int l, NDArray z, NDArray keyBias, TraceOptions o, Recorder rec) {
+        String p = "blocks." + l + ".";
+        long b = z.getShape().get(0);
+        long n = z.getShape().get(1);
+        int heads = arch.heads();
+        int dh = arch.headDim();
+
+        NDArray u = layerNorm(z, p + "norm1", o);
+        if (rec != null && o.norm1GradTaps()) {
+            NDArray tap = u.getManager().zeros(u.getShape());
+            tap.setRequiresGradient(true);
+            rec.norm1Taps.add(tap);
+            u = u.add(tap);
+        }
+        if (rec != null && o.tokens()) {
+            rec.norm1.add(u);
+        }
+        // [B, n, 3D] -> [B, n, 3, H, D/H] -> [3, B, H, n, D/H]
+        NDArray qkv = Linear.linear(u, w(p + "attn.qkv.weight"), arch.qkvBias() ? w(p + "attn.qkv.bias") : null)
+                .head().reshape(b, n, 3, heads, dh).transpose(2, 0, 3, 1, 4);
+        NDArray q = qkv.get(0);
+        NDArray k = qkv.get(1);
+        NDArray v = qkv.get(2);
+        if (o.attentionUniformSplit()) {
+            q = q.scaleGradient(0.25);
+            k = k.scaleGradient(0.25);
+            v = v.scaleGradient(0.5);
+        }
+        // [B, H, n, D/H] x [B, H, D/H, n] -> [B, H, n, n]
+        NDArray scores = q.mul(1.0 / Math.sqrt(dh)).matMul(k.transpose(0, 1, 3, 2));
+        if (keyBias != null) {
+            scores = scores.add(keyBias);
+        }
+        NDArray attn = scores.softmax(-1);
+        if (o.detachSoftmax()) {
+            attn = attn.stopGradient();
+        }
+        if (rec != null && o.attentionGradTaps()) {
+            NDArray tap = attn.getManager().zeros(attn.getShape());
+            tap.setRequiresGradient(true);
+            rec.attentionTaps.add(tap);
+            attn = attn.add(tap);
+        }
+        if (rec != null && o.attention()) {
+            rec.attention.add(attn);
+        }
+        // [B, H, n, n] x [B, H, n, D/H] -> [B, H, n, D/H] -> [B, n, H, D/H] -> [B, n, D]
+        NDArray heads_ = attn.matMul(v).transpose(0, 2, 1, 3).reshape(b, n, arch.dim());
+        z = z.add(Linear.linear(heads_, w(p + "attn.proj.weight"), w(p + "attn.proj.bias")).head());
+
+        NDArray h = Linear.linear(layerNorm(z, p + "norm2", o), w(p + "mlp.fc1.weight"), w(p + "mlp.fc1.bias")).head();
+        h = gelu(h, o);
+        return z.add(Linear.linear(h, w(p + "mlp.fc2.weight"), w(p + "mlp.fc2.bias")).head());
+    }
+
+    private NDArray layerNorm(NDArray x, String prefix, TraceOptions o) {
+        NDArray gamma = w(prefix + ".weight");
+        NDArray beta = w(prefix + ".bias");
+        float eps = (float) arch.layerNormEps();
+        if (!o.detachLayerNormStd() && !o.detachLayerNormMean()) {
+            return LayerNorm.layerNorm(x, new Shape(arch.dim()), gamma, beta, eps).head();
+        }
+        // Written out so that mean and std can be cut from the backward pass (CP-LRP "LN rule").
+        NDArray mu = x.mean(new int[] {-1}, true);
+        if (o.detachLayerNormMean()) {
+            mu = mu.stopGradient();
+        }
+        NDArray centred = x.sub(mu);
+        NDArray sigma = centred.square().mean(new int[] {-1}, true).add(eps).sqrt();
+        if (o.detachLayerNormStd()) {
+            sigma = sigma.stopGradient();
+        }
+        return centred.div(sigma).mul(gamma).add(beta);
+    }
+
+    private static NDArray gelu(NDArray h, TraceOptions o) {
+        NDArray g = Activation.gelu(h);
+        if (!o.geluIdentity()) {
+            return g;
+        }
+        // Forward value stays GELU(h) exactly; the backward factor becomes GELU(h) / (h + 1e-10).
+        NDArray factor = g.div(h.add(1e-10f)).stopGradient();
+        NDArray linear = h.mul(factor);
+        return g.stopGradient().add(linear.sub(linear.stopGradient()));
+    }
+
+    /** keep [B, P] -> additive key bias [B, 1, 1, N]: 0 where visible (CLS always), -inf where held out. */
+    private NDArray keyBias(NDArray keep) {
+        NDManager m = keep.getManager();
+        long b = keep.getShape().get(0);
+        NDArray visible = m.ones(new Shape(b, 1), DataType.BOOLEAN)
+                .concat(keep.toType(DataType.FLOAT32, false).neq(0), 1); // [B, N]
+        NDArray zeros = m.zeros(visible.getShape());
+        NDArray minusInf = m.full(visible.getShape(), Float.NEGATIVE_INFINITY);
+        return NDArrays.where(visible, zeros, minusInf).reshape(b, 1, 1, arch.numTokens());
+    }
+
+    /** Drops held-out tokens; rows with equal kept counts run together as one dense batch. */
+    private NDArray tokenDrop(NDArray images, NDArray keep) {
+        NDArray tokens = embed(images); // [B, N, D]
+        float[] flat = keep.toType(DataType.FLOAT32, false).toFloatArray();
+        int b = (int) keep.getShape().get(0);
+        int p = arch.numPatches();
+        Map<Integer, List<Integer>> rowsByCount = new TreeMap<>();
+        for (int r = 0; r < b; r++) {
+            int count = 0;
+            for (int i = 0; i < p; i++) {
+                count += flat[r * p + i] != 0 ? 1 : 0;
+            }
+            rowsByCount.computeIfAbsent(count, c -> new ArrayList<>()).add(r);
+        }
+        NDManager m = images.getManager();
+        int d = arch.dim();
+        int fullN = arch.numTokens();
+        NDArray flatTokens = tokens.reshape((long) b * fullN, d); // [B, N, D] -> [B*N, D]
+        NDList parts = new NDList();
+        long[] position = new long[b * arch.numClasses()];
+        int next = 0;
+        for (Map.Entry<Integer, List<Integer>> group : rowsByCount.entrySet()) {
+            List<Integer> rows = group.getValue();
+            int n = group.getKey() + 1;
+            long[] flatIndex = new long[rows.size() * n * d];
+            int t = 0;
+            for (int r : rows) {
+                for (int k = 0; k < arch.numClasses(); k++) {
+                    position[r * arch.numClasses() + k] = next;
+                }
+                next++;
+                t = fillRow(flatIndex, t, (long) r * fullN, d); // CLS
+                for (int i = 0; i < p; i++) {
+                    if (flat[r * p + i] != 0) {
+                        t = fillRow(flatIndex, t, (long) r * fullN + i + 1, d);
+                    }
+                }
+            }
+            // gather rows of [B*N, D] -> [b_g * n, D] -> [b_g, n, D]; gather, unlike get(NDArray),
+            // leaves nothing behind in the batch's manager
+            NDArray groupTokens = flatTokens.gather(m.create(flatIndex, new Shape((long) rows.size() * n, d)), 0)
+                    .reshape(rows.size(), n, d);
+            parts.add(forward(groupTokens, null, TraceOptions.NONE, null));
+        }
+        NDArray grouped = NDArrays.concat(parts, 0); // [B, K] in group order
+        return grouped.gather(m.create(position, new Shape(b, arch.numClasses())), 0);
+    }
+
+    private static int fillRow(long[] index, int at, long row, int width) {
+        for (int e = 0; e < width; e++) {
+            index[at++] = row;
+        }
+        return at;
+    }
+
+    private void checkImages(NDArray images) {
+        Shape s = images.getShape();
+        if (s.dimension() != 4 || s.get(1) != arch.channels() || s.get(2) != arch.imageSize()
+                || s.get(3) != arch.imageSize()) {
+            throw new ConfigurationException("model " + config.name() + " expects images of shape [B, "
+                    + arch.channels() + ", " + arch.imageSize() + ", " + arch.imageSize() + "], got " + s
+                    + "; resize the images or choose a model for this input size");
+        }
+    }
+
+    private void checkKeep(NDArray images, NDArray keep) {
+        Shape s = keep.getShape();
+        if (s.dimension() != 2 || s.get(0) != images.getShape().get(0) || s.get(1) != arch.numPatches()) {
+            throw new IllegalArgumentException("keep mask must be [B, P] = [" + images.getShape().get(0) + ", "
+                    + arch.numPatches() + "], got " + s);
+        }
+    }
+
+    private NDArray w(String key) {
+        return weights.get(key);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+
+    /** Collects the tensors a trace asked for. */
+    private static final class Recorder {
+        final List<NDArray> tokens = new ArrayList<>();
+        final List<NDArray> norm1 = new ArrayList<>();
+        final List<NDArray> attention = new ArrayList<>();
+        final List<NDArray> attentionTaps = new ArrayList<>();
+        final List<NDArray> norm1Taps = new ArrayList<>();
+    }
+}

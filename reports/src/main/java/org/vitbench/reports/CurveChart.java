@@ -1,0 +1,204 @@
+package org.vitbench.reports;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Mean curves of one metric as an inline SVG line chart: one line per method with its 95% band,
+ * axes with round ticks and an HTML legend. Hand-written SVG so the report needs no chart library
+ * and no script; the element has no {@code xmlns} because inline SVG in HTML does not need one.
+ * {@link StrictMath} keeps coordinates identical on every JVM, which the golden test relies on.
+ */
+final class CurveChart {
+
+    /** Okabe and Ito's colour-blind-safe palette, black last. */
+    static final String[] PALETTE = {"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
+        "#F0E442", "#000000"};
+
+    private static final int WIDTH = 640;
+    private static final int HEIGHT = 320;
+    private static final int LEFT = 64;
+    private static final int RIGHT = 16;
+    private static final int TOP = 16;
+    private static final int BOTTOM = 48;
+
+    private CurveChart() {
+    }
+
+    /** The chart and its legend for {@code curves}, which all belong to {@code metric}. */
+    static String render(String metric, List<ReportData.Curve> curves, String xLabel, String yLabel) {
+        double xMin = Double.POSITIVE_INFINITY;
+        double xMax = Double.NEGATIVE_INFINITY;
+        double yMin = Double.POSITIVE_INFINITY;
+        double yMax = Double.NEGATIVE_INFINITY;
+        for (ReportData.Curve c : curves) {
+            for (int i = 0; i < c.x().length; i++) {
+                xMin = finiteMin(xMin, c.x()[i]);
+                xMax = finiteMax(xMax, c.x()[i]);
+                yMin = finiteMin(finiteMin(yMin, c.low()[i]), c.mean()[i]);
+                yMax = finiteMax(finiteMax(yMax, c.high()[i]), c.mean()[i]);
+            }
+        }
+        if (!(xMin <= xMax) || !(yMin <= yMax)) {
+            return "<p class=\"note\">No finite curve values for " + Html.escape(metric) + ".</p>\n";
+        }
+        Axis xAxis = Axis.of(xMin, xMax, 5, LEFT, WIDTH - RIGHT);
+        Axis yAxis = Axis.of(yMin, yMax, 5, HEIGHT - BOTTOM, TOP);
+
+        StringBuilder svg = new StringBuilder();
+        svg.append("<figure class=\"chart\">\n<svg viewBox=\"0 0 ").append(WIDTH).append(' ').append(HEIGHT)
+                .append("\" width=\"").append(WIDTH).append("\" height=\"").append(HEIGHT)
+                .append("\" role=\"img\" aria-label=\"mean curves of ").append(Html.escape(metric)).append("\">\n");
+        svg.append("<title>Mean curves of ").append(Html.escape(metric)).append(" with 95% bands</title>\n");
+        grid(svg, xAxis, yAxis);
+        for (int k = 0; k < curves.size(); k++) {
+            band(svg, curves.get(k), xAxis, yAxis, PALETTE[k % PALETTE.length]);
+        }
+        for (int k = 0; k < curves.size(); k++) {
+            line(svg, curves.get(k), xAxis, yAxis, PALETTE[k % PALETTE.length]);
+        }
+        svg.append("<text class=\"label\" x=\"").append(Html.coordinate((LEFT + WIDTH - RIGHT) / 2.0))
+                .append("\" y=\"").append(HEIGHT - 8).append("\" text-anchor=\"middle\">")
+                .append(Html.escape(xLabel)).append("</text>\n");
+        svg.append("<text class=\"label\" x=\"14\" y=\"").append(Html.coordinate((TOP + HEIGHT - BOTTOM) / 2.0))
+                .append("\" text-anchor=\"middle\" transform=\"rotate(-90 14 ")
+                .append(Html.coordinate((TOP + HEIGHT - BOTTOM) / 2.0)).append(")\">")
+                .append(Html.escape(yLabel)).append("</text>\n");
+        svg.append("</svg>\n<figcaption><ul class=\"legend\">\n");
+        for (int k = 0; k < curves.size(); k++) {
+            ReportData.Curve c = curves.get(k);
+            svg.append("<li><span class=\"swatch\" style=\"background:").append(PALETTE[k % PALETTE.length])
+                    .append("\"></span>").append(Html.escape(c.method())).append(" <span class=\"meta\">n=")
+                    .append(c.n()).append("</span></li>\n");
+        }
+        return svg.append("</ul></figcaption>\n</figure>\n").toString();
+    }
+
+    private static void grid(StringBuilder svg, Axis x, Axis y) {
+        svg.append("<g class=\"grid\">\n");
+        for (double t : y.ticks) {
+            String py = Html.coordinate(y.map(t));
+            svg.append("<line x1=\"").append(LEFT).append("\" x2=\"").append(WIDTH - RIGHT).append("\" y1=\"")
+                    .append(py).append("\" y2=\"").append(py).append("\"/>\n");
+        }
+        svg.append("</g>\n<g class=\"axis\">\n");
+        svg.append("<line x1=\"").append(LEFT).append("\" x2=\"").append(WIDTH - RIGHT).append("\" y1=\"")
+                .append(HEIGHT - BOTTOM).append("\" y2=\"").append(HEIGHT - BOTTOM).append("\"/>\n");
+        svg.append("<line x1=\"").append(LEFT).append("\" x2=\"").append(LEFT).append("\" y1=\"").append(TOP)
+                .append("\" y2=\"").append(HEIGHT - BOTTOM).append("\"/>\n");
+        for (double t : x.ticks) {
+            String px = Html.coordinate(x.map(t));
+            svg.append("<line x1=\"").append(px).append("\" x2=\"").append(px).append("\" y1=\"")
+                    .append(HEIGHT - BOTTOM).append("\" y2=\"").append(HEIGHT - BOTTOM + 5).append("\"/>\n");
+            svg.append("<text x=\"").append(px).append("\" y=\"").append(HEIGHT - BOTTOM + 18)
+                    .append("\" text-anchor=\"middle\">").append(x.label(t)).append("</text>\n");
+        }
+        for (double t : y.ticks) {
+            String py = Html.coordinate(y.map(t));
+            svg.append("<text x=\"").append(LEFT - 8).append("\" y=\"").append(Html.coordinate(y.map(t) + 4))
+                    .append("\" text-anchor=\"end\">").append(y.label(t)).append("</text>\n");
+            svg.append("<line x1=\"").append(LEFT - 5).append("\" x2=\"").append(LEFT).append("\" y1=\"")
+                    .append(py).append("\" y2=\"").append(py).append("\"/>\n");
+        }
+        svg.append("</g>\n");
+    }
+
+    /** The band as one polygon (upper edge left to right, lower edge back); skipped if any bound is not finite. */
+    private static void band(StringBuilder svg, ReportData.Curve c, Axis x, Axis y, String color) {
+        int t = c.x().length;
+        for (int i = 0; i < t; i++) {
+            if (!Double.isFinite(c.x()[i]) || !Double.isFinite(c.low()[i]) || !Double.isFinite(c.high()[i])) {
+                return;
+            }
+        }
+        svg.append("<polygon class=\"band\" fill=\"").append(color).append("\" points=\"");
+        for (int i = 0; i < t; i++) {
+            point(svg, x.map(c.x()[i]), y.map(c.high()[i]));
+        }
+        for (int i = t - 1; i >= 0; i--) {
+            point(svg, x.map(c.x()[i]), y.map(c.low()[i]));
+        }
+        svg.setLength(svg.length() - 1);
+        svg.append("\"/>\n");
+    }
+
+    /** The mean as a path; a non-finite point breaks the line. */
+    private static void line(StringBuilder svg, ReportData.Curve c, Axis x, Axis y, String color) {
+        StringBuilder d = new StringBuilder();
+        boolean pen = false;
+        for (int i = 0; i < c.x().length; i++) {
+            if (!Double.isFinite(c.x()[i]) || !Double.isFinite(c.mean()[i])) {
+                pen = false;
+                continue;
+            }
+            d.append(pen ? 'L' : 'M').append(Html.coordinate(x.map(c.x()[i]))).append(',')
+                    .append(Html.coordinate(y.map(c.mean()[i]))).append(' ');
+            pen = true;
+        }
+        if (d.length() == 0) {
+            return;
+        }
+        d.setLength(d.length() - 1);
+        svg.append("<path class=\"mean\" stroke=\"").append(color).append("\" d=\"").append(d).append("\">")
+                .append("<title>").append(Html.escape(c.method())).append("</title></path>\n");
+    }
+
+    private static void point(StringBuilder svg, double px, double py) {
+        svg.append(Html.coordinate(px)).append(',').append(Html.coordinate(py)).append(' ');
+    }
+
+    private static double finiteMin(double acc, double v) {
+        return Double.isFinite(v) ? StrictMath.min(acc, v) : acc;
+    }
+
+    private static double finiteMax(double acc, double v) {
+        return Double.isFinite(v) ? StrictMath.max(acc, v) : acc;
+    }
+
+    /** A linear axis whose domain is widened to round tick values (steps of 1, 2 or 5 times a power of 10). */
+    static final class Axis {
+        final double lo;
+        final double hi;
+        final double from;
+        final double to;
+        final List<Double> ticks = new ArrayList<>();
+        final int decimals;
+
+        private Axis(double lo, double hi, double step, double from, double to) {
+            this.lo = lo;
+            this.hi = hi;
+            this.from = from;
+            this.to = to;
+            long first = Math.round(lo / step);
+            long last = Math.round(hi / step);
+            for (long k = first; k <= last; k++) {
+                ticks.add(k * step);
+            }
+            this.decimals = (int) StrictMath.max(0, -StrictMath.floor(StrictMath.log10(step) + 1e-9));
+        }
+
+        static Axis of(double min, double max, int target, double from, double to) {
+            if (max - min < 1e-12 * StrictMath.max(1, StrictMath.abs(max))) {
+                double pad = min == 0 ? 0.5 : StrictMath.abs(min) * 0.1;
+                min -= pad;
+                max += pad;
+            }
+            double raw = (max - min) / target;
+            double magnitude = StrictMath.pow(10, StrictMath.floor(StrictMath.log10(raw)));
+            double norm = raw / magnitude;
+            double step = (norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10) * magnitude;
+            double lo = StrictMath.floor(min / step + 1e-9) * step;
+            double hi = StrictMath.ceil(max / step - 1e-9) * step;
+            return new Axis(lo, hi, step, from, to);
+        }
+
+        double map(double v) {
+            return from + (v - lo) / (hi - lo) * (to - from);
+        }
+
+        String label(double v) {
+            return String.format(Locale.ROOT, "%." + decimals + "f", v == 0 ? 0.0 : v);
+        }
+    }
+}

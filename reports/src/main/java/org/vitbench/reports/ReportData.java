@@ -1,0 +1,185 @@
+package org.vitbench.reports;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.vitbench.api.Direction;
+
+/**
+ * Everything a report shows, already aggregated: the renderers do no statistics. Methods and
+ * metrics appear in the order of their first row.
+ *
+ * @param title the page title
+ * @param metadata run provenance in display order (config and its hash, seed, versions, hardware,
+ *     commit); values with line breaks are shown preformatted, and the entry {@code config hash},
+ *     when present, is repeated in the page header
+ * @param rows one row per method x metric
+ * @param curves mean curves per method x metric, for metrics that report curves
+ * @param failures failed units grouped by method, metric and reason
+ * @param timings wall-clock time per sample of each method and metric
+ */
+public record ReportData(String title, Map<String, String> metadata, List<Row> rows, List<Curve> curves,
+        List<Failure> failures, List<Timing> timings) {
+
+    public ReportData {
+        Objects.requireNonNull(title, "title");
+        metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        rows = List.copyOf(rows);
+        curves = List.copyOf(curves);
+        failures = List.copyOf(failures);
+        timings = List.copyOf(timings);
+    }
+
+    /** Method labels in order of first appearance. */
+    public List<String> methods() {
+        LinkedHashSet<String> out = new LinkedHashSet<>();
+        rows.forEach(r -> out.add(r.method()));
+        return List.copyOf(out);
+    }
+
+    /** Metric labels in order of first appearance. */
+    public List<String> metrics() {
+        LinkedHashSet<String> out = new LinkedHashSet<>();
+        rows.forEach(r -> out.add(r.metric()));
+        return List.copyOf(out);
+    }
+
+    /**
+     * One leaderboard cell: the mean score of a method under a metric.
+     *
+     * @param method method label, e.g. {@code kernel-shap:budget=2048}
+     * @param metric metric label, e.g. {@code deletion}
+     * @param spec the metric's canonical spec
+     * @param specHash the metric's spec hash
+     * @param direction which scores are better
+     * @param mean mean over scored samples; NaN when none was scored
+     * @param low lower bound of the 95% interval
+     * @param high upper bound of the 95% interval
+     * @param n samples scored
+     * @param failed samples that failed
+     * @param rank 1 for the best method under this metric, equal means share a rank; 0 when
+     *     unranked (nothing scored)
+     */
+    public record Row(String method, String metric, String spec, String specHash, Direction direction,
+            double mean, double low, double high, int n, int failed, int rank) {
+
+        public Row {
+            Objects.requireNonNull(method, "method");
+            Objects.requireNonNull(metric, "metric");
+            Objects.requireNonNull(direction, "direction");
+        }
+
+        public Row withRank(int newRank) {
+            return new Row(method, metric, spec, specHash, direction, mean, low, high, n, failed, newRank);
+        }
+    }
+
+    /**
+     * Assigns ranks per metric by mean in the metric's direction (standard competition ranking:
+     * equal means share the better rank, the next rank skips). Rows with no scored sample get 0.
+     * Row order is kept.
+     */
+    public static List<Row> ranked(List<Row> rows) {
+        List<Row> out = new ArrayList<>(rows);
+        LinkedHashSet<String> metrics = new LinkedHashSet<>();
+        rows.forEach(r -> metrics.add(r.metric()));
+        for (String metric : metrics) {
+            List<Integer> idx = new ArrayList<>();
+            for (int i = 0; i < rows.size(); i++) {
+                Row r = rows.get(i);
+                if (r.metric().equals(metric) && r.n() > 0 && !Double.isNaN(r.mean())) {
+                    idx.add(i);
+                }
+            }
+            Comparator<Integer> byMean = Comparator.comparingDouble(i -> rows.get(i).mean());
+            if (!idx.isEmpty() && rows.get(idx.get(0)).direction() == Direction.HIGHER_IS_BETTER) {
+                byMean = byMean.reversed();
+            }
+            idx.sort(byMean);
+            for (int k = 0; k < idx.size(); k++) {
+                int rank = k + 1;
+                if (k > 0 && rows.get(idx.get(k)).mean() == rows.get(idx.get(k - 1)).mean()) {
+                    rank = out.get(idx.get(k - 1)).rank();
+                }
+                out.set(idx.get(k), rows.get(idx.get(k)).withRank(rank));
+            }
+            for (int i = 0; i < rows.size(); i++) {
+                Row r = rows.get(i);
+                if (r.metric().equals(metric) && !idx.contains(i)) {
+                    out.set(i, r.withRank(0));
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * A mean curve with a pointwise 95% band.
+     *
+     * @param method method label
+     * @param metric metric label
+     * @param x {@code [T]} the x-axis
+     * @param mean {@code [T]} mean over samples
+     * @param low {@code [T]} lower band
+     * @param high {@code [T]} upper band
+     * @param n samples averaged
+     */
+    public record Curve(String method, String metric, double[] x, double[] mean, double[] low, double[] high,
+            int n) {
+
+        public Curve {
+            if (mean.length != x.length || low.length != x.length || high.length != x.length) {
+                throw new IllegalArgumentException("curve " + method + " / " + metric + ": x, mean, low and high "
+                        + "need equal lengths, got " + x.length + ", " + mean.length + ", " + low.length + ", "
+                        + high.length);
+            }
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Curve c && method.equals(c.method) && metric.equals(c.metric) && n == c.n
+                    && Arrays.equals(x, c.x) && Arrays.equals(mean, c.mean) && Arrays.equals(low, c.low)
+                    && Arrays.equals(high, c.high);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(method, metric, n) * 31 + Arrays.hashCode(mean);
+        }
+
+        @Override
+        public String toString() {
+            return "Curve[" + method + ", " + metric + ", " + x.length + " points, n=" + n + "]";
+        }
+    }
+
+    /**
+     * Units of one method x metric that failed for one reason.
+     *
+     * @param method method label
+     * @param metric metric label
+     * @param count how many samples failed this way
+     * @param reason the error message
+     * @param exampleSample the id of one such sample
+     */
+    public record Failure(String method, String metric, int count, String reason, String exampleSample) {
+    }
+
+    /**
+     * Wall-clock seconds per sample of one component.
+     *
+     * @param component method or metric label
+     * @param stage {@code explain} or {@code metric}
+     * @param meanSeconds mean seconds per sample
+     * @param sdSeconds standard deviation of seconds per sample across units
+     * @param n units timed
+     */
+    public record Timing(String component, String stage, double meanSeconds, double sdSeconds, int n) {
+    }
+}

@@ -1,0 +1,182 @@
+package org.vitbench.runner;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.vitbench.api.ConfigurationException;
+import org.vitbench.api.Direction;
+import org.vitbench.api.ResultRecord;
+import org.vitbench.api.Seeds;
+import org.vitbench.metrics.statistics.BootstrapCi;
+import org.vitbench.reports.ReportData;
+
+/**
+ * Turns stored records into a {@link ReportData}: per method x metric the mean score with its
+ * bootstrap CI, mean curves with pointwise bands, failures grouped by reason and timings. The
+ * bootstrap of each cell is seeded from (run seed, method, metric spec), so a re-rendered report
+ * equals the original one. Methods and metrics keep the order of their first record.
+ */
+final class Aggregator {
+
+    private Aggregator() {
+    }
+
+    static ReportData aggregate(String title, List<ResultRecord> records, RunManifest manifest) {
+        Map<String, String> metricLabels = metricLabels(records);
+        Map<String, String> methodLabels = methodLabels(records);
+        Map<String, List<ResultRecord>> cells = new LinkedHashMap<>();
+        for (ResultRecord r : records) {
+            cells.computeIfAbsent(r.methodSpec() + '\u0000' + r.specHash(), k -> new ArrayList<>()).add(r);
+        }
+        List<ReportData.Row> rows = new ArrayList<>();
+        List<ReportData.Curve> curves = new ArrayList<>();
+        List<ReportData.Failure> failures = new ArrayList<>();
+        for (List<ResultRecord> cell : cells.values()) {
+            ResultRecord first = cell.get(0);
+            String method = methodLabels.get(first.methodSpec());
+            String metric = metricLabels.get(first.specHash());
+            Direction direction = manifest.directions().get(first.specHash());
+            if (direction == null) {
+                throw new ConfigurationException("run.json has no direction for metric spec " + first.metricSpec()
+                        + "; the results and run.json come from different runs");
+            }
+            long seed = Seeds.of(manifest.seed(), first.methodSpec(), "bootstrap/" + first.specHash());
+            double[] scores = cell.stream().mapToDouble(ResultRecord::score).toArray();
+            BootstrapCi.Estimate e = BootstrapCi.withDefaults(seed).estimate(scores);
+            int failed = (int) cell.stream().filter(r -> !r.isOk()).count();
+            rows.add(new ReportData.Row(method, metric, first.metricSpec(), first.specHash(), direction, e.mean(),
+                    e.low(), e.high(), e.n(), failed, 0));
+            ReportData.Curve curve = meanCurve(method, metric, cell, seed);
+            if (curve != null) {
+                curves.add(curve);
+            }
+            failures.addAll(failures(method, metric, cell));
+        }
+        for (RunManifest.Skipped s : manifest.skipped()) {
+            failures.add(new ReportData.Failure(s.method(), s.metric(), 0, "pair skipped: " + s.reason(), "\u2013"));
+        }
+        return new ReportData(title, metadata(records, manifest), ReportData.ranked(rows), curves, failures,
+                timings(records, methodLabels, metricLabels));
+    }
+
+    /**
+     * The method id when the run has one configuration of that method, else the full spec
+     * ({@code id:k=v,...}); the full specs are in the config shown with the report.
+     */
+    static Map<String, String> methodLabels(List<ResultRecord> records) {
+        Map<String, String> ids = new LinkedHashMap<>();
+        records.forEach(r -> ids.putIfAbsent(r.methodSpec(), r.methodId()));
+        Map<String, String> labels = new LinkedHashMap<>();
+        ids.forEach((spec, id) -> labels.put(spec,
+                Collections.frequency(ids.values(), id) == 1 ? id : spec));
+        return labels;
+    }
+
+    /** The metric id, or id@preset, or id@preset plus the spec hash, whichever is unique in the run. */
+    static Map<String, String> metricLabels(List<ResultRecord> records) {
+        Map<String, String> specs = new LinkedHashMap<>();
+        records.forEach(r -> specs.putIfAbsent(r.specHash(), r.metricSpec()));
+        Map<String, String> labels = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : specs.entrySet()) {
+            String id = e.getValue().substring(0, e.getValue().indexOf('@'));
+            String preset = e.getValue().substring(0, e.getValue().indexOf('{'));
+            long sameId = specs.values().stream().filter(s -> s.startsWith(id + "@")).count();
+            long samePreset = specs.values().stream().filter(s -> s.startsWith(preset + "{")).count();
+            labels.put(e.getKey(), sameId == 1 ? id : samePreset == 1 ? preset : preset + " #" + e.getKey());
+        }
+        return labels;
+    }
+
+    private static ReportData.Curve meanCurve(String method, String metric, List<ResultRecord> cell, long seed) {
+        double[] x = null;
+        List<double[]> ys = new ArrayList<>();
+        for (ResultRecord r : cell) {
+            if (r.isOk() && r.curve() != null) {
+                if (x == null) {
+                    x = r.curveX();
+                }
+                // curves on another x-axis cannot be averaged point by point
+                if (Arrays.equals(x, r.curveX())) {
+                    ys.add(r.curve());
+                }
+            }
+        }
+        if (x == null) {
+            return null;
+        }
+        int t = x.length;
+        double[] mean = new double[t];
+        double[] low = new double[t];
+        double[] high = new double[t];
+        BootstrapCi ci = BootstrapCi.withDefaults(seed);
+        for (int i = 0; i < t; i++) {
+            double[] column = new double[ys.size()];
+            for (int s = 0; s < column.length; s++) {
+                double v = ys.get(s)[i];
+                column[s] = Double.isFinite(v) ? v : Double.NaN;
+            }
+            BootstrapCi.Estimate e = ci.estimate(column);
+            mean[i] = e.mean();
+            low[i] = e.low();
+            high[i] = e.high();
+        }
+        return new ReportData.Curve(method, metric, x, mean, low, high, ys.size());
+    }
+
+    private static List<ReportData.Failure> failures(String method, String metric, List<ResultRecord> cell) {
+        Map<String, List<ResultRecord>> byReason = new LinkedHashMap<>();
+        for (ResultRecord r : cell) {
+            if (!r.isOk()) {
+                byReason.computeIfAbsent(r.error(), k -> new ArrayList<>()).add(r);
+            }
+        }
+        List<ReportData.Failure> out = new ArrayList<>();
+        byReason.forEach((reason, rs) -> out.add(new ReportData.Failure(method, metric, rs.size(), reason,
+                rs.get(0).sampleId())));
+        return out;
+    }
+
+    private static List<ReportData.Timing> timings(List<ResultRecord> records, Map<String, String> methodLabels,
+            Map<String, String> metricLabels) {
+        Map<String, List<Double>> explain = new LinkedHashMap<>();
+        Map<String, List<Double>> metric = new LinkedHashMap<>();
+        Set<String> explained = new HashSet<>();
+        for (ResultRecord r : records) {
+            if (!r.isOk()) {
+                continue;
+            }
+            // one explanation serves every metric of a sample: count it once
+            if (explained.add(r.sampleId() + '|' + r.methodSpec())) {
+                explain.computeIfAbsent(methodLabels.get(r.methodSpec()), k -> new ArrayList<>()).add(r.explainSeconds());
+            }
+            metric.computeIfAbsent(metricLabels.get(r.specHash()), k -> new ArrayList<>()).add(r.metricSeconds());
+        }
+        List<ReportData.Timing> out = new ArrayList<>();
+        explain.forEach((k, v) -> out.add(timing(k, "explain", v)));
+        metric.forEach((k, v) -> out.add(timing(k, "metric", v)));
+        return out;
+    }
+
+    private static ReportData.Timing timing(String component, String stage, List<Double> seconds) {
+        int n = seconds.size();
+        double mean = seconds.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        double ss = seconds.stream().mapToDouble(s -> (s - mean) * (s - mean)).sum();
+        return new ReportData.Timing(component, stage, mean, n > 1 ? Math.sqrt(ss / (n - 1)) : 0, n);
+    }
+
+    private static Map<String, String> metadata(List<ResultRecord> records, RunManifest manifest) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("config hash", manifest.configHash());
+        m.put("seed", Long.toString(manifest.seed()));
+        m.put("samples", Long.toString(records.stream().map(ResultRecord::sampleId).distinct().count()));
+        m.put("records", records.size() + " (" + records.stream().filter(r -> !r.isOk()).count() + " failed)");
+        m.putAll(manifest.environment());
+        m.put("config", manifest.config());
+        return m;
+    }
+}

@@ -1,0 +1,207 @@
+package org.vitbench.runner;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vitbench.api.Batches;
+import org.vitbench.api.Context;
+import org.vitbench.api.Heatmaps;
+import org.vitbench.api.Metric;
+import org.vitbench.api.MetricResult;
+import org.vitbench.api.ResultRecord;
+import org.vitbench.api.Sample;
+import org.vitbench.api.VitModel;
+
+/**
+ * The work of one batch: predict targets, then per method explain the samples that still have
+ * pending units and score them with each metric. Runs inside its own {@link NDManager} scope, so no
+ * native memory outlives the batch; only records leave it.
+ */
+final class BatchRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchRun.class);
+
+    private final VitModel model;
+    private final long seed;
+    private final String configHash;
+    private final List<Unit.Pair> pairs;
+    private final ResultStore store;
+    private final ConsoleProgress progress;
+
+    BatchRun(VitModel model, long seed, String configHash, List<Unit.Pair> pairs, ResultStore store,
+            ConsoleProgress progress) {
+        this.model = model;
+        this.seed = seed;
+        this.configHash = configHash;
+        this.pairs = pairs;
+        this.store = store;
+        this.progress = progress;
+    }
+
+    /** The records of the batch's pending units; empty when all are stored. */
+    List<ResultRecord> run(List<Sample> batch) {
+        Map<Unit.Method, List<Unit.Pair>> byMethod = new LinkedHashMap<>();
+        boolean pending = false;
+        for (Unit.Pair p : pairs) {
+            byMethod.computeIfAbsent(p.method(), k -> new ArrayList<>()).add(p);
+            for (Sample s : batch) {
+                pending |= !store.contains(p.key(s.id()));
+            }
+        }
+        List<ResultRecord> records = new ArrayList<>();
+        if (!pending) {
+            return records;
+        }
+        try (NDManager manager = model.manager().newSubManager()) {
+            int[] targets = predictions(manager, batch);
+            Context context = new Context(model, seed, manager, progress);
+            for (Map.Entry<Unit.Method, List<Unit.Pair>> e : byMethod.entrySet()) {
+                explainAndScore(context, e.getKey(), e.getValue(), batch, targets, records);
+            }
+        }
+        return records;
+    }
+
+    private void explainAndScore(Context context, Unit.Method method, List<Unit.Pair> methodPairs,
+            List<Sample> batch, int[] targets, List<ResultRecord> records) {
+        List<Integer> todo = new ArrayList<>();
+        for (int b = 0; b < batch.size(); b++) {
+            for (Unit.Pair p : methodPairs) {
+                if (!store.contains(p.key(batch.get(b).id()))) {
+                    todo.add(b);
+                    break;
+                }
+            }
+        }
+        if (todo.isEmpty()) {
+            return;
+        }
+        List<Sample> samples = todo.stream().map(batch::get).toList();
+        int[] sampleTargets = todo.stream().mapToInt(b -> targets[b]).toArray();
+        long t0 = System.nanoTime();
+        Heatmaps heatmaps;
+        String failure = null;
+        try {
+            heatmaps = method.explainer().explain(context, samples, sampleTargets);
+            if (heatmaps.batchSize() != samples.size() || heatmaps.grid() != model.info().grid()) {
+                failure = "method returned " + heatmaps.batchSize() + " heatmaps on a " + heatmaps.grid() + "x"
+                        + heatmaps.grid() + " grid for " + samples.size() + " samples on the model's "
+                        + model.info().grid() + "x" + model.info().grid() + " grid";
+            }
+        } catch (RuntimeException ex) {
+            heatmaps = null;
+            failure = describe(ex);
+            LOG.warn("{} failed on a batch of {} samples: {}", method.label(), samples.size(), failure);
+            LOG.debug("stack trace", ex);
+        }
+        double explainSeconds = (System.nanoTime() - t0) / 1e9 / samples.size();
+        String[] reasons = new String[samples.size()];
+        for (int i = 0; i < reasons.length; i++) {
+            reasons[i] = failure != null ? failure : nonFinite(heatmaps.target()[i]);
+        }
+        for (Unit.Pair pair : methodPairs) {
+            List<Integer> scored = new ArrayList<>();
+            for (int i = 0; i < samples.size(); i++) {
+                Sample s = samples.get(i);
+                if (store.contains(pair.key(s.id()))) {
+                    continue;
+                }
+                if (reasons[i] != null) {
+                    records.add(failed(s, sampleTargets[i], pair, reasons[i], explainSeconds, 0));
+                } else {
+                    scored.add(i);
+                }
+            }
+            if (!scored.isEmpty()) {
+                score(context, pair, samples, sampleTargets, heatmaps, scored, explainSeconds, records);
+            }
+        }
+    }
+
+    private void score(Context context, Unit.Pair pair, List<Sample> samples, int[] targets, Heatmaps heatmaps,
+            List<Integer> scored, double explainSeconds, List<ResultRecord> records) {
+        Metric metric = pair.metric();
+        List<Sample> sub = scored.stream().map(samples::get).toList();
+        int[] subTargets = scored.stream().mapToInt(i -> targets[i]).toArray();
+        float[][] maps = scored.stream().map(i -> heatmaps.target()[i]).toArray(float[][]::new);
+        float[][][] perClass = heatmaps.perClass() == null ? null
+                : scored.stream().map(i -> heatmaps.perClass()[i]).toArray(float[][][]::new);
+        long t0 = System.nanoTime();
+        MetricResult result = null;
+        String failure = null;
+        try {
+            result = metric.evaluate(context, sub, subTargets, new Heatmaps(heatmaps.grid(), maps, perClass));
+            if (result.scores().length != sub.size()) {
+                failure = "metric returned " + result.scores().length + " scores for " + sub.size() + " samples";
+            }
+        } catch (RuntimeException ex) {
+            failure = describe(ex);
+            LOG.warn("{} failed on {} x {} samples: {}", metric.info().id(), pair.method().label(), sub.size(),
+                    failure);
+            LOG.debug("stack trace", ex);
+        }
+        double metricSeconds = (System.nanoTime() - t0) / 1e9 / sub.size();
+        for (int j = 0; j < sub.size(); j++) {
+            Sample s = sub.get(j);
+            if (failure != null) {
+                records.add(failed(s, subTargets[j], pair, failure, explainSeconds, metricSeconds));
+                continue;
+            }
+            double score = result.scores()[j];
+            if (!Double.isFinite(score)) {
+                records.add(failed(s, subTargets[j], pair, "metric returned a non-finite score (" + score + ")",
+                        explainSeconds, metricSeconds));
+                continue;
+            }
+            double[] curve = result.curves() == null ? null : result.curves()[j];
+            records.add(ResultRecord.ok(configHash, s.id(), s.label(), subTargets[j], pair.method().explainer().info().id(),
+                    pair.method().explainer().parameters().asMap(), metric.spec(), score, curve,
+                    curve == null ? null : result.curveX(), explainSeconds, metricSeconds));
+        }
+    }
+
+    private ResultRecord failed(Sample s, int target, Unit.Pair pair, String reason, double explainSeconds,
+            double metricSeconds) {
+        return ResultRecord.failed(configHash, s.id(), s.label(), target, pair.method().explainer().info().id(),
+                pair.method().explainer().parameters().asMap(), pair.metric().spec(), reason, explainSeconds,
+                metricSeconds);
+    }
+
+    /** The model's predicted class per sample: the argmax of its logits. */
+    private int[] predictions(NDManager manager, List<Sample> batch) {
+        NDArray images = Batches.images(manager, batch, model.info());
+        float[][] logits = Batches.rows(model.logits(images));
+        int[] targets = new int[logits.length];
+        for (int b = 0; b < logits.length; b++) {
+            int best = 0;
+            for (int k = 1; k < logits[b].length; k++) {
+                if (logits[b][k] > logits[b][best]) {
+                    best = k;
+                }
+            }
+            targets[b] = best;
+        }
+        return targets;
+    }
+
+    /** {@code null} when every value is finite, else the first offending patch. */
+    static String nonFinite(float[] map) {
+        for (int i = 0; i < map.length; i++) {
+            if (!Float.isFinite(map[i])) {
+                return "non-finite heatmap: patch " + i + " = " + map[i];
+            }
+        }
+        return null;
+    }
+
+    /** The exception's class and message, the way a failed cell shows it. */
+    static String describe(Throwable ex) {
+        String message = ex.getMessage();
+        return ex.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
+    }
+}

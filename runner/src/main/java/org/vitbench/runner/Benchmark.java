@@ -1,0 +1,187 @@
+package org.vitbench.runner;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vitbench.api.ConfigurationException;
+import org.vitbench.api.Dataset;
+import org.vitbench.api.Direction;
+import org.vitbench.api.Explainer;
+import org.vitbench.api.Metric;
+import org.vitbench.api.Registry;
+import org.vitbench.api.Requirement;
+import org.vitbench.api.ResultRecord;
+import org.vitbench.api.Sample;
+import org.vitbench.api.VitModel;
+import org.vitbench.reports.HtmlReport;
+import org.vitbench.reports.LeaderboardCsv;
+import org.vitbench.reports.ReportData;
+import org.vitbench.reports.SummaryJson;
+
+/**
+ * One benchmark run: every method with every compatible metric on the first {@code limit}
+ * samples, batch by batch, appending to the {@link ResultStore} and skipping stored units, then
+ * the report. A failing or non-finite explanation, or a failing metric, becomes failed units with
+ * the reason and the run goes on; errors of the model or the data stop the run with earlier
+ * batches kept.
+ */
+final class Benchmark {
+
+    static final String TITLE = "vitbench report";
+    private static final Logger LOG = LoggerFactory.getLogger(Benchmark.class);
+
+    private final Registry registry;
+    private final RunConfig config;
+    private final ConsoleProgress.Mode progressMode;
+    private final PrintWriter out;
+    private final PrintWriter err;
+
+    Benchmark(Registry registry, RunConfig config, ConsoleProgress.Mode progressMode, PrintWriter out,
+            PrintWriter err) {
+        this.registry = registry;
+        this.config = config;
+        this.progressMode = progressMode;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Runs the benchmark and writes the report; returns the written report files. */
+    List<Path> run() {
+        String started = Environment.now();
+        List<Unit.Method> methods = new ArrayList<>();
+        Set<String> methodLabels = new HashSet<>();
+        for (PluginSpec spec : config.methods()) {
+            Explainer e = registry.explainer(spec.id()).create(spec.toParameters());
+            Unit.Method m = new Unit.Method(e, ResultRecord.methodSpec(e.info().id(), e.parameters().asMap()));
+            if (!methodLabels.add(m.label())) {
+                throw new ConfigurationException("method " + m.label() + " is given twice; give each method once");
+            }
+            methods.add(m);
+        }
+        List<Metric> metrics = new ArrayList<>();
+        Set<String> specHashes = new HashSet<>();
+        for (PluginSpec spec : config.metrics()) {
+            Metric m = registry.metric(spec.id()).create(spec.toParameters());
+            if (!specHashes.add(m.spec().hash())) {
+                throw new ConfigurationException("metric " + m.spec().canonical() + " is given twice; give each "
+                        + "metric once");
+            }
+            metrics.add(m);
+        }
+        RunConfig resolved = config.withPlugins(
+                methods.stream().map(m -> PluginSpec.of(m.explainer().info().id(), m.explainer().parameters().asMap()))
+                        .toList(),
+                metrics.stream().map(Benchmark::resolvedSpec).toList());
+        String hash = resolved.hash();
+        try (ResultStore store = ResultStore.open(config.out(), hash);
+                VitModel model = registry.model(config.model().id()).load(config.model().toParameters())) {
+            Dataset dataset = registry.dataset(config.dataset().id()).open(config.dataset().toParameters());
+            int n = config.limit() == 0 ? dataset.size() : Math.min(config.limit(), dataset.size());
+            List<RunManifest.Skipped> skipped = new ArrayList<>();
+            List<Unit.Pair> pairs = plan(methods, metrics, dataset, skipped);
+            Map<String, Direction> directions = new HashMap<>();
+            metrics.forEach(m -> directions.put(m.spec().hash(), m.info().direction()));
+            Map<String, String> env = Environment.describe(config, resolved, model, dataset, n, started);
+            RunManifest manifest = new RunManifest(hash, resolved.canonicalYaml(), config.seed(), directions,
+                    skipped, env);
+            manifest.write(config.out());
+            LOG.info("config {}: {} samples x {} method-metric pairs into {}", hash, n, pairs.size(),
+                    config.out().toAbsolutePath());
+            long total = (long) n * pairs.size();
+            try (ConsoleProgress progress = new ConsoleProgress(err, progressMode, total,
+                    Math.min(total, store.records().size()), System::nanoTime)) {
+                Set<String> ids = new HashSet<>();
+                for (int start = 0; start < n; start += config.batchSize()) {
+                    List<Sample> batch = new ArrayList<>();
+                    for (int i = start; i < Math.min(n, start + config.batchSize()); i++) {
+                        Sample s = dataset.get(i);
+                        if (!ids.add(s.id())) {
+                            throw new ConfigurationException("dataset " + dataset.name() + " has two samples with id "
+                                    + s.id() + "; sample ids must be unique because results are keyed by them");
+                        }
+                        batch.add(s);
+                    }
+                    List<ResultRecord> records = new BatchRun(model, config.seed(), hash, pairs, store, progress)
+                            .run(batch);
+                    store.append(records);
+                    progress.advance(records.size());
+                }
+            }
+            Map<String, String> finished = new LinkedHashMap<>(env);
+            finished.put("finished", Environment.now());
+            manifest = manifest.withEnvironment(finished);
+            manifest.write(config.out());
+            return writeReports(config.out(), store.records(), manifest, out);
+        }
+    }
+
+    /** Aggregates {@code records} and writes report.html, summary.json and leaderboard.csv into {@code dir}. */
+    static List<Path> writeReports(Path dir, List<ResultRecord> records, RunManifest manifest, PrintWriter out) {
+        ReportData data = Aggregator.aggregate(TITLE, records, manifest);
+        Path html = dir.resolve("report.html");
+        Path summary = dir.resolve("summary.json");
+        Path csv = dir.resolve("leaderboard.csv");
+        HtmlReport.write(data, html);
+        writeText(summary, SummaryJson.render(data));
+        writeText(csv, LeaderboardCsv.render(data));
+        out.println("report:      " + html);
+        out.println("summary:     " + summary);
+        out.println("leaderboard: " + csv);
+        out.flush();
+        return List.of(html, summary, csv);
+    }
+
+    /** The metric as a spec that {@code --metric} reads back: its resolved preset and parameters. */
+    private static PluginSpec resolvedSpec(Metric m) {
+        Map<String, String> p = new LinkedHashMap<>(m.spec().parameters());
+        p.put("preset", m.spec().preset());
+        return PluginSpec.of(m.spec().metricId(), p);
+    }
+
+    /** The runnable pairs; incompatible ones go to {@code skipped} with the reason, and are logged. */
+    static List<Unit.Pair> plan(List<Unit.Method> methods, List<Metric> metrics, Dataset dataset,
+            List<RunManifest.Skipped> skipped) {
+        List<Unit.Pair> pairs = new ArrayList<>();
+        for (Unit.Method method : methods) {
+            for (Metric metric : metrics) {
+                String reason = null;
+                Set<Requirement> needs = new HashSet<>(method.explainer().info().requirements());
+                needs.addAll(metric.info().requirements());
+                if (needs.contains(Requirement.GROUND_TRUTH_MASK) && !dataset.hasMasks()) {
+                    reason = "needs ground-truth masks, and dataset " + dataset.name() + " has none";
+                } else if (metric.info().requirements().contains(Requirement.ALL_CLASSES)
+                        && !method.explainer().info().allClasses()) {
+                    reason = "metric " + metric.info().id() + " needs heatmaps of every class, and method "
+                            + method.label() + " explains the target class only";
+                }
+                if (reason == null) {
+                    pairs.add(new Unit.Pair(method, metric));
+                } else {
+                    LOG.warn("skipping {} x {}: {}", method.label(), metric.info().id(), reason);
+                    skipped.add(new RunManifest.Skipped(method.label(), metric.info().id(), reason));
+                }
+            }
+        }
+        return pairs;
+    }
+
+    private static void writeText(Path file, String text) {
+        try {
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package org.vitbench.runner;
+
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.vitbench.api.Dataset;
+import org.vitbench.api.Parameters;
+import org.vitbench.api.Registry;
+import org.vitbench.api.VitModel;
+import org.vitbench.models.training.Evaluation;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code vitbench evaluate}: the accuracy of a model on a dataset, with per-class accuracy. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = "Measure a model's accuracy on a dataset (default: the embedded model on the full"
+                + " Fashion-MNIST test set).")
+public final class EvaluateCommand implements Callable<Integer> {
+
+    @ParentCommand
+    Main main;
+
+    @Option(names = "--model", defaultValue = "embedded", description = "Model as id[:key=value,...] (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--dataset", defaultValue = "fashion-mnist:split=test",
+            description = "Dataset as id[:key=value,...] (default: ${DEFAULT-VALUE}).")
+    String dataset;
+
+    @Option(names = "--batch-size", defaultValue = "500", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Override
+    public Integer call() {
+        Registry registry = main.registry();
+        String[] id = new String[1];
+        Parameters modelParams = Parameters.parseSpec(model, id);
+        String modelId = id[0];
+        Parameters dataParams = Parameters.parseSpec(dataset, id);
+        Dataset data = registry.dataset(id[0]).open(dataParams);
+        long start = System.nanoTime();
+        try (VitModel vit = registry.model(modelId).load(modelParams)) {
+            Evaluation.Result result = Evaluation.accuracy(vit, data, batchSize, (done, total) -> { });
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf(Locale.ROOT, "model %s on %s: accuracy %.4f (%d of %d correct), %.1f s%n",
+                    vit.info().name(), data.name(), result.accuracy(), result.correct(), result.total(), seconds);
+            int[][] confusion = result.confusion();
+            for (int k = 0; k < confusion.length; k++) {
+                int n = 0;
+                for (int v : confusion[k]) {
+                    n += v;
+                }
+                System.out.printf(Locale.ROOT, "  %-14s %.4f (%d)%n", vit.info().classNames().get(k),
+                        n == 0 ? Double.NaN : (double) confusion[k][k] / n, n);
+            }
+        }
+        return 0;
+    }
+}

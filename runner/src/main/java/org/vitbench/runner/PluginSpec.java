@@ -1,0 +1,52 @@
+package org.vitbench.runner;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.vitbench.api.Parameters;
+import org.vitbench.api.ResultRecord;
+
+/**
+ * A plug-in id with its parameters, as written on the command line ({@code kernel-shap:budget=2048})
+ * or in a config file.
+ *
+ * @param id the plug-in id
+ * @param parameters parameters, sorted by key
+ */
+record PluginSpec(String id, SortedMap<String, String> parameters) {
+
+    PluginSpec {
+        parameters = Collections.unmodifiableSortedMap(new TreeMap<>(parameters));
+    }
+
+    static PluginSpec of(String id) {
+        return new PluginSpec(id, new TreeMap<>());
+    }
+
+    static PluginSpec of(String id, Map<String, String> parameters) {
+        return new PluginSpec(id, new TreeMap<>(parameters));
+    }
+
+    /** Parses {@code id[:k=v,...]}. */
+    static PluginSpec parse(String text) {
+        String[] id = new String[1];
+        Parameters p = Parameters.parseSpec(text.trim(), id);
+        return new PluginSpec(id[0], p.asMap());
+    }
+
+    /** The parameters as the plug-in receives them. */
+    Parameters toParameters() {
+        return Parameters.of(id, parameters);
+    }
+
+    /** The inverse of {@link #parse}: {@code id} or {@code id:k=v,k=v} with sorted keys. */
+    String format() {
+        return ResultRecord.methodSpec(id, parameters);
+    }
+
+    @Override
+    public String toString() {
+        return format();
+    }
+}

@@ -1,0 +1,35 @@
+package org.vitbench.runner;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.vitbench.api.ResultRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vitbench report DIR}: renders the report again from a run's stored results, without
+ * models or plug-ins (metric directions are kept in {@code run.json}).
+ */
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = "Renders report.html, summary.json and leaderboard.csv again from a run's results.")
+final class ReportCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "DIR", defaultValue = "vitbench-out",
+            description = "the run's output directory (default: ${DEFAULT-VALUE})")
+    Path dir;
+
+    @Override
+    public Integer call() {
+        RunManifest manifest = RunManifest.read(dir);
+        List<ResultRecord> records = ResultStore.read(dir).stream()
+                .filter(r -> r.configHash().equals(manifest.configHash())).toList();
+        Benchmark.writeReports(dir, records, manifest, spec.commandLine().getOut());
+        return Main.OK;
+    }
+}

@@ -1,0 +1,113 @@
+package org.vitbench.runner;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code vitbench run}: evaluates methods with metrics and writes results and the report. Every
+ * option overrides the config file, which overrides the defaults. A rerun with the same config and
+ * {@code --out} resumes where the previous run stopped.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Evaluates explanation methods with metrics and writes results and a report.",
+            "Without options: the embedded Fashion-MNIST ViT, 200 embedded test images, attention-rollout "
+                + "and random, deletion.",
+            "Rerun the same command to resume an interrupted run."})
+final class RunCommand implements Callable<Integer> {
+
+    @ParentCommand
+    Main main;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML config (keys: model, dataset, limit, "
+            + "methods, metrics, seed, batch-size, out); options given here override it")
+    Path configFile;
+
+    @Option(names = "--model", paramLabel = "ID[:K=V,...]", description = "model (default: embedded)")
+    String model;
+
+    @Option(names = "--dataset", paramLabel = "ID[:K=V,...]",
+            description = "dataset (default: fashion-mnist-embedded)")
+    String dataset;
+
+    @Option(names = "--limit", paramLabel = "N",
+            description = "evaluate the first N samples, 0 for all (default: 200)")
+    Integer limit;
+
+    @Option(names = "--method", paramLabel = "ID[:K=V,...]",
+            description = "explanation method, repeatable (default: attention-rollout, random)")
+    List<String> methods;
+
+    @Option(names = "--metric", paramLabel = "ID[:K=V,...]",
+            description = "metric, repeatable; preset=NAME selects a protocol preset (default: deletion)")
+    List<String> metrics;
+
+    @Option(names = "--seed", paramLabel = "N", description = "run seed (default: 0)")
+    Long seed;
+
+    @Option(names = "--batch-size", paramLabel = "N", description = "samples per batch (default: 16)")
+    Integer batchSize;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "output directory (default: vitbench-out)")
+    Path out;
+
+    @Option(names = {"-q", "--quiet"}, description = "no progress output")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        RunConfig config = resolve(configFile == null ? ConfigFile.EMPTY : ConfigFile.read(configFile));
+        new Benchmark(main.registry(), config, ConsoleProgress.mode(quiet), spec.commandLine().getOut(),
+                spec.commandLine().getErr()).run();
+        return Main.OK;
+    }
+
+    /** Options over the config file over the defaults. */
+    RunConfig resolve(ConfigFile file) {
+        return new RunConfig(
+                pick(model == null ? null : PluginSpec.parse(model), file.model(), RunConfig.DEFAULT_MODEL),
+                pick(dataset == null ? null : PluginSpec.parse(dataset), file.dataset(), RunConfig.DEFAULT_DATASET),
+                pick(limit, file.limit(), RunConfig.DEFAULT_LIMIT),
+                pick(specs(methods), file.methods(), RunConfig.DEFAULT_METHODS),
+                pick(specs(metrics), file.metrics(), RunConfig.DEFAULT_METRICS),
+                pick(seed, file.seed(), RunConfig.DEFAULT_SEED),
+                pick(batchSize, file.batchSize(), RunConfig.DEFAULT_BATCH_SIZE),
+                pick(out, file.out(), RunConfig.DEFAULT_OUT));
+    }
+
+    /**
+     * Parses repeatable spec options. {@code a,b} without a colon is read as two ids, since a
+     * comma-separated list is a natural thing to type.
+     */
+    static List<PluginSpec> specs(List<String> texts) {
+        if (texts == null) {
+            return null;
+        }
+        List<PluginSpec> specs = new ArrayList<>();
+        for (String text : texts) {
+            if (text.indexOf(':') < 0) {
+                for (String id : text.split(",")) {
+                    if (!id.isBlank()) {
+                        specs.add(PluginSpec.parse(id));
+                    }
+                }
+            } else {
+                specs.add(PluginSpec.parse(text));
+            }
+        }
+        return specs;
+    }
+
+    private static <T> T pick(T option, T file, T fallback) {
+        return option != null ? option : file != null ? file : fallback;
+    }
+}

@@ -1,0 +1,221 @@
+package org.vitbench.runner;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.vitbench.api.Dataset;
+import org.vitbench.api.Parameters;
+import org.vitbench.api.Registry;
+import org.vitbench.api.Sample;
+import org.vitbench.api.ConfigurationException;
+import org.vitbench.models.Checkpoints;
+import org.vitbench.models.ModelConfig;
+import org.vitbench.models.checkpoint.Safetensors;
+import org.vitbench.models.checkpoint.Tensor;
+import org.vitbench.models.VitConfig;
+import org.vitbench.models.training.ClassifierTrainer;
+import org.vitbench.models.training.TrainingConfig;
+import org.vitbench.models.training.TrainingListener;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code vitbench train classifier}: trains a ViT classifier from scratch on a registered dataset. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train vitbench's models.",
+        subcommands = {TrainCommand.Classifier.class})
+public final class TrainCommand {
+
+    @ParentCommand
+    Main main;
+
+    /** {@code vitbench train classifier}. */
+    @Command(name = "classifier", mixinStandardHelpOptions = true,
+            description = "Train a ViT classifier (AdamW, cosine schedule with warm-up, seeded, resumable).%n"
+                    + "A rerun with the same options resumes after the last completed epoch.")
+    static final class Classifier implements Callable<Integer> {
+
+        @ParentCommand
+        TrainCommand parent;
+
+        @Option(names = "--dataset", defaultValue = "fashion-mnist:split=train",
+                description = "Training data as id[:key=value,...] (default: ${DEFAULT-VALUE}).")
+        String dataset;
+
+        @Option(names = "--out", required = true, description = "Output directory (model, config, training state).")
+        Path out;
+
+        @Option(names = "--name", defaultValue = "vit-fashion-mnist", description = "Model name (default: ${DEFAULT-VALUE}).")
+        String name;
+
+        @Option(names = "--patch", defaultValue = "4", description = "Patch size (default: ${DEFAULT-VALUE}).")
+        int patch;
+
+        @Option(names = "--dim", defaultValue = "64", description = "Embedding dimension (default: ${DEFAULT-VALUE}).")
+        int dim;
+
+        @Option(names = "--depth", defaultValue = "6", description = "Transformer blocks (default: ${DEFAULT-VALUE}).")
+        int depth;
+
+        @Option(names = "--heads", defaultValue = "4", description = "Attention heads (default: ${DEFAULT-VALUE}).")
+        int heads;
+
+        @Option(names = "--mlp-ratio", defaultValue = "2", description = "MLP width / dim (default: ${DEFAULT-VALUE}).")
+        double mlpRatio;
+
+        @Option(names = "--epochs", defaultValue = "15", description = "Epochs (default: ${DEFAULT-VALUE}).")
+        int epochs;
+
+        @Option(names = "--batch-size", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
+        int batchSize;
+
+        @Option(names = "--lr", defaultValue = "2e-3", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
+        double lr;
+
+        @Option(names = "--weight-decay", defaultValue = "0.05", description = "AdamW weight decay (default: ${DEFAULT-VALUE}).")
+        double weightDecay;
+
+        @Option(names = "--warmup-epochs", defaultValue = "1", description = "Warm-up epochs (default: ${DEFAULT-VALUE}).")
+        double warmup;
+
+        @Option(names = "--validation", defaultValue = "5000",
+                description = "Training images held out for model selection (default: ${DEFAULT-VALUE}).")
+        int validation;
+
+        @Option(names = "--no-augment", description = "Turn off random 2-pixel translations.")
+        boolean noAugment;
+
+        @Option(names = "--seed", defaultValue = "0", description = "Seed (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--init-from", description = "Start from this model directory (same architecture)"
+                + " instead of random weights: a second training stage.")
+        Path initFrom;
+
+        @Override
+        public Integer call() throws Exception {
+            Registry registry = parent.main.registry();
+            String[] id = new String[1];
+            Parameters params = Parameters.parseSpec(dataset, id);
+            Dataset data = registry.dataset(id[0]).open(params);
+            Sample first = data.get(0);
+            VitConfig arch = VitConfig.of(first.image().height(), patch, first.image().channels(), dim, depth, heads,
+                    mlpRatio, data.classNames().size());
+            float[][] meanStd = channelStatistics(data);
+            Map<String, Object> provenance = new LinkedHashMap<>();
+            Map<String, Tensor> initial = null;
+            if (initFrom != null) {
+                ModelConfig previous = Checkpoints.readConfig(initFrom.resolve(Checkpoints.CONFIG));
+                if (!previous.architecture().equals(arch)) {
+                    throw new ConfigurationException("--init-from " + initFrom + " holds " + previous.architecture()
+                            + " but the options describe " + arch + "; pass the same architecture options");
+                }
+                meanStd = new float[][] {previous.mean(), previous.std()};
+                initial = Safetensors.read(initFrom.resolve(Checkpoints.WEIGHTS));
+                provenance.put("previousStage", previous.provenance());
+            }
+            provenance.put("command", "vitbench train classifier " + String.join(" ", commandArgs()));
+            provenance.put("dataset", data.name());
+            provenance.put("seed", seed);
+            provenance.put("normalisation", "per-channel mean and std of the training split");
+            ModelConfig config = new ModelConfig(name, arch, meanStd[0], meanStd[1], "bilinear", data.classNames(),
+                    provenance);
+            TrainingConfig training = new TrainingConfig(epochs, batchSize, lr, 1e-5, weightDecay, warmup,
+                    validation, !noAugment, seed);
+            System.out.printf("training %s on %s (%d images): %s%n", name, data.name(), data.size(), arch);
+            long start = System.nanoTime();
+            ClassifierTrainer.State state = new ClassifierTrainer(config, training, new ConsoleListener(), initial)
+                    .train(data, out);
+            System.out.printf("best validation accuracy %.4f at epoch %d; %s written to %s (%s)%n",
+                    state.bestAccuracy(), state.bestEpoch(), name, out.toAbsolutePath(),
+                    Duration.ofNanos(System.nanoTime() - start).withNanos(0));
+            return 0;
+        }
+
+        private List<String> commandArgs() {
+            List<String> args = new ArrayList<>();
+            args.add("--dataset " + dataset);
+            args.add("--out " + out);
+            args.add("--name " + name);
+            args.add("--patch " + patch);
+            args.add("--dim " + dim);
+            args.add("--depth " + depth);
+            args.add("--heads " + heads);
+            args.add("--mlp-ratio " + mlpRatio);
+            args.add("--epochs " + epochs);
+            args.add("--batch-size " + batchSize);
+            args.add("--lr " + lr);
+            args.add("--weight-decay " + weightDecay);
+            args.add("--warmup-epochs " + warmup);
+            args.add("--validation " + validation);
+            if (noAugment) {
+                args.add("--no-augment");
+            }
+            args.add("--seed " + seed);
+            if (initFrom != null) {
+                args.add("--init-from " + initFrom);
+            }
+            return args;
+        }
+
+        /** Per-channel mean and std over the whole training split, in [0, 1] pixel space. */
+        private static float[][] channelStatistics(Dataset data) {
+            int c = data.get(0).image().channels();
+            double[] sum = new double[c];
+            double[] sumSq = new double[c];
+            long perChannel = 0;
+            for (int i = 0; i < data.size(); i++) {
+                float[] p = data.get(i).image().pixels();
+                int plane = p.length / c;
+                for (int ch = 0; ch < c; ch++) {
+                    for (int j = ch * plane; j < (ch + 1) * plane; j++) {
+                        sum[ch] += p[j];
+                        sumSq[ch] += (double) p[j] * p[j];
+                    }
+                }
+                perChannel += plane;
+            }
+            float[][] out = new float[2][c];
+            for (int ch = 0; ch < c; ch++) {
+                double mean = sum[ch] / perChannel;
+                out[0][ch] = (float) mean;
+                out[1][ch] = (float) Math.sqrt(sumSq[ch] / perChannel - mean * mean);
+            }
+            return out;
+        }
+    }
+
+    /** Progress on stderr (a line per ~5% of an epoch) and a summary line per epoch on stdout. */
+    static final class ConsoleListener implements TrainingListener {
+
+        private long epochStart = System.nanoTime();
+
+        @Override
+        public void step(int epoch, int step, int stepsPerEpoch, double loss) {
+            if (step == 1) {
+                epochStart = System.nanoTime();
+            }
+            if (step % Math.max(1, stepsPerEpoch / 20) == 0 || step == stepsPerEpoch) {
+                double elapsed = (System.nanoTime() - epochStart) / 1e9;
+                double rate = step / elapsed;
+                System.err.printf("epoch %d  %d/%d steps  loss %.4f  %.2f steps/s  ETA %ds%n", epoch, step,
+                        stepsPerEpoch, loss, rate, Math.round((stepsPerEpoch - step) / rate));
+            }
+        }
+
+        @Override
+        public void epoch(int epoch, double trainLoss, double validationAccuracy, double seconds) {
+            System.out.printf("epoch %d: train loss %.4f, validation accuracy %.4f, %.0f s%n", epoch, trainLoss,
+                    validationAccuracy, seconds);
+        }
+
+        @Override
+        public void message(String text) {
+            System.out.println(text);
+        }
+    }
+}

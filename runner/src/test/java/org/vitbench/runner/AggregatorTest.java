@@ -1,0 +1,95 @@
+package org.vitbench.runner;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.vitbench.api.Direction;
+import org.vitbench.api.MetricSpec;
+import org.vitbench.api.ResultRecord;
+import org.vitbench.reports.ReportData;
+
+class AggregatorTest {
+
+    private static final MetricSpec DEL = MetricSpec.of("deletion", "vit-shapley", Map.of());
+    private static final MetricSpec DEL_RISE = MetricSpec.of("deletion", "rise", Map.of());
+    private static final MetricSpec INS = MetricSpec.of("insertion", "vit-shapley", Map.of());
+
+    @Test
+    void metricLabelsAreTheShortestUniqueForm() {
+        MetricSpec delRiseOther = MetricSpec.of("deletion", "rise", Map.of("steps", "10"));
+        List<ResultRecord> records = List.of(ok("s", "a", DEL, 1), ok("s", "a", DEL_RISE, 1), ok("s", "a", INS, 1),
+                ok("s", "a", delRiseOther, 1));
+
+        Map<String, String> labels = Aggregator.metricLabels(records);
+
+        assertEquals("deletion@vit-shapley", labels.get(DEL.hash()));
+        assertEquals("deletion@rise #" + DEL_RISE.hash(), labels.get(DEL_RISE.hash()));
+        assertEquals("insertion", labels.get(INS.hash()));
+    }
+
+    @Test
+    void methodLabelsDropParametersUnlessTwoConfigurationsShareAnId() {
+        List<ResultRecord> records = List.of(
+                ResultRecord.ok("h", "s", 0, 0, "rollout", Map.of("residual", "true"), DEL, 1, null, null, 0, 0),
+                ResultRecord.ok("h", "s", 0, 0, "shap", Map.of("budget", "8"), DEL, 1, null, null, 0, 0),
+                ResultRecord.ok("h", "s", 0, 0, "shap", Map.of("budget", "64"), DEL, 1, null, null, 0, 0));
+
+        Map<String, String> labels = Aggregator.methodLabels(records);
+
+        assertEquals(Map.of("rollout:residual=true", "rollout", "shap:budget=8", "shap:budget=8", "shap:budget=64",
+                "shap:budget=64"), labels);
+    }
+
+    @Test
+    void rowsHoldMeansFailuresAndRanks() {
+        List<ResultRecord> records = List.of(ok("s1", "a", DEL, 0.2), ok("s2", "a", DEL, 0.4),
+                ok("s1", "b", DEL, 0.1), failed("s2", "b", DEL, "boom"));
+        RunManifest manifest = new RunManifest("h", "seed: 0\n", 0, Map.of(DEL.hash(), Direction.LOWER_IS_BETTER),
+                List.of(new RunManifest.Skipped("c", "deletion", "why")), Map.of("Java", "17"));
+
+        ReportData data = Aggregator.aggregate("t", records, manifest);
+
+        ReportData.Row a = data.rows().get(0);
+        assertEquals("a", a.method());
+        assertEquals(0.3, a.mean(), 1e-12);
+        assertEquals(2, a.n());
+        assertEquals(2, a.rank());
+        ReportData.Row b = data.rows().get(1);
+        assertEquals(0.1, b.mean(), 0.0);
+        assertEquals(1, b.failed());
+        assertEquals(1, b.rank());
+        assertEquals(List.of(new ReportData.Failure("b", "deletion", 1, "boom", "s2"),
+                new ReportData.Failure("c", "deletion", 0, "pair skipped: why", "\u2013")), data.failures());
+        assertEquals("h", data.metadata().get("config hash"));
+        assertEquals("2", data.metadata().get("samples"));
+        assertEquals("17", data.metadata().get("Java"));
+    }
+
+    @Test
+    void curvesAreAveragedPointwise() {
+        double[] x = {0, 0.5, 1};
+        List<ResultRecord> records = List.of(
+                ResultRecord.ok("h", "s1", 0, 0, "a", Map.of(), DEL, 0.5, new double[] {1, 0.5, 0}, x, 0, 0),
+                ResultRecord.ok("h", "s2", 0, 0, "a", Map.of(), DEL, 0.3, new double[] {1, 0.1, 0}, x, 0, 0));
+        RunManifest manifest = new RunManifest("h", "", 0, Map.of(DEL.hash(), Direction.LOWER_IS_BETTER), List.of(),
+                Map.of());
+
+        ReportData.Curve c = Aggregator.aggregate("t", records, manifest).curves().get(0);
+
+        assertArrayEquals(new double[] {1, 0.3, 0}, c.mean(), 1e-12);
+        assertArrayEquals(new double[] {1, 0.1, 0}, c.low(), 1e-12);
+        assertArrayEquals(new double[] {1, 0.5, 0}, c.high(), 1e-12);
+        assertEquals(2, c.n());
+    }
+
+    private static ResultRecord ok(String sample, String method, MetricSpec spec, double score) {
+        return ResultRecord.ok("h", sample, 0, 0, method, Map.of(), spec, score, null, null, 0.1, 0.2);
+    }
+
+    private static ResultRecord failed(String sample, String method, MetricSpec spec, String error) {
+        return ResultRecord.failed("h", sample, 0, 0, method, Map.of(), spec, error, 0.1, 0);
+    }
+}

@@ -26,10 +26,16 @@ public final class NativeMemoryProbe {
     public static void main(String[] args) throws IOException {
         int rounds = Integer.parseInt(args[0]);
         int batchesPerRound = Integer.parseInt(args[1]);
+        // The control: floats per batch deliberately left on a manager that is never closed.
+        int leakFloats = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+        NDManager leak = NDManager.newBaseManager();
         try (VisionTransformer model = TinyVit.create(5)) {
             for (int round = 0; round < rounds; round++) {
                 for (int i = 0; i < batchesPerRound; i++) {
                     batch(model, round * batchesPerRound + i);
+                    if (leakFloats > 0) {
+                        leak.ones(new Shape(leakFloats));
+                    }
                 }
                 System.out.println("round " + round + " " + residentKb() + " " + model.manager().getManagedArrays().size());
             }

@@ -24,6 +24,16 @@ public record Heatmaps(int grid, float[][] target, float[][][] perClass) {
             throw new IllegalArgumentException("perClass has " + perClass.length
                     + " samples, target has " + target.length);
         }
+        if (perClass != null) {
+            for (int b = 0; b < perClass.length; b++) {
+                for (int k = 0; k < perClass[b].length; k++) {
+                    if (perClass[b][k].length != p) {
+                        throw new IllegalArgumentException("heatmap of sample " + b + ", class " + k + " has "
+                                + perClass[b][k].length + " values, expected " + p);
+                    }
+                }
+            }
+        }
     }
 
     /** Target-class maps only. */
@@ -54,6 +64,17 @@ public record Heatmaps(int grid, float[][] target, float[][][] perClass) {
             for (int i = 0; i < target[b].length; i++) {
                 if (!Float.isFinite(target[b][i])) {
                     return "sample " + b + ", patch " + i + " = " + target[b][i];
+                }
+            }
+        }
+        if (perClass != null) {
+            for (int b = 0; b < perClass.length; b++) {
+                for (int k = 0; k < perClass[b].length; k++) {
+                    for (int i = 0; i < perClass[b][k].length; i++) {
+                        if (!Float.isFinite(perClass[b][k][i])) {
+                            return "sample " + b + ", class " + k + ", patch " + i + " = " + perClass[b][k][i];
+                        }
+                    }
                 }
             }
         }

@@ -2,7 +2,6 @@ package org.vitbench.metrics.faithfulness;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +20,7 @@ import org.vitbench.api.MetricResult;
 import org.vitbench.api.MetricSpec;
 import org.vitbench.api.ModelInfo;
 import org.vitbench.api.Parameters;
+import org.vitbench.api.Progress;
 import org.vitbench.api.Removal;
 import org.vitbench.api.Requirement;
 import org.vitbench.api.Sample;
@@ -28,6 +28,7 @@ import org.vitbench.api.Seeds;
 import org.vitbench.api.VitModel;
 import org.vitbench.metrics.internal.Auc;
 import org.vitbench.metrics.internal.Ranking;
+import org.vitbench.models.masking.MaskedEvaluator;
 
 /**
  * Deletion: remove patches from most to least important according to the heatmap and follow the
@@ -147,47 +148,26 @@ public final class Deletion implements Metric {
 
     /**
      * The target probability with the first {@code k} patches of {@code order} removed, for
-     * {@code k = 0 .. P}, evaluated in chunks of {@code batchSize} masked copies of the image.
+     * {@code k = 0 .. P}, through the shared {@link MaskedEvaluator} in chunks of {@code batchSize}.
      *
      * @param image {@code [1, C, S, S]}
      */
     private double[] curve(VitModel model, NDArray image, int[] order, int target) {
         int p = order.length;
-        int classes = model.info().numClasses();
+        boolean[][] keep = new boolean[p + 1][p];
+        for (int k = 0; k <= p; k++) { // row k has the first k patches of the order removed
+            Arrays.fill(keep[k], true);
+            for (int r = 0; r < k; r++) {
+                keep[k][order[r]] = false;
+            }
+        }
+        double[][] probability = new MaskedEvaluator(removal, batchSize)
+                .evaluate(model, image, keep, MaskedEvaluator.Output.TARGET_PROBABILITY, target, Progress.NONE);
         double[] curve = new double[p + 1];
-        for (int start = 0; start <= p; start += batchSize) {
-            int n = Math.min(batchSize, p + 1 - start);
-            float[] keep = new float[n * p];
-            Arrays.fill(keep, 1f);
-            for (int j = 0; j < n; j++) {
-                for (int r = 0; r < start + j; r++) { // row j has k = start + j patches removed
-                    keep[j * p + order[r]] = 0f;
-                }
-            }
-            try (NDManager chunk = image.getManager().newSubManager()) {
-                NDArray images = image.repeat(0, n); // [1, C, S, S] -> [n, C, S, S]
-                images.attach(chunk);
-                float[] logits = model.logits(images, chunk.create(keep, new Shape(n, p)), removal)
-                        .toFloatArray(); // [n, K]
-                for (int j = 0; j < n; j++) {
-                    curve[start + j] = softmax(logits, j * classes, classes, target);
-                }
-            }
+        for (int k = 0; k <= p; k++) {
+            curve[k] = probability[k][0];
         }
         return curve;
-    }
-
-    /** Softmax probability of {@code target} among {@code logits[offset .. offset + classes)}. */
-    private static double softmax(float[] logits, int offset, int classes, int target) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int c = 0; c < classes; c++) {
-            max = Math.max(max, logits[offset + c]);
-        }
-        double sum = 0;
-        for (int c = 0; c < classes; c++) {
-            sum += Math.exp(logits[offset + c] - max);
-        }
-        return Math.exp(logits[offset + target] - max) / sum;
     }
 
     private static void check(ModelInfo info, List<Sample> batch, int[] targets, Heatmaps heatmaps) {

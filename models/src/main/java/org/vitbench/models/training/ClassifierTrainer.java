@@ -16,6 +16,7 @@ import java.util.SplittableRandom;
 import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Dataset;
 import org.vitbench.api.Gradients;
+import org.vitbench.api.Progress;
 import org.vitbench.api.Sample;
 import org.vitbench.models.Checkpoints;
 import org.vitbench.models.Initialization;
@@ -119,7 +120,8 @@ public final class ClassifierTrainer {
                     lossSum += step(model, optimiser, images, labels, shuffled, from, to, lr, random);
                     listener.step(epoch, step + 1, stepsPerEpoch, lossSum / (step + 1));
                 }
-                double accuracy = validationAccuracy(model, images, labels, valIdx);
+                double accuracy = valIdx.length == 0 ? Double.NaN
+                        : Evaluation.accuracy(model, new Subset(train, valIdx), 500, Progress.NONE).accuracy();
                 double seconds = (System.nanoTime() - start) / 1e9;
                 List<Map<String, Object>> history = new ArrayList<>(state.history());
                 Map<String, Object> row = new LinkedHashMap<>();
@@ -209,27 +211,28 @@ public final class ClassifierTrainer {
         }
     }
 
-    private double validationAccuracy(VisionTransformer model, float[][] images, int[] labels, int[] idx) {
-        if (idx.length == 0) {
-            return Double.NaN;
+    /** The samples of {@code base} at {@code indices}, in that order (the validation split). */
+    private record Subset(Dataset base, int[] indices) implements Dataset {
+
+        @Override
+        public String name() {
+            return base.name() + "/validation";
         }
-        int c = modelConfig.architecture().channels();
-        int s = modelConfig.architecture().imageSize();
-        int correct = 0;
-        for (int from = 0; from < idx.length; from += 500) {
-            int to = Math.min(idx.length, from + 500);
-            float[] batch = new float[(to - from) * c * s * s];
-            for (int i = from; i < to; i++) {
-                System.arraycopy(images[idx[i]], 0, batch, (i - from) * c * s * s, c * s * s);
-            }
-            try (NDScope scope = new NDScope(); NDManager m = model.manager().newSubManager()) {
-                long[] predicted = model.logits(m.create(batch, new Shape(to - from, c, s, s))).argMax(1).toLongArray();
-                for (int i = from; i < to; i++) {
-                    correct += predicted[i - from] == labels[idx[i]] ? 1 : 0;
-                }
-            }
+
+        @Override
+        public List<String> classNames() {
+            return base.classNames();
         }
-        return (double) correct / idx.length;
+
+        @Override
+        public int size() {
+            return indices.length;
+        }
+
+        @Override
+        public Sample get(int index) {
+            return base.get(indices[index]);
+        }
     }
 
     /** Copies {@code image} shifted by (dx, dy) into {@code out} at {@code offset}, zero-filling. */

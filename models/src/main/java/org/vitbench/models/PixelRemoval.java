@@ -8,8 +8,11 @@ import ai.djl.nn.convolutional.Conv2d;
 import org.vitbench.api.ModelInfo;
 import org.vitbench.api.Removal.PixelBaseline;
 
-/** Replaces the pixels of held-out patches by a baseline image. */
-final class PixelRemoval {
+/**
+ * Replaces the pixels of held-out patches by a baseline image; the baselines are shared with the
+ * pixel-blending evaluation of {@link org.vitbench.models.masking.MaskedEvaluator}.
+ */
+public final class PixelRemoval {
 
     private PixelRemoval() {
     }
@@ -31,7 +34,13 @@ final class PixelRemoval {
         return images.mul(k).add(base.mul(k.neg().add(1f)));
     }
 
-    static NDArray baseline(NDArray images, PixelBaseline baseline, ModelInfo info) {
+    /**
+     * The baseline image of each image.
+     *
+     * @param images {@code [B, C, S, S]} in [0, 1]
+     * @return {@code [B, C, S, S]} on the images' manager
+     */
+    public static NDArray baseline(NDArray images, PixelBaseline baseline, ModelInfo info) {
         NDManager m = images.getManager();
         return switch (baseline) {
             case ZERO -> m.zeros(images.getShape());

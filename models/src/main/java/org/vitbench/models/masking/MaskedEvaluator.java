@@ -10,7 +10,9 @@ import org.vitbench.api.Batches;
 import org.vitbench.api.ModelInfo;
 import org.vitbench.api.Progress;
 import org.vitbench.api.Removal;
+import org.vitbench.api.Removal.PixelBaseline;
 import org.vitbench.api.VitModel;
+import org.vitbench.models.PixelRemoval;
 
 /**
  * Evaluates a model on many binary keep-masks of one image, in batches of masked copies.
@@ -105,7 +107,6 @@ public final class MaskedEvaluator {
             Progress progress) {
         ModelInfo info = model.info();
         int p = info.numPatches();
-        int k = info.numClasses();
         checkImage(image, info);
         for (int m = 0; m < keep.length; m++) {
             if (keep[m].length != p) {
@@ -113,9 +114,7 @@ public final class MaskedEvaluator {
                         + " entries but model " + info.name() + " has P = " + p + " patches");
             }
         }
-        if (output == Output.TARGET_PROBABILITY && (target < 0 || target >= k)) {
-            throw new IllegalArgumentException("target class " + target + " is outside [0, " + k + ")");
-        }
+        checkTarget(output, target, info);
         Integer[] order = order(keep);
         float[] pixels = image.toFloatArray();
         Shape single = image.getShape();
@@ -142,6 +141,102 @@ public final class MaskedEvaluator {
             progress.update(start + n, keep.length);
         }
         return result;
+    }
+
+    /**
+     * Evaluates continuous pixel masks by blending: {@code x * m + (1 - m) * x0} with {@code x0}
+     * the baseline image, as the Sobol attribution method (Fel et al. 2021) and RISE (Petsiuk et
+     * al. 2018) perturb their inputs. The removal strategy of this evaluator is not used; only its
+     * batch size is.
+     *
+     * @param model the model
+     * @param image {@code [1, C, S, S]} in [0, 1]
+     * @param masks {@code [M][S * S]} weights in [0, 1] (1 keeps the pixel), row-major, shared by
+     *     all channels; {@code M = 0} gives an empty result
+     * @param baseline what a weight of 0 shows: {@code ZERO} black, {@code MEAN} the normalisation
+     *     mean (0 after normalisation, the references' "inpainting"), {@code BLUR} the blurred image
+     * @param output what to return per mask
+     * @param target the class for {@link Output#TARGET_PROBABILITY}
+     * @param progress told {@code (masks done, M)} after every chunk
+     * @return {@code [M][K]}, or {@code [M][1]} for {@link Output#TARGET_PROBABILITY}
+     * @throws IllegalArgumentException when the image is not {@code [1, C, S, S]}, a mask row does
+     *     not have {@code S * S} entries or holds a value outside [0, 1], or the target is out of range
+     */
+    public double[][] evaluateBlended(VitModel model, NDArray image, float[][] masks, PixelBaseline baseline,
+            Output output, int target, Progress progress) {
+        ModelInfo info = model.info();
+        checkImage(image, info);
+        checkTarget(output, target, info);
+        int s = info.imageSize();
+        for (int m = 0; m < masks.length; m++) {
+            if (masks[m].length != s * s) {
+                throw new IllegalArgumentException("pixel mask " + m + " has " + masks[m].length + " entries but model "
+                        + info.name() + " needs " + s + " x " + s + " = " + s * s);
+            }
+            for (float v : masks[m]) {
+                if (!(v >= 0f && v <= 1f)) {
+                    throw new IllegalArgumentException("pixel mask " + m + " holds " + v + "; weights must be in [0, 1]");
+                }
+            }
+        }
+        float[] pixels = image.toFloatArray();
+        Shape single = image.getShape();
+        double[][] result = new double[masks.length][];
+        try (NDManager scope = image.getManager().newSubManager()) {
+            NDArray x = scope.create(pixels, single);
+            NDArray x0 = PixelRemoval.baseline(x, baseline, info); // [1, C, S, S]
+            NDArray difference = x.sub(x0);
+            for (int start = 0; start < masks.length; start += batchSize) {
+                int n = Math.min(batchSize, masks.length - start);
+                float[] weights = new float[n * s * s];
+                for (int r = 0; r < n; r++) {
+                    System.arraycopy(masks[start + r], 0, weights, r * s * s, s * s);
+                }
+                float[][] logits;
+                try (NDManager chunk = scope.newSubManager()) {
+                    NDArray m = chunk.create(weights, new Shape(n, 1, s, s));
+                    // x0 + m (x - x0) = x m + (1 - m) x0: [n, 1, S, S] * [1, C, S, S] -> [n, C, S, S]
+                    NDArray blended = m.mul(difference).add(x0);
+                    logits = Batches.rows(model.logits(blended)); // [n, K]
+                }
+                for (int r = 0; r < n; r++) {
+                    result[start + r] = convert(logits[r], output, target);
+                }
+                progress.update(start + n, masks.length);
+            }
+        }
+        return result;
+    }
+
+    /**
+     * The model's outputs on patch subsets of one image as a {@link CoalitionGame} with
+     * {@code P} players, evaluated through this evaluator.
+     *
+     * @param image {@code [1, C, S, S]} in [0, 1]; the game reads it on every call, so it must stay
+     *     open while the game is used
+     * @param progress told {@code (masks done, masks in the call)} within each call
+     */
+    public CoalitionGame game(VitModel model, NDArray image, Output output, int target, Progress progress) {
+        ModelInfo info = model.info();
+        checkImage(image, info);
+        checkTarget(output, target, info);
+        int outputs = output == Output.TARGET_PROBABILITY ? 1 : info.numClasses();
+        return new CoalitionGame() {
+            @Override
+            public int players() {
+                return info.numPatches();
+            }
+
+            @Override
+            public int outputs() {
+                return outputs;
+            }
+
+            @Override
+            public double[][] values(boolean[][] coalitions) {
+                return evaluate(model, image, coalitions, output, target, progress);
+            }
+        };
     }
 
     /**
@@ -237,6 +332,12 @@ public final class MaskedEvaluator {
         }
         for (int i = 0; i < row.length; i++) {
             row[i] /= sum;
+        }
+    }
+
+    private static void checkTarget(Output output, int target, ModelInfo info) {
+        if (output == Output.TARGET_PROBABILITY && (target < 0 || target >= info.numClasses())) {
+            throw new IllegalArgumentException("target class " + target + " is outside [0, " + info.numClasses() + ")");
         }
     }
 

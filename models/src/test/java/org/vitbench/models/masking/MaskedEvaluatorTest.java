@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.vitbench.api.Batches;
 import org.vitbench.api.ModelInfo;
 import org.vitbench.api.Preprocessing;
+import org.vitbench.api.Progress;
 import org.vitbench.api.Removal;
 import org.vitbench.models.TinyVit;
 import org.vitbench.models.VisionTransformer;
@@ -200,6 +201,75 @@ class MaskedEvaluatorTest {
                     () -> evaluator.evaluate(model, two, new boolean[1][9], Output.LOGITS));
         }
         assertThrows(IllegalArgumentException.class, () -> new MaskedEvaluator(Removal.ATTENTION_MASK, 0));
+    }
+
+    /** The model's softmax on {@code x * m + (1 - m) * x0}, blended here in Java from the pixel arrays. */
+    private static double[] blendedDirectly(float[] mask, float[] baseline) {
+        float[] x = image.toFloatArray();
+        float[] blended = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            blended[i] = x[i] * mask[i] + (1 - mask[i]) * baseline[i];
+        }
+        try (NDManager scope = manager.newSubManager()) {
+            return softmax(Batches.rows(model.logits(scope.create(blended, image.getShape())))[0]);
+        }
+    }
+
+    @Test
+    void blendedMasksMixTheImageWithItsBaseline() {
+        int pixels = 12 * 12;
+        SplittableRandom random = new SplittableRandom(4);
+        float[][] masks = new float[5][pixels];
+        java.util.Arrays.fill(masks[0], 1f); // the image itself
+        // masks[1] all 0: the baseline alone
+        for (int m = 2; m < masks.length; m++) {
+            for (int i = 0; i < pixels; i++) {
+                masks[m][i] = (float) random.nextDouble();
+            }
+        }
+        float mean = model.info().preprocessing().mean()[0];
+        float[] meanImage = new float[pixels];
+        java.util.Arrays.fill(meanImage, mean);
+        double[][] got = new MaskedEvaluator(Removal.ATTENTION_MASK, 2).evaluateBlended(model, image, masks,
+                Removal.PixelBaseline.MEAN, Output.PROBABILITIES, 0, Progress.NONE);
+        for (int m = 0; m < masks.length; m++) {
+            assertArrayEquals(blendedDirectly(masks[m], meanImage), got[m], 1e-5, "mask " + m);
+        }
+        double[][] zero = new MaskedEvaluator(Removal.ATTENTION_MASK, 3).evaluateBlended(model, image, masks,
+                Removal.PixelBaseline.ZERO, Output.PROBABILITIES, 0, Progress.NONE);
+        assertArrayEquals(blendedDirectly(masks[3], new float[pixels]), zero[3], 1e-5);
+    }
+
+    @Test
+    void blendingLeavesNoArraysBehindAndRejectsBadWeights() {
+        int before = manager.getManagedArrays().size();
+        float[][] masks = new float[9][144];
+        new MaskedEvaluator(Removal.ATTENTION_MASK, 4).evaluateBlended(model, image, masks,
+                Removal.PixelBaseline.BLUR, Output.LOGITS, 0, Progress.NONE);
+        assertEquals(before, manager.getManagedArrays().size(), "image manager");
+        MaskedEvaluator evaluator = new MaskedEvaluator(Removal.ATTENTION_MASK, 4);
+        float[][] outside = new float[1][144];
+        outside[0][7] = 1.5f;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> evaluator.evaluateBlended(
+                model, image, outside, Removal.PixelBaseline.ZERO, Output.LOGITS, 0, Progress.NONE));
+        assertTrue(e.getMessage().contains("1.5"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> evaluator.evaluateBlended(
+                model, image, new float[1][100], Removal.PixelBaseline.ZERO, Output.LOGITS, 0, Progress.NONE));
+    }
+
+    @Test
+    void theGameOfAnImageIsTheEvaluatorOnItsCoalitions() {
+        MaskedEvaluator evaluator = new MaskedEvaluator(Removal.TOKEN_DROP, 5);
+        CoalitionGame game = evaluator.game(model, image, Output.PROBABILITIES, 0, Progress.NONE);
+        assertEquals(9, game.players());
+        assertEquals(3, game.outputs());
+        boolean[][] keep = randomMasks(12, 6);
+        double[][] expected = evaluator.evaluate(model, image, keep, Output.PROBABILITIES);
+        double[][] got = game.values(keep);
+        for (int m = 0; m < keep.length; m++) {
+            assertArrayEquals(expected[m], got[m], 0.0, "coalition " + m);
+        }
+        assertEquals(1, evaluator.game(model, image, Output.TARGET_PROBABILITY, 2, Progress.NONE).outputs());
     }
 
     private static ModelInfo info(int imageSize, int patchSize, int depth, int heads, int dim) {

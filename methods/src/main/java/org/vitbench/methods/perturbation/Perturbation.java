@@ -1,0 +1,98 @@
+package org.vitbench.methods.perturbation;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.List;
+import java.util.Set;
+import org.vitbench.api.Batches;
+import org.vitbench.api.ConfigurationException;
+import org.vitbench.api.Context;
+import org.vitbench.api.Heatmaps;
+import org.vitbench.api.ModelInfo;
+import org.vitbench.api.Parameters;
+import org.vitbench.api.Progress;
+import org.vitbench.api.Removal;
+import org.vitbench.api.Sample;
+import org.vitbench.models.masking.MaskedEvaluator;
+import org.vitbench.models.masking.MaskedEvaluator.Output;
+
+/**
+ * What the perturbation methods share: parameter parsing for the explained output, the removal and
+ * the batch size, and the per-image loop that turns per-class patch maps into {@link Heatmaps}.
+ */
+final class Perturbation {
+
+    /** Memory for activations when {@code batchSize=0} (auto): 512 MiB. */
+    static final long MEMORY_BUDGET_BYTES = 512L << 20;
+
+    static final String OUTPUT = "output";
+    static final String REMOVAL = "removal";
+    static final String BATCH_SIZE = "batchSize";
+
+    private Perturbation() {
+    }
+
+    /** One image's maps: {@code [K][P]}, one patch map per class. */
+    interface PerImage {
+        double[][] explain(NDArray image, Sample sample, int target, Progress progress);
+    }
+
+    /**
+     * {@code logit} (pre-softmax, as the Sobol and HSIC references explain) or {@code probability}
+     * (softmax, as RISE, LIME and ViT Shapley's KernelSHAP explain).
+     */
+    static Output output(Parameters parameters, String defaultValue) {
+        String id = parameters.getChoice(OUTPUT, defaultValue, Set.of("logit", "probability"));
+        return id.equals("logit") ? Output.LOGITS : Output.PROBABILITIES;
+    }
+
+    static String outputId(Output output) {
+        return output == Output.LOGITS ? "logit" : "probability";
+    }
+
+    static Removal removal(Parameters parameters, String defaultValue) {
+        try {
+            return Removal.parse(parameters.getString(REMOVAL, defaultValue));
+        } catch (ConfigurationException e) {
+            throw new ConfigurationException(parameters.owner() + ": " + e.getMessage());
+        }
+    }
+
+    /** Masked copies per forward pass; 0 (the default) sizes batches from {@link #MEMORY_BUDGET_BYTES}. */
+    static int batchSize(Parameters parameters) {
+        return parameters.getInt(BATCH_SIZE, 0, 0, MaskedEvaluator.MAX_BATCH_SIZE);
+    }
+
+    static MaskedEvaluator evaluator(Removal removal, int batchSize, ModelInfo info) {
+        int size = batchSize > 0 ? batchSize : MaskedEvaluator.batchSizeFor(info, MEMORY_BUDGET_BYTES);
+        return new MaskedEvaluator(removal, size);
+    }
+
+    /**
+     * Explains each sample alone (so a sample's map never depends on its batch) and collects the
+     * per-class maps.
+     *
+     * @param perImage maps of one image {@code [1, C, S, S]}; {@code [K][P]}
+     */
+    static Heatmaps explainEach(Context context, List<Sample> batch, int[] targets, PerImage perImage) {
+        ModelInfo info = context.model().info();
+        if (targets.length != batch.size()) {
+            throw new IllegalArgumentException(targets.length + " targets for " + batch.size() + " samples");
+        }
+        float[][][] perClass = new float[batch.size()][][];
+        for (int b = 0; b < batch.size(); b++) {
+            int index = b;
+            Progress progress = (done, total) -> context.progress().update(index * total + done,
+                    (long) batch.size() * total);
+            try (NDManager scope = context.manager().newSubManager()) {
+                NDArray image = Batches.images(scope, List.of(batch.get(b)), info); // [1, C, S, S]
+                double[][] maps = perImage.explain(image, batch.get(b), targets[b], progress);
+                perClass[b] = new float[maps.length][];
+                for (int k = 0; k < maps.length; k++) {
+                    perClass[b][k] = Grids.toFloat(maps[k]);
+                }
+            }
+        }
+        return Heatmaps.ofAllClasses(info.grid(), perClass, targets);
+    }
+}

@@ -1,0 +1,177 @@
+package org.vitbench.runner;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.math3.stat.correlation.PearsonsCorrelation;
+import org.apache.commons.math3.stat.correlation.SpearmansCorrelation;
+import org.apache.commons.rng.simple.RandomSource;
+import org.vitbench.api.Batches;
+import org.vitbench.api.Context;
+import org.vitbench.api.Explainer;
+import org.vitbench.api.Heatmaps;
+import org.vitbench.api.Removal;
+import org.vitbench.api.Sample;
+import org.vitbench.api.Seeds;
+import org.vitbench.api.VitModel;
+import org.vitbench.models.masking.CoalitionGame;
+import org.vitbench.models.masking.MaskedEvaluator;
+import org.vitbench.models.masking.MaskedEvaluator.Output;
+import org.vitbench.models.masking.ShapleyRegression;
+import org.vitbench.models.masking.ShapleyRegression.Estimate;
+import org.vitbench.models.masking.ShapleyRegression.Settings;
+
+/**
+ * How far Shapley estimates are from ground truth on one image, as ViT Shapley measures it (Covert,
+ * Kim, Lee 2023, section 5 "estimation error"): the ground truth is KernelSHAP run long (to its
+ * budget or convergence), the KernelSHAP trajectory is checkpointed at the given budgets, and other
+ * methods' maps are compared with the same truth. Per estimate: the L2 distance to the truth for the
+ * target class and its mean over the other classes, and the Pearson and Spearman correlations of
+ * the target class's maps.
+ *
+ * <p>The game is the model's softmax output with patches removed ({@code removal}). The truth uses
+ * its own generator ({@code Seeds.of(seed, sampleId, "kernel-shap/truth")}); the trajectory uses the
+ * {@code kernel-shap} method's seed, so its value at budget {@code b} is exactly the map of
+ * {@code kernel-shap:budget=b} with the same subsets per iteration and no convergence stop.
+ */
+final class EstimationError {
+
+    /** KernelSHAP settings of the ground truth and of the trajectory. */
+    record Plan(Removal removal, Settings truth, Settings trajectory, List<Integer> budgets, int batchSize) {
+    }
+
+    /**
+     * The ground truth of one sample: {@code values [K][P]}, and its own uncertainty: the
+     * convergence ratio and {@code l2Std = sqrt(sum_i std_i^2)} of the target class, the expected L2
+     * error of the truth itself (NaN when the run was too short for block estimates).
+     */
+    record Truth(int target, double[][] values, long evaluations, double ratio, double l2Std) {
+    }
+
+    /** One estimate compared with the truth. */
+    record Row(String estimator, long evaluations, double l2Target, double l2NonTarget, double pearson,
+            double spearman) {
+    }
+
+    private EstimationError() {
+    }
+
+    static Truth truth(VitModel model, NDArray image, String sampleId, int target, long seed, Plan plan) {
+        CoalitionGame game = game(model, image, plan);
+        Estimate e = ShapleyRegression.estimate(game, plan.truth(),
+                RandomSource.XO_RO_SHI_RO_128_PP.create(Seeds.of(seed, sampleId, "kernel-shap/truth")));
+        double variance = 0;
+        for (double s : e.std()[target]) {
+            variance += s * s;
+        }
+        return new Truth(target, e.values(), e.evaluations(), e.ratio(), Math.sqrt(variance));
+    }
+
+    /** The KernelSHAP trajectory at each budget, compared with the truth. */
+    static List<Row> trajectory(VitModel model, NDArray image, String sampleId, long seed, Plan plan, Truth truth) {
+        CoalitionGame game = game(model, image, plan);
+        long longest = plan.budgets().get(plan.budgets().size() - 1);
+        Map<Integer, Estimate> atBudget = new LinkedHashMap<>();
+        ShapleyRegression.estimate(game, plan.trajectory().withBudget(longest),
+                RandomSource.XO_RO_SHI_RO_128_PP.create(Seeds.of(seed, sampleId, "kernel-shap")), e -> {
+                    for (int budget : plan.budgets()) {
+                        // the last estimate within each budget: a run with that budget stops here
+                        if (e.evaluations() <= budget && e.evaluations() + plan.trajectory().evaluationsPerIteration() > budget) {
+                            atBudget.put(budget, e);
+                        }
+                    }
+                });
+        List<Row> rows = new ArrayList<>();
+        for (int budget : plan.budgets()) {
+            Estimate e = atBudget.get(budget);
+            if (e != null) {
+                rows.add(compare("kernel-shap@" + budget, e.evaluations(), e.values(), truth));
+            }
+        }
+        return rows;
+    }
+
+    /** A method's per-class maps (or its target map) compared with the truth. */
+    static Row method(String label, Explainer explainer, VitModel model, NDManager manager, Sample sample, long seed,
+            Truth truth) {
+        Heatmaps maps;
+        try (NDManager scope = manager.newSubManager()) {
+            maps = explainer.explain(new Context(model, seed, scope), List.of(sample), new int[] {truth.target()});
+        }
+        int k = truth.values().length;
+        double[][] values = new double[k][];
+        for (int c = 0; c < k; c++) {
+            float[] map = maps.perClass() != null ? maps.perClass()[0][c] : c == truth.target() ? maps.target()[0] : null;
+            values[c] = map == null ? null : toDouble(map);
+        }
+        return compare(label, -1, values, truth);
+    }
+
+    /** Compares {@code [K][P]} estimates (rows may be null when a method explains the target only). */
+    static Row compare(String label, long evaluations, double[][] values, Truth truth) {
+        int t = truth.target();
+        double l2Target = l2(values[t], truth.values()[t]);
+        double other = 0;
+        int n = 0;
+        for (int c = 0; c < values.length; c++) {
+            if (c != t && values[c] != null) {
+                other += l2(values[c], truth.values()[c]);
+                n++;
+            }
+        }
+        return new Row(label, evaluations, l2Target, n == 0 ? Double.NaN : other / n,
+                correlation(new PearsonsCorrelation()::correlation, values[t], truth.values()[t]),
+                correlation(new SpearmansCorrelation()::correlation, values[t], truth.values()[t]));
+    }
+
+    private static CoalitionGame game(VitModel model, NDArray image, Plan plan) {
+        MaskedEvaluator evaluator = new MaskedEvaluator(plan.removal(), plan.batchSize());
+        return evaluator.game(model, image, Output.PROBABILITIES, 0, (d, t) -> { });
+    }
+
+    static double l2(double[] a, double[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            double d = a[i] - b[i];
+            sum += d * d;
+        }
+        return Math.sqrt(sum);
+    }
+
+    private interface Correlation {
+        double of(double[] a, double[] b);
+    }
+
+    /** NaN when either map is constant (the correlation is undefined). */
+    private static double correlation(Correlation correlation, double[] a, double[] b) {
+        if (isConstant(a) || isConstant(b)) {
+            return Double.NaN;
+        }
+        return correlation.of(a, b);
+    }
+
+    private static boolean isConstant(double[] values) {
+        for (double v : values) {
+            if (v != values[0]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static double[] toDouble(float[] map) {
+        double[] out = new double[map.length];
+        for (int i = 0; i < map.length; i++) {
+            out[i] = map[i];
+        }
+        return out;
+    }
+
+    /** The image of one sample, {@code [1, C, S, S]} on {@code manager}. */
+    static NDArray image(NDManager manager, Sample sample, VitModel model) {
+        return Batches.images(manager, List.of(sample), model.info());
+    }
+}

@@ -1,0 +1,343 @@
+package org.vitbench.runner;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.vitbench.api.Batches;
+import org.vitbench.api.ConfigurationException;
+import org.vitbench.api.Dataset;
+import org.vitbench.api.Explainer;
+import org.vitbench.api.Parameters;
+import org.vitbench.api.Registry;
+import org.vitbench.api.Removal;
+import org.vitbench.api.Sample;
+import org.vitbench.api.VitModel;
+import org.vitbench.metrics.statistics.BootstrapCi;
+import org.vitbench.models.masking.ShapleyRegression.Settings;
+import org.vitbench.models.masking.ShapleyRegression.Variant;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vitbench estimation-error}: the error of KernelSHAP at several budgets, and of any other
+ * method, against ground-truth Shapley values (KernelSHAP run long), on the first samples of a
+ * dataset. Resumable: per-sample results and ground truths are appended to JSON lines in the output
+ * directory and a rerun with the same settings skips finished samples.
+ */
+@Command(name = "estimation-error", mixinStandardHelpOptions = true,
+        description = "Error of Shapley estimates against ground truth (KernelSHAP run long): KernelSHAP at several"
+                + " budgets and any --method, per image, then means with 95% bootstrap CIs.")
+public final class EstimationErrorCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @ParentCommand
+    Main main;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", defaultValue = "embedded", description = "Model as id[:key=value,...] (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--dataset", defaultValue = "fashion-mnist-embedded", description = "Dataset (default: ${DEFAULT-VALUE}).")
+    String dataset;
+
+    @Option(names = "--limit", defaultValue = "100", description = "Samples, the first N (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(names = "--budgets", split = ",", defaultValue = "256,512,1024,2048",
+            description = "KernelSHAP budgets in evaluations per image (default: ${DEFAULT-VALUE}).")
+    List<Integer> budgets;
+
+    @Option(names = "--subsets", defaultValue = "32",
+            description = "Paired subsets per KernelSHAP iteration, as kernel-shap's parameter (default: ${DEFAULT-VALUE}).")
+    int subsets;
+
+    @Option(names = "--truth-budget", defaultValue = "32768",
+            description = "Evaluations per image of the ground-truth run (default: ${DEFAULT-VALUE}).")
+    int truthBudget;
+
+    @Option(names = "--truth-subsets", defaultValue = "512",
+            description = "Paired subsets per iteration of the ground-truth run (default: ${DEFAULT-VALUE}).")
+    int truthSubsets;
+
+    @Option(names = "--truth-threshold", defaultValue = "0",
+            description = "Stop the ground truth early when its std ratio falls below this; 0 runs the whole budget"
+                    + " (default: ${DEFAULT-VALUE}).")
+    double truthThreshold;
+
+    @Option(names = "--removal", defaultValue = "token-drop",
+            description = "How patches are removed: attention-mask, token-drop (equal for a CLS ViT, and cheaper),"
+                    + " pixel-zero, pixel-mean, pixel-blur (default: ${DEFAULT-VALUE}).")
+    String removal;
+
+    @Option(names = "--method", paramLabel = "SPEC", description = "Another method to compare, e.g. leave-one-out (repeatable).")
+    List<String> methods = new ArrayList<>();
+
+    @Option(names = "--seed", defaultValue = "0", description = "Run seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--batch-size", defaultValue = "256", description = "Masked copies per forward (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--out", defaultValue = "vitbench-out/estimation-error", description = "Output directory (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        Registry registry = main.registry();
+        PrintWriter err = spec.commandLine().getErr();
+        List<Integer> sorted = budgets.stream().sorted().distinct().toList();
+        if (sorted.isEmpty() || sorted.get(0) < Settings.minimumBudget(subsets, true)) {
+            throw new ConfigurationException("--budgets must hold budgets of at least "
+                    + Settings.minimumBudget(subsets, true) + " evaluations for --subsets " + subsets + ", got " + budgets);
+        }
+        Removal removalKind = Removal.parse(removal);
+        EstimationError.Plan plan = new EstimationError.Plan(removalKind,
+                new Settings(truthSubsets, true, truthThreshold, 0, 5, truthBudget, Variant.KERNEL),
+                new Settings(subsets, true, 0, 0, 5, sorted.get(sorted.size() - 1), Variant.KERNEL), sorted, batchSize);
+        String[] id = new String[1];
+        Parameters modelParams = Parameters.parseSpec(model, id);
+        String modelId = id[0];
+        Parameters dataParams = Parameters.parseSpec(dataset, id);
+        Dataset data = registry.dataset(id[0]).open(dataParams);
+        Map<String, Explainer> explainers = new LinkedHashMap<>();
+        for (String spec : methods) {
+            Parameters p = Parameters.parseSpec(spec, id);
+            explainers.put(spec, registry.explainer(id[0]).create(p));
+        }
+        String truthKey = hash(canonical(Map.of("model", model, "dataset", dataset, "removal", removalKind.id(),
+                "truthBudget", truthBudget, "truthSubsets", truthSubsets, "truthThreshold", truthThreshold, "seed", seed)));
+        Map<String, Object> runConfig = new TreeMap<>(Map.of("truth", truthKey, "budgets", sorted.toString(),
+                "subsets", subsets, "methods", explainers.values().stream().map(e -> e.info().id() + e.parameters().asMap()).toList().toString()));
+        String runKey = hash(canonical(runConfig));
+        Files.createDirectories(out);
+        Path truthFile = out.resolve("truth.jsonl");
+        Path samplesFile = out.resolve("samples.jsonl");
+        Map<String, JsonNode> truths = read(truthFile, truthKey, "ground truth");
+        Map<String, JsonNode> done = read(samplesFile, runKey, "results");
+        int n = Math.min(limit, data.size());
+        long start = System.nanoTime();
+        int computed = 0;
+        try (VitModel vit = registry.model(modelId).load(modelParams);
+                NDManager manager = vit.manager().newSubManager()) {
+            for (int i = 0; i < n; i++) {
+                Sample sample = data.get(i);
+                if (done.containsKey(sample.id())) {
+                    continue;
+                }
+                try (NDManager scope = manager.newSubManager()) {
+                    NDArray image = EstimationError.image(scope, sample, vit);
+                    int target = argMax(Batches.rows(vit.logits(image))[0]);
+                    EstimationError.Truth truth = truths.containsKey(sample.id())
+                            ? truthFrom(truths.get(sample.id()))
+                            : append(truthFile, truthLine(truthKey, sample.id(),
+                                    EstimationError.truth(vit, image, sample.id(), target, seed, plan)));
+                    List<EstimationError.Row> rows = new ArrayList<>(
+                            EstimationError.trajectory(vit, image, sample.id(), seed, plan, truth));
+                    for (Map.Entry<String, Explainer> e : explainers.entrySet()) {
+                        rows.add(EstimationError.method(e.getKey(), e.getValue(), vit, scope, sample, seed, truth));
+                    }
+                    ObjectNode line = JSON.createObjectNode().put("config", runKey).put("sample", sample.id())
+                            .put("target", target).put("truthEvaluations", truth.evaluations())
+                            .put("truthRatio", truth.ratio()).put("truthL2Std", truth.l2Std());
+                    ArrayNode array = line.putArray("rows");
+                    for (EstimationError.Row r : rows) {
+                        array.add(JSON.valueToTree(r));
+                    }
+                    appendLine(samplesFile, line);
+                    done.put(sample.id(), line);
+                    computed++;
+                    double elapsed = (System.nanoTime() - start) / 1e9;
+                    int remaining = n - done.size();
+                    err.printf(Locale.ROOT, "[%d/%d] %s: truth %d evaluations, %s; %.1f s per image, ETA %.0f s%n",
+                            done.size(), n, sample.id(), truth.evaluations(), brief(rows), elapsed / computed,
+                            elapsed / computed * remaining);
+                }
+            }
+        }
+        String table = summarise(done, n, sorted.size());
+        Files.writeString(out.resolve("summary.md"), table, StandardCharsets.UTF_8);
+        PrintWriter stdout = spec.commandLine().getOut();
+        stdout.print(table);
+        stdout.println("per-image results: " + samplesFile + ", ground truth: " + truthFile);
+        stdout.flush();
+        return 0;
+    }
+
+    /** Means with 95% bootstrap CIs per estimator, as a Markdown table. */
+    private String summarise(Map<String, JsonNode> done, int n, int budgetsCount) {
+        Map<String, List<double[]>> byEstimator = new LinkedHashMap<>();
+        double truthEvaluations = 0;
+        double truthStd = 0;
+        for (JsonNode line : done.values()) {
+            truthEvaluations += line.get("truthEvaluations").asDouble();
+            truthStd += line.get("truthL2Std").asDouble();
+            for (JsonNode r : line.get("rows")) {
+                byEstimator.computeIfAbsent(r.get("estimator").asText(), k -> new ArrayList<>()).add(new double[] {
+                    r.get("evaluations").asDouble(), num(r, "l2Target"), num(r, "l2NonTarget"), num(r, "pearson"),
+                    num(r, "spearman")});
+            }
+        }
+        BootstrapCi ci = BootstrapCi.withDefaults(seed);
+        StringBuilder md = new StringBuilder();
+        md.append(String.format(Locale.ROOT, "Estimation error against ground truth (KernelSHAP, %d evaluations per image, "
+                + "its own expected target L2 error %.2g), %d images of %s, model %s, removal %s, seed %d%n%n",
+                Math.round(truthEvaluations / done.size()), truthStd / done.size(), done.size(), dataset, model, removal, seed));
+        md.append("| estimator | evaluations | L2 target [95% CI] | L2 non-target | Pearson target | Spearman target |\n");
+        md.append("|---|---:|---|---:|---:|---:|\n");
+        for (Map.Entry<String, List<double[]>> e : byEstimator.entrySet()) {
+            double[][] columns = new double[5][e.getValue().size()];
+            for (int i = 0; i < e.getValue().size(); i++) {
+                for (int c = 0; c < 5; c++) {
+                    columns[c][i] = e.getValue().get(i)[c];
+                }
+            }
+            BootstrapCi.Estimate l2 = ci.estimate(columns[1]);
+            md.append(String.format(Locale.ROOT, "| %s | %s | %.4f [%.4f, %.4f] | %.4f | %.3f | %.3f |%n", e.getKey(),
+                    columns[0][0] < 0 ? "-" : String.valueOf(Math.round(mean(columns[0]))), l2.mean(), l2.low(), l2.high(),
+                    mean(columns[2]), mean(columns[3]), mean(columns[4])));
+        }
+        return md.toString();
+    }
+
+    private static double num(JsonNode row, String field) {
+        JsonNode v = row.get(field);
+        return v == null || v.isNull() || !v.isNumber() ? Double.NaN : v.asDouble();
+    }
+
+    /** The mean of the finite values. */
+    private static double mean(double[] values) {
+        double sum = 0;
+        int n = 0;
+        for (double v : values) {
+            if (Double.isFinite(v)) {
+                sum += v;
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : sum / n;
+    }
+
+    private static String brief(List<EstimationError.Row> rows) {
+        StringBuilder s = new StringBuilder();
+        for (EstimationError.Row r : rows) {
+            s.append(s.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s L2 %.4f", r.estimator(), r.l2Target()));
+        }
+        return s.toString();
+    }
+
+    private static int argMax(float[] values) {
+        int best = 0;
+        for (int i = 1; i < values.length; i++) {
+            if (values[i] > values[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private static String canonical(Map<String, Object> values) {
+        return new TreeMap<>(values).toString();
+    }
+
+    /** The first 16 hex digits of SHA-256 over the canonical settings. */
+    private static String hash(String canonical) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(canonical.getBytes(StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by the Java platform", e);
+        }
+    }
+
+    private static ObjectNode truthLine(String key, String sampleId, EstimationError.Truth truth) {
+        ObjectNode line = JSON.createObjectNode().put("config", key).put("sample", sampleId).put("target", truth.target())
+                .put("evaluations", truth.evaluations()).put("ratio", truth.ratio()).put("l2Std", truth.l2Std());
+        line.set("values", JSON.valueToTree(truth.values()));
+        return line;
+    }
+
+    private static EstimationError.Truth truthFrom(JsonNode line) {
+        JsonNode v = line.get("values");
+        double[][] values = new double[v.size()][];
+        for (int c = 0; c < values.length; c++) {
+            values[c] = new double[v.get(c).size()];
+            for (int i = 0; i < values[c].length; i++) {
+                values[c][i] = v.get(c).get(i).asDouble();
+            }
+        }
+        return new EstimationError.Truth(line.get("target").asInt(), values, line.get("evaluations").asLong(),
+                line.get("ratio").asDouble(), line.get("l2Std").asDouble());
+    }
+
+    private EstimationError.Truth append(Path file, ObjectNode line) {
+        appendLine(file, line);
+        return truthFrom(line);
+    }
+
+    /** Appends one JSON line and forces it to disk, so a killed run keeps every finished sample. */
+    private static void appendLine(Path file, JsonNode line) {
+        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND, StandardOpenOption.WRITE, StandardOpenOption.DSYNC)) {
+            w.write(JSON.writeValueAsString(line));
+            w.write('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to " + file, e);
+        }
+    }
+
+    /**
+     * The lines of a JSONL file by sample id; a torn last line (a killed run) is ignored; a line
+     * written with other settings stops the command, so results are never mixed.
+     */
+    private static Map<String, JsonNode> read(Path file, String key, String what) throws IOException {
+        Map<String, JsonNode> lines = new HashMap<>();
+        if (!Files.exists(file)) {
+            return lines;
+        }
+        List<String> text = Files.readAllLines(file, StandardCharsets.UTF_8);
+        for (int i = 0; i < text.size(); i++) {
+            JsonNode line;
+            try {
+                line = JSON.readTree(text.get(i));
+            } catch (IOException e) {
+                if (i == text.size() - 1) {
+                    break; // torn by a kill; the sample is recomputed
+                }
+                throw new ConfigurationException(file + " line " + (i + 1) + " is not JSON; remove the file to start over");
+            }
+            if (!key.equals(line.path("config").asText())) {
+                throw new ConfigurationException(file + " holds " + what + " computed with other settings (config "
+                        + line.path("config").asText() + ", now " + key + "); use another --out, or delete the file to"
+                        + " recompute");
+            }
+            lines.put(line.get("sample").asText(), line);
+        }
+        return lines;
+    }
+}

@@ -272,6 +272,48 @@ class MaskedEvaluatorTest {
         assertEquals(1, evaluator.game(model, image, Output.TARGET_PROBABILITY, 2, Progress.NONE).outputs());
     }
 
+    /**
+     * Float elements of every array a forward of 16 masked copies leaves in its manager: DJL keeps a
+     * forward's intermediates until the manager closes, so this counts the activations computed,
+     * a deterministic proxy for memory and work (no timing).
+     */
+    private static long activationElements(Removal removal, int kept) {
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray images = scope.create(image.toFloatArray(), image.getShape()).repeat(0, 16);
+            float[] mask = new float[16 * 9];
+            for (int r = 0; r < 16; r++) {
+                for (int i = 0; i < kept; i++) {
+                    mask[r * 9 + (i + r) % 9] = 1f; // kept patches at varying positions
+                }
+            }
+            model.logits(images, scope.create(mask, new Shape(16, 9)), removal);
+            long elements = 0;
+            for (NDArray a : scope.getManagedArrays()) {
+                elements += a.size();
+            }
+            return elements;
+        }
+    }
+
+    /**
+     * The cost of token dropping falls with the kept count, because each batch runs a sequence of
+     * 1 + k tokens, while attention masking always runs all N. The throughput this buys is measured
+     * by the JMH benchmark {@code MaskedEvaluationBenchmark} (benchmarks module), not here.
+     */
+    @Test
+    void tokenDroppingWorksInProportionToTheKeptTokens() {
+        long[] drop = new long[10];
+        long[] mask = new long[10];
+        for (int kept : new int[] {1, 3, 5, 9}) {
+            drop[kept] = activationElements(Removal.TOKEN_DROP, kept);
+            mask[kept] = activationElements(Removal.ATTENTION_MASK, kept);
+        }
+        assertTrue(drop[1] < drop[3] && drop[3] < drop[5] && drop[5] < drop[9],
+                "token dropping: " + drop[1] + ", " + drop[3] + ", " + drop[5] + ", " + drop[9]);
+        assertEquals(mask[1], mask[9], "attention masking runs the full sequence whatever is kept");
+        assertTrue(drop[1] * 3 < mask[1], "1 of 9 patches kept: " + drop[1] + " vs " + mask[1] + " elements");
+    }
+
     private static ModelInfo info(int imageSize, int patchSize, int depth, int heads, int dim) {
         return new ModelInfo("m", 3, imageSize, patchSize, depth, heads, dim, List.of("a", "b"),
                 new Preprocessing(new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.5f, 0.5f, 0.5f}, "bilinear"));

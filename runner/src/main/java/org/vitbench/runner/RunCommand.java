@@ -2,6 +2,7 @@ package org.vitbench.runner;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -44,7 +45,7 @@ final class RunCommand implements Callable<Integer> {
     Integer limit;
 
     @Option(names = "--method", paramLabel = "ID[:K=V,...]",
-            description = "explanation method, repeatable (default: attention-rollout, random)")
+            description = "explanation method, repeatable (default: every registered method with its defaults)")
     List<String> methods;
 
     @Option(names = "--metric", paramLabel = "ID[:K=V,...]",
@@ -65,19 +66,23 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RunConfig config = resolve(configFile == null ? ConfigFile.EMPTY : ConfigFile.read(configFile));
+        RunConfig config = resolve(configFile == null ? ConfigFile.EMPTY : ConfigFile.read(configFile),
+                main.registry().explainers().keySet());
         new Benchmark(main.registry(), config, ConsoleProgress.mode(quiet), spec.commandLine().getOut(),
                 spec.commandLine().getErr()).run();
         return Main.OK;
     }
 
-    /** Options over the config file over the defaults. */
-    RunConfig resolve(ConfigFile file) {
+    /**
+     * Options over the config file over the defaults; without methods, every registered method runs
+     * with its default parameters.
+     */
+    RunConfig resolve(ConfigFile file, Collection<String> registeredMethods) {
         return new RunConfig(
                 pick(model == null ? null : PluginSpec.parse(model), file.model(), RunConfig.DEFAULT_MODEL),
                 pick(dataset == null ? null : PluginSpec.parse(dataset), file.dataset(), RunConfig.DEFAULT_DATASET),
                 pick(limit, file.limit(), RunConfig.DEFAULT_LIMIT),
-                pick(specs(methods), file.methods(), RunConfig.DEFAULT_METHODS),
+                pick(specs(methods), file.methods(), registeredMethods.stream().map(PluginSpec::of).toList()),
                 pick(specs(metrics), file.metrics(), RunConfig.DEFAULT_METRICS),
                 pick(seed, file.seed(), RunConfig.DEFAULT_SEED),
                 pick(batchSize, file.batchSize(), RunConfig.DEFAULT_BATCH_SIZE),

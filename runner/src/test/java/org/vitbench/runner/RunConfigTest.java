@@ -88,12 +88,13 @@ class RunConfigTest {
     void defaultsMatchTheDocumentedRun() {
         RunCommand command = new RunCommand();
 
-        RunConfig config = command.resolve(ConfigFile.EMPTY);
+        RunConfig config = command.resolve(ConfigFile.EMPTY, List.of("attention-rollout", "kernel-shap", "random"));
 
         assertEquals("embedded", config.model().format());
         assertEquals("fashion-mnist-embedded", config.dataset().format());
         assertEquals(200, config.limit());
-        assertEquals(List.of("attention-rollout", "random"), config.methods().stream().map(PluginSpec::format).toList());
+        assertEquals(List.of("attention-rollout", "kernel-shap", "random"),
+                config.methods().stream().map(PluginSpec::format).toList(), "every registered method");
         assertEquals(List.of("deletion"), config.metrics().stream().map(PluginSpec::format).toList());
         assertEquals(0, config.seed());
         assertEquals(16, config.batchSize());

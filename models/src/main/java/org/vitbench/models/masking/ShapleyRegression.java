@@ -130,6 +130,14 @@ public final class ShapleyRegression {
         void iteration(Estimate estimate);
     }
 
+    /**
+     * Coalitions drawn ahead and evaluated per game call, at least: whole iterations up to this many
+     * evaluations (within the budget). Sampling does not depend on the values, so drawing ahead
+     * changes nothing in the estimates; a run that converges mid-call has evaluated at most this
+     * many coalitions it does not use.
+     */
+    static final int EVALUATIONS_PER_CALL = 1024;
+
     private ShapleyRegression() {
     }
 
@@ -170,11 +178,21 @@ public final class ShapleyRegression {
         List<double[][]> blockEstimates = new ArrayList<>();
         Estimate estimate = null;
         int iteration = 0;
-        while (evaluations + settings.evaluationsPerIteration() <= settings.budget()) {
-            boolean[][] coalitions = settings.paired()
-                    ? sampler.samplePaired(settings.subsets(), random)
-                    : sample(sampler, settings.subsets(), random);
-            double[][] values = check(game.values(coalitions), coalitions.length, k);
+        java.util.ArrayDeque<boolean[][]> pendingCoalitions = new java.util.ArrayDeque<>();
+        java.util.ArrayDeque<double[][]> pendingValues = new java.util.ArrayDeque<>();
+        while (true) {
+            if (pendingCoalitions.isEmpty()) {
+                long allowed = (settings.budget() - evaluations) / settings.evaluationsPerIteration();
+                if (allowed == 0) {
+                    break;
+                }
+                int ahead = (int) Math.min(allowed,
+                        Math.max(1, (EVALUATIONS_PER_CALL + settings.evaluationsPerIteration() - 1)
+                                / settings.evaluationsPerIteration()));
+                drawAndEvaluate(game, sampler, settings, random, ahead, k, pendingCoalitions, pendingValues);
+            }
+            boolean[][] coalitions = pendingCoalitions.poll();
+            double[][] values = pendingValues.poll();
             evaluations += coalitions.length;
             iteration++;
             int step = settings.paired() ? 2 : 1;
@@ -224,6 +242,28 @@ public final class ShapleyRegression {
             }
         }
         return estimate;
+    }
+
+    /**
+     * Draws the coalitions of {@code iterations} iterations in order and evaluates them in one game
+     * call, so that an evaluator that groups masks by kept count (token dropping) gets dense batches.
+     */
+    private static void drawAndEvaluate(CoalitionGame game, ShapleySampler sampler, Settings settings,
+            UniformRandomProvider random, int iterations, int outputs, java.util.Queue<boolean[][]> coalitions,
+            java.util.Queue<double[][]> values) {
+        int per = settings.evaluationsPerIteration();
+        boolean[][] all = new boolean[iterations * per][];
+        for (int it = 0; it < iterations; it++) {
+            boolean[][] drawn = settings.paired()
+                    ? sampler.samplePaired(settings.subsets(), random)
+                    : sample(sampler, settings.subsets(), random);
+            System.arraycopy(drawn, 0, all, it * per, per);
+        }
+        double[][] evaluated = check(game.values(all), all.length, outputs);
+        for (int it = 0; it < iterations; it++) {
+            coalitions.add(java.util.Arrays.copyOfRange(all, it * per, (it + 1) * per));
+            values.add(java.util.Arrays.copyOfRange(evaluated, it * per, (it + 1) * per));
+        }
     }
 
     /** Running sums of {@code A} and {@code b} over sample rows (pairs count as one row). */

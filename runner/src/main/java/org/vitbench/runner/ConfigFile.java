@@ -26,7 +26,7 @@ import org.vitbench.api.ConfigurationException;
  * <pre>
  * model: embedded
  * dataset: {id: fashion-mnist-embedded}
- * limit: 200
+ * limit: 100
  * methods: [attention-rollout, random]
  * metrics:
  *   - deletion:preset=vit-shapley

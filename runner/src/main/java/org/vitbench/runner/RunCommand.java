@@ -18,8 +18,8 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Evaluates explanation methods with metrics and writes results and a report.",
-            "Without options: the embedded Fashion-MNIST ViT, 200 embedded test images, attention-rollout "
-                + "and random, deletion.",
+            "Without options: the embedded Fashion-MNIST ViT, 100 embedded test images, every registered "
+                + "method with its defaults, deletion.",
             "Rerun the same command to resume an interrupted run."})
 final class RunCommand implements Callable<Integer> {
 
@@ -41,7 +41,7 @@ final class RunCommand implements Callable<Integer> {
     String dataset;
 
     @Option(names = "--limit", paramLabel = "N",
-            description = "evaluate the first N samples, 0 for all (default: 200)")
+            description = "evaluate the first N samples, 0 for all (default: 100)")
     Integer limit;
 
     @Option(names = "--method", paramLabel = "ID[:K=V,...]",

@@ -92,7 +92,7 @@ class RunConfigTest {
 
         assertEquals("embedded", config.model().format());
         assertEquals("fashion-mnist-embedded", config.dataset().format());
-        assertEquals(200, config.limit());
+        assertEquals(100, config.limit());
         assertEquals(List.of("attention-rollout", "kernel-shap", "random"),
                 config.methods().stream().map(PluginSpec::format).toList(), "every registered method");
         assertEquals(List.of("deletion"), config.metrics().stream().map(PluginSpec::format).toList());

@@ -1,31 +1,16 @@
 package org.vitbench.methods.perturbation;
 
-import java.util.List;
 import java.util.Map;
 import org.vitbench.api.Explainer;
 import org.vitbench.api.Parameters;
-import org.vitbench.api.Sample;
-import org.vitbench.api.VitModel;
-import org.vitbench.api.contract.ExplainerContract;
-import org.vitbench.api.contract.FakeVitModel;
-import org.vitbench.models.TinyVit;
+import org.vitbench.methods.TinyVitExplainerContract;
 
 /** The shared contract on the tiny ViT, pixel mode with 64 masks of 2 x 2 cells. */
-class RiseOnTinyVitTest extends ExplainerContract {
+class RiseOnTinyVitTest extends TinyVitExplainerContract {
 
     @Override
     protected Explainer explainer() {
         return Rise.create(Parameters.of(Rise.ID, Map.of("masks", "64", "cells", "2")));
-    }
-
-    @Override
-    protected VitModel createModel() {
-        return TinyVit.create(13);
-    }
-
-    @Override
-    protected List<Sample> samples(VitModel model) {
-        return FakeVitModel.randomSamples(model.info(), 3, 5L);
     }
 
     @Override

@@ -1,0 +1,234 @@
+package org.vitbench.methods.attention;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.vitbench.api.Batches;
+import org.vitbench.api.ConfigurationException;
+import org.vitbench.api.Context;
+import org.vitbench.api.Explainer;
+import org.vitbench.api.ExplainerInfo;
+import org.vitbench.api.ExplainerProvider;
+import org.vitbench.api.Family;
+import org.vitbench.api.Heatmaps;
+import org.vitbench.api.ModelInfo;
+import org.vitbench.api.Parameters;
+import org.vitbench.api.Requirement;
+import org.vitbench.api.Sample;
+import org.vitbench.api.TraceOptions;
+
+/**
+ * LeGrad: the positive gradient of the target with respect to the attention maps of chosen blocks,
+ * averaged over heads and queries and summed over blocks (Bousselham, Boggust, Chaybouti,
+ * Strobelt &amp; Kuehne 2024, "LeGrad: An Explainability Method for Vision Transformers via
+ * Feature Formation Sensitivity", arXiv 2404.03214).
+ *
+ * <p>With {@code G_l = d y_c / d A_l} {@code [B, H, N, N]} (pre-softmax target logit, post-softmax
+ * probabilities, rows are queries):
+ * <pre>
+ *   E_l = mean_h mean_q relu(G_l)[:, :, q, patches]     [B, H, N, N] -> [B, P]
+ *   E   = sum over chosen l of E_l
+ *   map = (E - min E) / (max E - min E)                 per image, over its P patches
+ * </pre>
+ * The gradient itself is the signal (attention values are not multiplied in); every query row is
+ * averaged, CLS included, and only the CLS key column is dropped, as the reference
+ * ({@code WalBouss/LeGrad} {@code legrad/wrapper.py}). The reference sums bilinearly upsampled
+ * per-layer maps; upsampling is linear, so summing on the patch grid is the same before the
+ * min-max, which here runs over the grid rather than over pixels.
+ *
+ * <p><b>Deviation from the reference, forced by the model API.</b> The reference differentiates
+ * each block's <em>own</em> readout {@code s_l = head(norm(pool(z_out^l)))[c]} with respect to that
+ * block's attention. {@link org.vitbench.api.VitModel} offers no intermediate readout (whitebox brief
+ * §2.2 S10 is not implemented in {@link TraceOptions}), so every {@code G_l} here is the gradient of
+ * the model's final logit, from one backward of {@code sum_b logit[b, target_b]}. For the last block
+ * with CLS pooling the two coincide exactly; for earlier blocks this one includes the paths
+ * through the later blocks. The reference's readout pools the token mean (OpenCLIP path); this one
+ * uses the model's own CLS pooling.
+ *
+ * <p>Parameter {@code layers}: {@code all}, or comma-separated block indices where negative ones
+ * count from the end. Default {@code -2,-1}, the last two blocks, following the public code's
+ * {@code layer_index = -2}; the paper's abstract speaks of all layers ({@code layers=all}).
+ * Indices are checked against the model's depth when it is known; duplicates fail.
+ *
+ * <p>Edge cases: a constant aggregate (for example no positive gradient at all) has no range and
+ * gives an all-zero map instead of 0/0. Target maps only. Instances are immutable and thread-safe;
+ * gradient work is serialised by {@link org.vitbench.api.Gradients}.
+ */
+public final class LeGrad implements Explainer {
+
+    /** The stable id. */
+    public static final String ID = "legrad";
+
+    private static final ExplainerInfo INFO = new ExplainerInfo(ID, "LeGrad", Family.ATTENTION,
+            Set.of(Requirement.ATTENTION, Requirement.GRADIENTS), false,
+            "Bousselham, Boggust, Chaybouti, Strobelt & Kuehne 2024, LeGrad: An Explainability Method for "
+                    + "Vision Transformers via Feature Formation Sensitivity, arXiv 2404.03214");
+
+    private static final Set<String> KEYS = Set.of("layers");
+
+    /** The default block selection: the last two, as the public LeGrad code. */
+    public static final String DEFAULT_LAYERS = "-2,-1";
+
+    private final String layers;
+    private final int[] indices; // null for "all"
+
+    /**
+     * @param layers {@code all} or comma-separated block indices, negative from the end
+     * @throws ConfigurationException when the selection is malformed
+     */
+    public LeGrad(String layers) {
+        String trimmed = layers.trim();
+        if (trimmed.equals("all")) {
+            this.indices = null;
+            this.layers = "all";
+            return;
+        }
+        try {
+            this.indices = Arrays.stream(trimmed.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+        } catch (NumberFormatException e) {
+            throw new ConfigurationException("invalid value '" + layers + "' for parameter 'layers' of " + ID
+                    + "; allowed: all, or comma-separated block indices such as -2,-1 or 0,5,11");
+        }
+        this.layers = Arrays.stream(indices).mapToObj(Integer::toString).collect(Collectors.joining(","));
+    }
+
+    /** The public code's configuration: the last two blocks. */
+    public LeGrad() {
+        this(DEFAULT_LAYERS);
+    }
+
+    /** Creates the method from validated parameters; unknown keys fail. */
+    public static LeGrad create(Parameters parameters) {
+        parameters.requireOnly(KEYS);
+        return new LeGrad(parameters.getString("layers", DEFAULT_LAYERS));
+    }
+
+    @Override
+    public ExplainerInfo info() {
+        return INFO;
+    }
+
+    /** The resolved parameters, defaults included. */
+    @Override
+    public Parameters parameters() {
+        return Parameters.of(ID, Map.of("layers", layers));
+    }
+
+    /** The chosen blocks of a model with {@code depth} blocks, in increasing order. */
+    int[] blocks(ModelInfo info) {
+        int depth = info.depth();
+        if (indices == null) {
+            return java.util.stream.IntStream.range(0, depth).toArray();
+        }
+        int[] resolved = new int[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            int l = indices[i] < 0 ? depth + indices[i] : indices[i];
+            if (l < 0 || l >= depth) {
+                throw new ConfigurationException("layer " + indices[i] + " of " + ID + " is not a block of model "
+                        + info.name() + " with " + depth + " blocks; allowed: " + (-depth) + " to " + (depth - 1));
+            }
+            resolved[i] = l;
+        }
+        int[] sorted = resolved.clone();
+        Arrays.sort(sorted);
+        for (int i = 1; i < sorted.length; i++) {
+            if (sorted[i] == sorted[i - 1]) {
+                throw new ConfigurationException("layers '" + layers + "' of " + ID + " name block " + sorted[i]
+                        + " twice on model " + info.name());
+            }
+        }
+        return sorted;
+    }
+
+    @Override
+    public Heatmaps explain(Context context, List<Sample> batch, int[] targets) {
+        ModelInfo info = context.model().info();
+        if (targets.length != batch.size()) {
+            throw new IllegalArgumentException(targets.length + " targets for " + batch.size() + " samples");
+        }
+        if (batch.isEmpty()) {
+            return Heatmaps.of(info.grid(), new float[0][]);
+        }
+        int[] chosen = blocks(info);
+        try (NDManager scope = context.manager().newSubManager()) {
+            NDArray images = Batches.images(scope, batch, info);
+            AttentionGradients pass = AttentionGradients.of(context.model(), images, targets, TraceOptions.NONE);
+            List<NDArray> gradients = new ArrayList<>();
+            for (int l : chosen) {
+                gradients.add(pass.gradients().get(l));
+            }
+            return Heatmaps.of(info.grid(), minMax(Batches.rows(aggregate(gradients))));
+        }
+    }
+
+    /**
+     * One block's map: {@code mean_h mean_q relu(G)[:, :, q, 1:]}.
+     *
+     * @param gradient {@code [B, H, N, N]}
+     * @return {@code [B, N - 1]} on the gradient's manager
+     */
+    static NDArray layerMap(NDArray gradient) {
+        if (gradient.getShape().dimension() != 4) {
+            throw new IllegalArgumentException("gradient must be [B, H, N, N], got " + gradient.getShape());
+        }
+        // DJL's PyTorch mean takes one axis at a time; equal-sized groups make the two means the joint one.
+        return gradient.maximum(0f).mean(new int[] {2}) // [B, H, N, N] -> [B, H, N]: over queries
+                .mean(new int[] {1}) // [B, H, N] -> [B, N]: over heads
+                .get(new NDIndex(":, 1:")); // [B, N] -> [B, N-1]: drop the CLS key
+    }
+
+    /** Sum of {@link #layerMap} over the given blocks' gradients; {@code [B, N - 1]}. */
+    static NDArray aggregate(List<NDArray> gradients) {
+        if (gradients.isEmpty()) {
+            throw new IllegalArgumentException("no layers chosen");
+        }
+        NDArray sum = layerMap(gradients.get(0));
+        for (int i = 1; i < gradients.size(); i++) {
+            sum = sum.add(layerMap(gradients.get(i)));
+        }
+        return sum;
+    }
+
+    /** Min-max scaling of each row to [0, 1], in place; a constant row becomes 0. */
+    static float[][] minMax(float[][] maps) {
+        for (float[] map : maps) {
+            float min = Float.POSITIVE_INFINITY;
+            float max = Float.NEGATIVE_INFINITY;
+            for (float v : map) {
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+            }
+            float range = max - min;
+            for (int i = 0; i < map.length; i++) {
+                // No range means no ranking to show; 0 rather than NaN keeps the map usable.
+                map[i] = range > 0 ? (map[i] - min) / range : 0f;
+            }
+        }
+        return maps;
+    }
+
+    @Override
+    public String toString() {
+        return ID + parameters();
+    }
+
+    /** Registers {@link LeGrad} with {@link java.util.ServiceLoader}. */
+    public static final class Provider implements ExplainerProvider {
+
+        @Override
+        public ExplainerInfo info() {
+            return INFO;
+        }
+
+        @Override
+        public Explainer create(Parameters parameters) {
+            return LeGrad.create(parameters);
+        }
+    }
+}

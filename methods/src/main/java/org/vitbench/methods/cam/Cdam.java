@@ -1,0 +1,244 @@
+package org.vitbench.methods.cam;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.norm.LayerNorm;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.vitbench.api.Batches;
+import org.vitbench.api.ConfigurationException;
+import org.vitbench.api.Context;
+import org.vitbench.api.Explainer;
+import org.vitbench.api.ExplainerInfo;
+import org.vitbench.api.ExplainerProvider;
+import org.vitbench.api.Family;
+import org.vitbench.api.ForwardTrace;
+import org.vitbench.api.Heatmaps;
+import org.vitbench.api.ModelInfo;
+import org.vitbench.api.Parameters;
+import org.vitbench.api.Requirement;
+import org.vitbench.api.Sample;
+import org.vitbench.api.TraceOptions;
+import org.vitbench.api.VitModel;
+import org.vitbench.models.VisionTransformer;
+
+/**
+ * CDAM, class-discriminative attention maps: the gradient of a target score times the tokens that
+ * enter the last attention, summed over the embedding dimensions (Brocki &amp; Chung 2023,
+ * "Class-Discriminative Attention Maps for Vision Transformers", arXiv 2312.02364; reference
+ * {@code lenbrocki/CDAM} {@code CDAM.ipynb}, whitebox brief section 3.9).
+ *
+ * <p>With {@code T} the last block's LayerNorm-1 output {@code [N, D]} of one sample (the
+ * reference hooks {@code final_block_norm1}) and {@code s} the target score:
+ * <pre>
+ *   map_i = sum_d T[1 + i, d] * ds/dT[1 + i, d]        i = r * grid + c, CLS dropped
+ * </pre>
+ * The map is <b>signed</b> (positive: evidence for the target; negative: against) and is not
+ * normalised, as in the reference (its nearest-neighbour upsampling and optional quantile clipping
+ * are display steps). Summed over every token, CLS included, it is the directional derivative
+ * {@code d/de s(T (1 + e))} at 0, since {@code s} depends on the image only through {@code T}
+ * here.
+ *
+ * <p>Modes ({@code mode}, default {@code class}, the reference's main use):
+ * <ul>
+ *   <li>{@code class}: {@code s} is the pre-softmax logit of the target class.
+ *   <li>{@code concept}: {@code s = <e(x), c>}, the dot product (not a cosine, as the reference)
+ *       of the image's final CLS embedding {@code e(x) = LN_final(z_L)[CLS]} (the reference
+ *       replaces the head by the identity) with the concept vector {@code c}, the plain mean of
+ *       {@code e} over the PNG images in the directory {@code concepts} (not L2-normalised, as the
+ *       reference). The target class is ignored. The images are loaded when the method is
+ *       created and converted to the model's channels and size as {@link ConceptImages} says.
+ *       This mode needs the final LayerNorm's weights, which {@link VitModel} does not expose, so
+ *       it works with {@link VisionTransformer} only.
+ * </ul>
+ * Edge cases: a missing, empty or unreadable concept directory fails at creation with a
+ * {@link ConfigurationException} naming the directory and the fix; {@code concepts} without
+ * {@code mode=concept} fails rather than being ignored.
+ *
+ * <p>One forward and one backward of {@code sum_b s[b]} per batch (plus, in concept mode, one
+ * forward of the concept images); target maps only. Instances are immutable and thread-safe.
+ */
+public final class Cdam implements Explainer {
+
+    /** The stable id. */
+    public static final String ID = "cdam";
+
+    private static final ExplainerInfo INFO = new ExplainerInfo(ID, "CDAM", Family.GRADIENT,
+            Set.of(Requirement.GRADIENTS), false,
+            "Brocki & Chung 2023, Class-Discriminative Attention Maps for Vision Transformers, arXiv 2312.02364");
+
+    /** What the differentiated score is. */
+    public enum Mode {
+        /** The target class's logit. */
+        CLASS,
+        /** The dot product of the CLS embedding with a concept vector. */
+        CONCEPT;
+
+        /** The parameter value, e.g. {@code class}. */
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final Mode mode;
+    private final ConceptImages concepts;
+
+    private Cdam(Mode mode, ConceptImages concepts) {
+        this.mode = mode;
+        this.concepts = concepts;
+    }
+
+    /** The reference class mode. */
+    public Cdam() {
+        this(Mode.CLASS, null);
+    }
+
+    /**
+     * Concept mode with the PNG images of {@code conceptDir}.
+     *
+     * @throws ConfigurationException when the directory is missing, empty or holds an unreadable PNG
+     */
+    public static Cdam concept(Path conceptDir) {
+        return new Cdam(Mode.CONCEPT, ConceptImages.load(conceptDir, ID));
+    }
+
+    /** Creates the method from validated parameters; unknown keys fail. */
+    public static Cdam create(Parameters parameters) {
+        parameters.requireOnly(Set.of("mode", "concepts"));
+        String mode = parameters.getChoice("mode", Mode.CLASS.id(), Set.of(Mode.CLASS.id(), Mode.CONCEPT.id()));
+        String dir = parameters.getString("concepts", "");
+        if (mode.equals(Mode.CLASS.id())) {
+            if (!dir.isEmpty()) {
+                throw new ConfigurationException("parameter 'concepts' of " + ID + " is only used with mode=concept;"
+                        + " add mode=concept or remove concepts=" + dir);
+            }
+            return new Cdam();
+        }
+        if (dir.isEmpty()) {
+            throw new ConfigurationException(ID + " with mode=concept needs concepts=<a directory of PNG images"
+                    + " showing the concept>");
+        }
+        return concept(Path.of(dir));
+    }
+
+    @Override
+    public ExplainerInfo info() {
+        return INFO;
+    }
+
+    /** The resolved parameters: the mode, and in concept mode the concept directory. */
+    @Override
+    public Parameters parameters() {
+        return mode == Mode.CLASS
+                ? Parameters.of(ID, Map.of("mode", mode.id()))
+                : Parameters.of(ID, Map.of("mode", mode.id(), "concepts", concepts.dir().toString()));
+    }
+
+    @Override
+    public Heatmaps explain(Context context, List<Sample> batch, int[] targets) {
+        ModelInfo info = context.model().info();
+        float[][] tokens = tokenRelevance(context, batch, targets);
+        float[][] maps = new float[tokens.length][];
+        for (int b = 0; b < maps.length; b++) {
+            maps[b] = new float[info.numPatches()];
+            System.arraycopy(tokens[b], 1, maps[b], 0, maps[b].length); // drop CLS (token 0)
+        }
+        return Heatmaps.of(info.grid(), maps);
+    }
+
+    /**
+     * {@code sum_d T[t, d] * ds/dT[t, d]} for every token t, CLS (t = 0) included.
+     *
+     * @return {@code [B][N]}
+     */
+    float[][] tokenRelevance(Context context, List<Sample> batch, int[] targets) {
+        VitModel model = context.model();
+        ModelInfo info = model.info();
+        LayerGradients.checkTargets(targets, batch.size(), info.numClasses());
+        if (batch.isEmpty()) {
+            return new float[0][];
+        }
+        LayerGradients.Pair pair;
+        try (NDManager scope = context.manager().newSubManager()) {
+            NDArray images = Batches.images(scope, batch, info);
+            Function<ForwardTrace, NDArray> score;
+            if (mode == Mode.CLASS) {
+                score = t -> LayerGradients.targetLogits(t.logits(), targets);
+            } else {
+                VisionTransformer vit = requireVisionTransformer(model);
+                NDArray concept = conceptVector(vit, scope); // [D]
+                score = t -> clsEmbedding(vit, t).mul(concept).sum(); // [B, D] * [D] -> scalar
+            }
+            pair = LayerGradients.lastNorm1(model, images, score);
+        }
+        int b = (int) pair.shape()[0];
+        int n = (int) pair.shape()[1];
+        int d = (int) pair.shape()[2];
+        float[][] relevance = new float[b][n];
+        for (int s = 0; s < b; s++) {
+            for (int t = 0; t < n; t++) {
+                relevance[s][t] = tokenSum(pair.activation(), pair.gradient(), (s * n + t) * d, d);
+            }
+        }
+        return relevance;
+    }
+
+    /** {@code sum_d u[offset + d] * g[offset + d]}, accumulated in double. */
+    static float tokenSum(float[] u, float[] g, int offset, int d) {
+        double sum = 0;
+        for (int e = 0; e < d; e++) {
+            sum += (double) u[offset + e] * g[offset + e];
+        }
+        return (float) sum;
+    }
+
+    /** The mean final CLS embedding of the concept images, {@code [D]}, computed without gradients. */
+    private NDArray conceptVector(VisionTransformer vit, NDManager scope) {
+        NDArray images = concepts.stack(scope, vit.info());
+        ForwardTrace trace = vit.trace(images, TraceOptions.NONE.withTokens(true));
+        return clsEmbedding(vit, trace).mean(new int[] {0}); // [M, D] -> [D]
+    }
+
+    /** {@code LN_final(z_L)[:, CLS]}: the embedding the reference's identity head returns, {@code [B, D]}. */
+    private static NDArray clsEmbedding(VisionTransformer vit, ForwardTrace trace) {
+        List<NDArray> tokens = trace.tokens();
+        NDArray last = tokens.get(tokens.size() - 1); // [B, N, D]: output of the last block
+        NDArray cls = last.get(":, 0, :"); // [B, N, D] -> [B, D]
+        Map<String, NDArray> w = vit.weights();
+        return LayerNorm.layerNorm(cls, new Shape(vit.info().dim()), w.get("norm.weight"), w.get("norm.bias"),
+                (float) vit.config().architecture().layerNormEps()).head();
+    }
+
+    private static VisionTransformer requireVisionTransformer(VitModel model) {
+        if (model instanceof VisionTransformer vit) {
+            return vit;
+        }
+        throw new ConfigurationException(ID + " mode=concept needs the final LayerNorm of the model, which only "
+                + VisionTransformer.class.getName() + " exposes; model " + model.info().name() + " is a "
+                + model.getClass().getName() + "; use mode=class with this model");
+    }
+
+    @Override
+    public String toString() {
+        return ID + parameters();
+    }
+
+    /** Registers {@link Cdam} with {@link java.util.ServiceLoader}. */
+    public static final class Provider implements ExplainerProvider {
+
+        @Override
+        public ExplainerInfo info() {
+            return INFO;
+        }
+
+        @Override
+        public Explainer create(Parameters parameters) {
+            return Cdam.create(parameters);
+        }
+    }
+}

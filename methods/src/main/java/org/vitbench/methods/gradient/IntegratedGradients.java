@@ -1,0 +1,210 @@
+package org.vitbench.methods.gradient;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.vitbench.api.ConfigurationException;
+import org.vitbench.api.Context;
+import org.vitbench.api.Explainer;
+import org.vitbench.api.ExplainerInfo;
+import org.vitbench.api.ExplainerProvider;
+import org.vitbench.api.Family;
+import org.vitbench.api.Heatmaps;
+import org.vitbench.api.ModelInfo;
+import org.vitbench.api.Parameters;
+import org.vitbench.api.Removal.PixelBaseline;
+import org.vitbench.api.Requirement;
+import org.vitbench.api.Sample;
+import org.vitbench.api.VitModel;
+import org.vitbench.models.PixelRemoval;
+
+/**
+ * Integrated Gradients: the input's difference from a baseline, weighted by the gradient averaged
+ * along the straight path between them (Sundararajan, Taly &amp; Yan 2017, "Axiomatic Attribution
+ * for Deep Networks", arXiv 1703.01365).
+ *
+ * <pre>
+ *   x_k = x0 + a_k (x - x0)                      k = 0 .. steps-1, [B * steps, C, S, S]
+ *   a   = (x - x0) * sum_k w_k d y_c / d x (x_k)  [B, C, S, S], signed
+ *   map = aggregate(a)                            [B, P]
+ * </pre>
+ * Completeness: {@code sum(a) = y_c(x) - y_c(x0)} up to the quadrature error, so with the signed
+ * {@code sum} aggregation the patch map sums to the logit difference.
+ *
+ * <p>Parameters (defaults follow Captum's {@code IntegratedGradients.attribute}):
+ * <ul>
+ *   <li>{@code baseline} = {@code zero} (default: Captum's zeros, here black in [0, 1] pixel space)
+ *       | {@code mean} (the model's normalisation mean, i.e. zero after normalisation, ViT Shapley's
+ *       baseline) | {@code blur} (a Gaussian blur with sigma = patch size); built by
+ *       {@link PixelRemoval#baseline}.
+ *   <li>{@code steps} (default 50, Captum's {@code n_steps}; ViT Shapley uses 10, LATEC 30).
+ *   <li>{@code method} = {@code gauss-legendre} (default, Captum's {@code gausslegendre}) |
+ *       {@code riemann-trapezoid} | {@code riemann-left} | {@code riemann-right} |
+ *       {@code riemann-middle} (see {@link Quadrature}).
+ *   <li>{@code aggregation} = {@code sum} (default, keeps completeness) | {@code abs-sum}.
+ *   <li>{@code batchSize} (default 16): path points per forward/backward pass; the points of all
+ *       images are stacked on the batch axis and cut into chunks of this size.
+ * </ul>
+ *
+ * <p>The target is the pre-softmax logit. Gradients are accumulated per image in double and in
+ * step order, so a map does not depend on the chunking. When {@code x = x0} the map is 0.
+ * Immutable and thread-safe.
+ */
+public final class IntegratedGradients implements PixelAttribution {
+
+    /** The stable id. */
+    public static final String ID = "integrated-gradients";
+
+    private static final ExplainerInfo INFO = new ExplainerInfo(ID, "Integrated Gradients", Family.GRADIENT,
+            Set.of(Requirement.GRADIENTS), false,
+            "Sundararajan, Taly & Yan 2017, Axiomatic Attribution for Deep Networks, arXiv 1703.01365");
+
+    private static final Set<String> KEYS = Set.of("baseline", "steps", "method", Aggregation.KEY,
+            InputGradients.BATCH_SIZE);
+
+    private final PixelBaseline baseline;
+    private final int steps;
+    private final Quadrature method;
+    private final Aggregation aggregation;
+    private final int batchSize;
+    private final double[] alphas;
+    private final double[] weights;
+
+    IntegratedGradients(PixelBaseline baseline, int steps, Quadrature method, Aggregation aggregation,
+            int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be 1 or more, got " + batchSize);
+        }
+        double[][] rule = method.rule(steps);
+        this.baseline = baseline;
+        this.steps = steps;
+        this.method = method;
+        this.aggregation = aggregation;
+        this.batchSize = batchSize;
+        this.alphas = rule[0];
+        this.weights = rule[1];
+    }
+
+    /** The reference configuration: zero baseline, 50 Gauss-Legendre steps, signed patch sums. */
+    public IntegratedGradients() {
+        this(PixelBaseline.ZERO, 50, Quadrature.GAUSS_LEGENDRE, Aggregation.SUM, InputGradients.DEFAULT_BATCH_SIZE);
+    }
+
+    /** Creates the method from validated parameters; unknown keys fail. */
+    public static IntegratedGradients create(Parameters parameters) {
+        parameters.requireOnly(KEYS);
+        PixelBaseline baseline = PixelBaseline.valueOf(parameters.getChoice("baseline", "zero",
+                Set.of("zero", "mean", "blur")).toUpperCase(Locale.ROOT));
+        Quadrature method = Quadrature.parse(parameters.getChoice("method", Quadrature.GAUSS_LEGENDRE.id(),
+                Quadrature.ids()));
+        int steps = parameters.getInt("steps", 50, 1, 100_000);
+        if (steps < method.minSteps()) {
+            throw new ConfigurationException("invalid value '" + steps + "' for parameter 'steps' of " + ID
+                    + " with method " + method.id() + "; allowed: an integer from " + method.minSteps());
+        }
+        return new IntegratedGradients(baseline, steps, method, Aggregation.parse(parameters),
+                InputGradients.batchSize(parameters));
+    }
+
+    @Override
+    public ExplainerInfo info() {
+        return INFO;
+    }
+
+    /** The resolved parameters, defaults included. */
+    @Override
+    public Parameters parameters() {
+        return Parameters.of(ID, Map.of("baseline", baseline.name().toLowerCase(Locale.ROOT),
+                "steps", Integer.toString(steps), "method", method.id(), Aggregation.KEY, aggregation.id(),
+                InputGradients.BATCH_SIZE, Integer.toString(batchSize)));
+    }
+
+    @Override
+    public Heatmaps explain(Context context, List<Sample> batch, int[] targets) {
+        return PixelAttribution.explain(this, context, batch, targets);
+    }
+
+    @Override
+    public float[] attribute(VitModel model, NDManager scope, float[] images, int[] targets) {
+        ModelInfo info = model.info();
+        int n = targets.length;
+        if (n == 0) {
+            return new float[0];
+        }
+        int size = images.length / n;
+        float[] base;
+        try (NDManager local = scope.newSubManager()) {
+            Shape shape = new Shape(n, info.channels(), info.imageSize(), info.imageSize());
+            base = PixelRemoval.baseline(local.create(images, shape), baseline, info).toFloatArray();
+        }
+        int[] pointTargets = new int[n * steps]; // row r is image r / steps at step r % steps
+        for (int r = 0; r < pointTargets.length; r++) {
+            pointTargets[r] = targets[r / steps];
+        }
+        double[] integral = new double[images.length];
+        InputGradients.compute(model, scope, pointTargets, batchSize,
+                (start, end) -> {
+                    float[] points = new float[(end - start) * size];
+                    for (int r = start; r < end; r++) {
+                        int b = r / steps;
+                        double alpha = alphas[r % steps];
+                        for (int i = 0; i < size; i++) {
+                            double x0 = base[b * size + i];
+                            points[(r - start) * size + i] = (float) (x0 + alpha * (images[b * size + i] - x0));
+                        }
+                    }
+                    return points;
+                },
+                (start, end, gradients) -> {
+                    for (int r = start; r < end; r++) {
+                        int b = r / steps;
+                        double w = weights[r % steps];
+                        for (int i = 0; i < size; i++) {
+                            integral[b * size + i] += w * gradients[(r - start) * size + i];
+                        }
+                    }
+                });
+        float[] out = new float[images.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) (((double) images[i] - base[i]) * integral[i]);
+        }
+        return out;
+    }
+
+    @Override
+    public int batchSize() {
+        return batchSize;
+    }
+
+    @Override
+    public int inputsPerImage() {
+        return steps;
+    }
+
+    @Override
+    public Aggregation aggregation() {
+        return aggregation;
+    }
+
+    @Override
+    public String toString() {
+        return ID + parameters();
+    }
+
+    /** Registers {@link IntegratedGradients} with {@link java.util.ServiceLoader}. */
+    public static final class Provider implements ExplainerProvider {
+
+        @Override
+        public ExplainerInfo info() {
+            return INFO;
+        }
+
+        @Override
+        public Explainer create(Parameters parameters) {
+            return IntegratedGradients.create(parameters);
+        }
+    }
+}

@@ -50,6 +50,33 @@ public record Heatmaps(int grid, float[][] target, float[][][] perClass) {
         return new Heatmaps(grid, target, perClass);
     }
 
+    /**
+     * A patch-grid map at pixel resolution, for overlays and pixel-level metrics: every pixel takes
+     * its patch's value (nearest-neighbour upsampling, as the CDAM reference displays token maps).
+     * Interpolating methods (bilinear, bicubic) would invent values between patches that no
+     * method computed, so vitbench leaves smoothing to the display.
+     *
+     * @param map {@code [grid * grid]} row-major
+     * @param grid patches per side
+     * @param patchSize pixels per patch side
+     * @return {@code [(grid * patchSize)^2]} row-major
+     * @throws IllegalArgumentException when the map does not have {@code grid * grid} values
+     */
+    public static float[] toPixels(float[] map, int grid, int patchSize) {
+        if (map.length != grid * grid || patchSize < 1) {
+            throw new IllegalArgumentException("a " + grid + "x" + grid + " map needs " + grid * grid
+                    + " values and a positive patch size, got " + map.length + " values and patch " + patchSize);
+        }
+        int size = grid * patchSize;
+        float[] pixels = new float[size * size];
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                pixels[y * size + x] = map[(y / patchSize) * grid + x / patchSize];
+            }
+        }
+        return pixels;
+    }
+
     public int batchSize() {
         return target.length;
     }

@@ -1,5 +1,6 @@
 package org.vitbench.api;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -29,5 +30,17 @@ class HeatmapsTest {
         Heatmaps h = new Heatmaps(2, new float[][] {{0, 0, 0, 0}},
                 new float[][][] {{{0, 0, 0, 0}, {0, Float.POSITIVE_INFINITY, 0, 0}}});
         assertEquals("sample 0, class 1, patch 1 = Infinity", h.firstNonFinite());
+    }
+
+    @Test
+    void pixelMapsRepeatEachPatchValueOverItsPixels() {
+        float[] pixels = Heatmaps.toPixels(new float[] {1, 2, 3, 4}, 2, 3); // 2x2 grid, 3-pixel patches
+        assertEquals(36, pixels.length);
+        float[] firstRow = java.util.Arrays.copyOfRange(pixels, 0, 6);
+        float[] lastRow = java.util.Arrays.copyOfRange(pixels, 30, 36);
+        assertArrayEquals(new float[] {1, 1, 1, 2, 2, 2}, firstRow);
+        assertArrayEquals(new float[] {3, 3, 3, 4, 4, 4}, lastRow);
+        assertThrows(IllegalArgumentException.class,
+                () -> Heatmaps.toPixels(new float[3], 2, 3));
     }
 }

@@ -16,9 +16,15 @@ import java.util.List;
  * @param attentionTaps zero leaves added to the attention probabilities
  * @param norm1Taps zero leaves added to the LayerNorm-1 outputs
  * @param logits {@code [B, K]} pre-softmax logits
+ * @param readouts per block l, {@code [B, K]} pre-softmax logits of the block's own output read
+ *     by the model's final norm and head: {@code head(norm(pool(z_out^l)))}, with
+ *     {@code [B, N, D] -> [B, D]} pooling as {@link TraceOptions#readout()} says; part of the
+ *     traced graph, so they are differentiable with respect to that block's (and earlier blocks')
+ *     taps. Empty for {@link TraceOptions.Readout#NONE}.
  */
 public record ForwardTrace(NDArray input, List<NDArray> tokens, List<NDArray> norm1,
-        List<NDArray> attention, List<NDArray> attentionTaps, List<NDArray> norm1Taps, NDArray logits) {
+        List<NDArray> attention, List<NDArray> attentionTaps, List<NDArray> norm1Taps, NDArray logits,
+        List<NDArray> readouts) {
 
     public ForwardTrace {
         tokens = List.copyOf(tokens);
@@ -26,5 +32,12 @@ public record ForwardTrace(NDArray input, List<NDArray> tokens, List<NDArray> no
         attention = List.copyOf(attention);
         attentionTaps = List.copyOf(attentionTaps);
         norm1Taps = List.copyOf(norm1Taps);
+        readouts = List.copyOf(readouts);
+    }
+
+    /** A trace without per-block readouts, for models that do not support them. */
+    public ForwardTrace(NDArray input, List<NDArray> tokens, List<NDArray> norm1, List<NDArray> attention,
+            List<NDArray> attentionTaps, List<NDArray> norm1Taps, NDArray logits) {
+        this(input, tokens, norm1, attention, attentionTaps, norm1Taps, logits, List.of());
     }
 }

@@ -1,5 +1,7 @@
 package org.vitbench.api;
 
+import java.util.Objects;
+
 /**
  * What a {@link VitModel#trace} keeps, and how the backward pass propagates. The switches change
  * gradients only, never forward values (see the white-box methods brief, section 2.2).
@@ -16,17 +18,30 @@ package org.vitbench.api;
  * @param geluIdentity backward of GELU replaced by GELU(h) / h (AttnLRP identity rule)
  * @param attentionUniformSplit scale q and k gradients by 1/4 and v gradients by 1/2 (AttnLRP
  *     uniform rule); exclusive with {@code detachSoftmax}
+ * @param readout per-block readout logits {@code head(norm(pool(z_out^l)))} kept inside the traced
+ *     graph (brief §2.2 S10, LeGrad), with the pooling given; {@link Readout#NONE} keeps none
  */
 public record TraceOptions(boolean attention, boolean tokens, boolean attentionGradTaps,
         boolean norm1GradTaps, boolean inputGradient, boolean detachSoftmax,
         boolean detachLayerNormStd, boolean detachLayerNormMean, boolean geluIdentity,
-        boolean attentionUniformSplit) {
+        boolean attentionUniformSplit, Readout readout) {
+
+    /** How a per-block readout pools the block's output tokens {@code [B, N, D] -> [B, D]}. */
+    public enum Readout {
+        /** No per-block readouts. */
+        NONE,
+        /** Token 0, the classifier's own pooling. */
+        CLS,
+        /** Mean over all N tokens, CLS included, as the LeGrad reference's CLIP code. */
+        TOKEN_MEAN
+    }
 
     /** Logits only. */
-    public static final TraceOptions NONE =
-            new TraceOptions(false, false, false, false, false, false, false, false, false, false);
+    public static final TraceOptions NONE = new TraceOptions(false, false, false, false, false, false, false,
+            false, false, false, Readout.NONE);
 
     public TraceOptions {
+        Objects.requireNonNull(readout, "readout must be one of " + java.util.Arrays.toString(Readout.values()));
         if (detachSoftmax && attentionUniformSplit) {
             throw new IllegalArgumentException(
                     "detachSoftmax and attentionUniformSplit are exclusive rules for attention");
@@ -34,52 +49,57 @@ public record TraceOptions(boolean attention, boolean tokens, boolean attentionG
     }
 
     public TraceOptions withAttention(boolean v) {
-        return new TraceOptions(v, tokens, attentionGradTaps, norm1GradTaps, inputGradient,
-                detachSoftmax, detachLayerNormStd, detachLayerNormMean, geluIdentity, attentionUniformSplit);
+        return new TraceOptions(v, tokens, attentionGradTaps, norm1GradTaps, inputGradient, detachSoftmax,
+                detachLayerNormStd, detachLayerNormMean, geluIdentity, attentionUniformSplit, readout);
     }
 
     public TraceOptions withTokens(boolean v) {
-        return new TraceOptions(attention, v, attentionGradTaps, norm1GradTaps, inputGradient,
-                detachSoftmax, detachLayerNormStd, detachLayerNormMean, geluIdentity, attentionUniformSplit);
+        return new TraceOptions(attention, v, attentionGradTaps, norm1GradTaps, inputGradient, detachSoftmax,
+                detachLayerNormStd, detachLayerNormMean, geluIdentity, attentionUniformSplit, readout);
     }
 
     public TraceOptions withAttentionGradTaps(boolean v) {
-        return new TraceOptions(attention, tokens, v, norm1GradTaps, inputGradient,
-                detachSoftmax, detachLayerNormStd, detachLayerNormMean, geluIdentity, attentionUniformSplit);
+        return new TraceOptions(attention, tokens, v, norm1GradTaps, inputGradient, detachSoftmax,
+                detachLayerNormStd, detachLayerNormMean, geluIdentity, attentionUniformSplit, readout);
     }
 
     public TraceOptions withNorm1GradTaps(boolean v) {
-        return new TraceOptions(attention, tokens, attentionGradTaps, v, inputGradient,
-                detachSoftmax, detachLayerNormStd, detachLayerNormMean, geluIdentity, attentionUniformSplit);
+        return new TraceOptions(attention, tokens, attentionGradTaps, v, inputGradient, detachSoftmax,
+                detachLayerNormStd, detachLayerNormMean, geluIdentity, attentionUniformSplit, readout);
     }
 
     public TraceOptions withInputGradient(boolean v) {
-        return new TraceOptions(attention, tokens, attentionGradTaps, norm1GradTaps, v,
-                detachSoftmax, detachLayerNormStd, detachLayerNormMean, geluIdentity, attentionUniformSplit);
+        return new TraceOptions(attention, tokens, attentionGradTaps, norm1GradTaps, v, detachSoftmax,
+                detachLayerNormStd, detachLayerNormMean, geluIdentity, attentionUniformSplit, readout);
     }
 
     public TraceOptions withDetachSoftmax(boolean v) {
-        return new TraceOptions(attention, tokens, attentionGradTaps, norm1GradTaps, inputGradient,
-                v, detachLayerNormStd, detachLayerNormMean, geluIdentity, attentionUniformSplit);
+        return new TraceOptions(attention, tokens, attentionGradTaps, norm1GradTaps, inputGradient, v,
+                detachLayerNormStd, detachLayerNormMean, geluIdentity, attentionUniformSplit, readout);
     }
 
     public TraceOptions withDetachLayerNormStd(boolean v) {
-        return new TraceOptions(attention, tokens, attentionGradTaps, norm1GradTaps, inputGradient,
-                detachSoftmax, v, detachLayerNormMean, geluIdentity, attentionUniformSplit);
+        return new TraceOptions(attention, tokens, attentionGradTaps, norm1GradTaps, inputGradient, detachSoftmax,
+                v, detachLayerNormMean, geluIdentity, attentionUniformSplit, readout);
     }
 
     public TraceOptions withDetachLayerNormMean(boolean v) {
-        return new TraceOptions(attention, tokens, attentionGradTaps, norm1GradTaps, inputGradient,
-                detachSoftmax, detachLayerNormStd, v, geluIdentity, attentionUniformSplit);
+        return new TraceOptions(attention, tokens, attentionGradTaps, norm1GradTaps, inputGradient, detachSoftmax,
+                detachLayerNormStd, v, geluIdentity, attentionUniformSplit, readout);
     }
 
     public TraceOptions withGeluIdentity(boolean v) {
-        return new TraceOptions(attention, tokens, attentionGradTaps, norm1GradTaps, inputGradient,
-                detachSoftmax, detachLayerNormStd, detachLayerNormMean, v, attentionUniformSplit);
+        return new TraceOptions(attention, tokens, attentionGradTaps, norm1GradTaps, inputGradient, detachSoftmax,
+                detachLayerNormStd, detachLayerNormMean, v, attentionUniformSplit, readout);
     }
 
     public TraceOptions withAttentionUniformSplit(boolean v) {
-        return new TraceOptions(attention, tokens, attentionGradTaps, norm1GradTaps, inputGradient,
-                detachSoftmax, detachLayerNormStd, detachLayerNormMean, geluIdentity, v);
+        return new TraceOptions(attention, tokens, attentionGradTaps, norm1GradTaps, inputGradient, detachSoftmax,
+                detachLayerNormStd, detachLayerNormMean, geluIdentity, v, readout);
+    }
+
+    public TraceOptions withReadout(Readout v) {
+        return new TraceOptions(attention, tokens, attentionGradTaps, norm1GradTaps, inputGradient, detachSoftmax,
+                detachLayerNormStd, detachLayerNormMean, geluIdentity, attentionUniformSplit, v);
     }
 }

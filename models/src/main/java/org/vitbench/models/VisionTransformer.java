@@ -134,7 +134,8 @@ public final class VisionTransformer implements VitModel {
         }
         Recorder rec = new Recorder();
         NDArray logits = forward(embed(input), null, options, rec);
-        return new ForwardTrace(input, rec.tokens, rec.norm1, rec.attention, rec.attentionTaps, rec.norm1Taps, logits);
+        return new ForwardTrace(input, rec.tokens, rec.norm1, rec.attention, rec.attentionTaps, rec.norm1Taps, logits,
+                rec.readouts);
     }
 
     /** [B, C, S, S] in [0, 1] -> [B, N, D]: normalise, patchify, prepend CLS, add positions. */
@@ -159,13 +160,31 @@ public final class VisionTransformer implements VitModel {
                 rec.tokens.add(z);
             }
             z = block(l, z, keyBias, o, rec);
+            if (rec != null && o.readout() != TraceOptions.Readout.NONE) {
+                rec.readouts.add(readout(z, o.readout(), o)); // in the graph: differentiable w.r.t. taps <= l
+            }
         }
         if (rec != null && o.tokens()) {
             rec.tokens.add(z);
         }
-        NDArray h = layerNorm(z, "norm", o);
-        NDArray cls = h.get(":, 0, :"); // [B, n, D] -> [B, D]
-        return Linear.linear(cls, w("head.weight"), w("head.bias")).head();
+        return readout(z, TraceOptions.Readout.CLS, o);
+    }
+
+    /**
+     * The final norm and head on pooled tokens: {@code head(norm(pool(z)))}, [B, n, D] -> [B, K].
+     * The model's own logits are the CLS readout of the last block, computed by this same code, so
+     * the last block's CLS readout equals them bit for bit.
+     */
+    private NDArray readout(NDArray z, TraceOptions.Readout pool, TraceOptions o) {
+        NDArray pooled = switch (pool) {
+            // LayerNorm acts per token, so norm-then-select is norm(pool(z)); kept in this order as the
+            // model's forward always had it.
+            case CLS -> layerNorm(z, "norm", o).get(":, 0, :"); // [B, n, D] -> [B, D]
+            // The mean over all n tokens, CLS included, as the LeGrad reference's CLIP code.
+            case TOKEN_MEAN -> layerNorm(z.mean(new int[] {1}), "norm", o); // [B, n, D] -> [B, D]
+            case NONE -> throw new IllegalArgumentException("readout NONE has no pooling");
+        };
+        return Linear.linear(pooled, w("head.weight"), w("head.bias")).head(); // [B, D] -> [B, K]
     }
 
     private NDArray block(int l, NDArray z, NDArray keyBias, TraceOptions o, Recorder rec) {
@@ -354,5 +373,6 @@ public final class VisionTransformer implements VitModel {
         final List<NDArray> attention = new ArrayList<>();
         final List<NDArray> attentionTaps = new ArrayList<>();
         final List<NDArray> norm1Taps = new ArrayList<>();
+        final List<NDArray> readouts = new ArrayList<>();
     }
 }

@@ -28,7 +28,7 @@ import org.vitbench.api.VitModel;
  *
  * <p>The removal strategy is recorded but does not change the logits: the function decides what a
  * held-out patch means. {@link #trace} supports logits and attention only; asking it for token
- * states or gradient taps fails, since the fake has no tokens.
+ * states, gradient taps or per-block readouts fails, since the fake has no tokens.
  *
  * <p>Thread-safe if the given functions are; the call counters are atomic.
  */
@@ -194,9 +194,11 @@ public final class FakeVitModel implements VitModel {
 
     @Override
     public ForwardTrace trace(NDArray images, TraceOptions options) {
-        if (options.tokens() || options.attentionGradTaps() || options.norm1GradTaps() || options.inputGradient()) {
+        if (options.tokens() || options.attentionGradTaps() || options.norm1GradTaps() || options.inputGradient()
+                || options.readout() != TraceOptions.Readout.NONE) {
             throw new UnsupportedOperationException(
-                    "FakeVitModel traces logits and attention only, not tokens or gradient taps: " + options);
+                    "FakeVitModel traces logits and attention only, not tokens, gradient taps or readouts: "
+                            + options);
         }
         NDManager target = images.getManager();
         List<NDArray> maps = new ArrayList<>();
@@ -223,7 +225,7 @@ public final class FakeVitModel implements VitModel {
                 maps.add(target.create(data, new Shape(b, h, n, n)));
             }
         }
-        return new ForwardTrace(images, List.of(), List.of(), maps, List.of(), List.of(), logits(images));
+        return new ForwardTrace(images, List.of(), List.of(), maps, List.of(), List.of(), logits(images), List.of());
     }
 
     /** Number of masked image evaluations so far (rows of all {@code keep} arrays). */

@@ -22,34 +22,49 @@ import org.vitbench.api.Parameters;
 import org.vitbench.api.Requirement;
 import org.vitbench.api.Sample;
 import org.vitbench.api.TraceOptions;
+import org.vitbench.api.VitModel;
 
 /**
- * LeGrad: the positive gradient of the target with respect to the attention maps of chosen blocks,
- * averaged over heads and queries and summed over blocks (Bousselham, Boggust, Chaybouti,
- * Strobelt &amp; Kuehne 2024, "LeGrad: An Explainability Method for Vision Transformers via
- * Feature Formation Sensitivity", arXiv 2404.03214).
+ * LeGrad: the positive gradient of each chosen block's own readout with respect to that block's
+ * attention map, averaged over heads and queries and summed over blocks (Bousselham, Boggust,
+ * Chaybouti, Strobelt &amp; Kuehne 2024, "LeGrad: An Explainability Method for Vision Transformers
+ * via Feature Formation Sensitivity", arXiv 2404.03214).
  *
- * <p>With {@code G_l = d y_c / d A_l} {@code [B, H, N, N]} (pre-softmax target logit, post-softmax
- * probabilities, rows are queries):
+ * <p>With {@code A_l} the post-softmax attention of block l {@code [B, H, N, N]} (rows are
+ * queries), {@code z_out^l} its output tokens {@code [B, N, D]}, and the model's final norm and
+ * head (whitebox brief §2.2 S10, §3.8):
  * <pre>
- *   E_l = mean_h mean_q relu(G_l)[:, :, q, patches]     [B, H, N, N] -> [B, P]
+ *   s_l = sum_b head(norm(pool(z_out^l)))[b, target_b]  pre-softmax logit; [B, N, D] -> [B, D] -> [B, K]
+ *   G_l = d s_l / d A_l                                  [B, H, N, N], one forward + backward per block
+ *   E_l = mean_h mean_q relu(G_l)[:, :, q, patches]      [B, H, N, N] -> [B, P]
  *   E   = sum over chosen l of E_l
- *   map = (E - min E) / (max E - min E)                 per image, over its P patches
+ *   map = (E - min E) / (max E - min E)                  per image, over its P patches
  * </pre>
- * The gradient itself is the signal (attention values are not multiplied in); every query row is
+ * Images are independent in a ViT, so the batch sum gives each image its own gradient. The
+ * gradient itself is the signal (attention values are not multiplied in); every query row is
  * averaged, CLS included, and only the CLS key column is dropped, as the reference
- * ({@code WalBouss/LeGrad} {@code legrad/wrapper.py}). The reference sums bilinearly upsampled
- * per-layer maps; upsampling is linear, so summing on the patch grid is the same before the
- * min-max, which here runs over the grid rather than over pixels.
+ * ({@code WalBouss/LeGrad} {@code legrad/wrapper.py}, {@code compute_legrad_clip}). The reference
+ * sums bilinearly upsampled per-layer maps; upsampling is linear, so summing on the patch grid is
+ * the same before the min-max, which here runs over the grid rather than over pixels.
  *
- * <p><b>Deviation from the reference, forced by the model API.</b> The reference differentiates
- * each block's <em>own</em> readout {@code s_l = head(norm(pool(z_out^l)))[c]} with respect to that
- * block's attention. {@link org.vitbench.api.VitModel} offers no intermediate readout (whitebox brief
- * §2.2 S10 is not implemented in {@link TraceOptions}), so every {@code G_l} here is the gradient of
- * the model's final logit, from one backward of {@code sum_b logit[b, target_b]}. For the last block
- * with CLS pooling the two coincide exactly; for earlier blocks this one includes the paths
- * through the later blocks. The reference's readout pools the token mean (OpenCLIP path); this one
- * uses the model's own CLS pooling.
+ * <p>Parameter {@code readout}, the score whose gradient is taken:
+ * <ul>
+ *   <li>{@code token-mean} (default): pool = the mean over all N tokens, CLS included, as the
+ *       reference's CLIP code pools (even for CLIP models that pool CLS themselves); this is the
+ *       reference's choice, carried over to a classifier's norm and head as the third-party
+ *       torchvision adaptation ({@code frgfm/torch-cam} PR #416) does.
+ *   <li>{@code cls}: pool = the CLS token, the classifier's own pooling. For the last block alone it
+ *       equals {@code final} exactly.
+ *   <li>{@code final}: every {@code G_l} is the gradient of the model's final target logit, from
+ *       one forward and one backward for all blocks. This is <em>not</em> the reference: for blocks
+ *       below the last it includes the paths through the later blocks. Kept for comparison with
+ *       earlier results; it costs one backward instead of one per block.
+ * </ul>
+ * For {@code token-mean} and {@code cls} each chosen block gets its own full traced forward and
+ * one backward of its own {@code s_l}, read at its own attention tap only; one backward of
+ * {@code sum_l s_l} would leak {@code d s_l' / d A_l} for {@code l' > l} in (brief §3.8). The
+ * brief's cheaper local recompute of block l alone gives the same gradient but needs block-level
+ * access the model API does not offer.
  *
  * <p>Parameter {@code layers}: {@code all}, or comma-separated block indices where negative ones
  * count from the end. Default {@code -2,-1}, the last two blocks, following the public code's
@@ -70,19 +85,59 @@ public final class LeGrad implements Explainer {
             "Bousselham, Boggust, Chaybouti, Strobelt & Kuehne 2024, LeGrad: An Explainability Method for "
                     + "Vision Transformers via Feature Formation Sensitivity, arXiv 2404.03214");
 
-    private static final Set<String> KEYS = Set.of("layers");
+    private static final Set<String> KEYS = Set.of("layers", "readout");
 
     /** The default block selection: the last two, as the public LeGrad code. */
     public static final String DEFAULT_LAYERS = "-2,-1";
 
+    /** The default readout: the token mean, as the reference's CLIP code. */
+    public static final Readout DEFAULT_READOUT = Readout.TOKEN_MEAN;
+
+    /** The score whose gradient each block's map is taken from; see the class documentation. */
+    public enum Readout {
+        /** Each block's own readout, pooled by the mean over all tokens (the reference). */
+        TOKEN_MEAN("token-mean", TraceOptions.Readout.TOKEN_MEAN),
+        /** Each block's own readout, pooled by the CLS token. */
+        CLS("cls", TraceOptions.Readout.CLS),
+        /** The model's final logit for every block (not the reference). */
+        FINAL("final", TraceOptions.Readout.NONE);
+
+        private final String id;
+        private final TraceOptions.Readout pool;
+
+        Readout(String id, TraceOptions.Readout pool) {
+            this.id = id;
+            this.pool = pool;
+        }
+
+        /** The parameter value. */
+        public String id() {
+            return id;
+        }
+
+        /** The readout with parameter value {@code id}; fails naming the allowed values. */
+        public static Readout of(String id) {
+            for (Readout r : values()) {
+                if (r.id.equals(id.trim())) {
+                    return r;
+                }
+            }
+            throw new ConfigurationException("invalid value '" + id + "' for parameter 'readout' of " + ID
+                    + "; allowed: " + Arrays.stream(values()).map(Readout::id).collect(Collectors.joining(", ")));
+        }
+    }
+
     private final String layers;
     private final int[] indices; // null for "all"
+    private final Readout readout;
 
     /**
      * @param layers {@code all} or comma-separated block indices, negative from the end
-     * @throws ConfigurationException when the selection is malformed
+     * @param readout {@code token-mean}, {@code cls} or {@code final}
+     * @throws ConfigurationException when the selection or the readout is malformed
      */
-    public LeGrad(String layers) {
+    public LeGrad(String layers, String readout) {
+        this.readout = Readout.of(readout);
         String trimmed = layers.trim();
         if (trimmed.equals("all")) {
             this.indices = null;
@@ -98,7 +153,12 @@ public final class LeGrad implements Explainer {
         this.layers = Arrays.stream(indices).mapToObj(Integer::toString).collect(Collectors.joining(","));
     }
 
-    /** The public code's configuration: the last two blocks. */
+    /** The given blocks with the default readout, {@code token-mean}. */
+    public LeGrad(String layers) {
+        this(layers, DEFAULT_READOUT.id());
+    }
+
+    /** The public code's configuration: the last two blocks, token-mean readout. */
     public LeGrad() {
         this(DEFAULT_LAYERS);
     }
@@ -106,7 +166,8 @@ public final class LeGrad implements Explainer {
     /** Creates the method from validated parameters; unknown keys fail. */
     public static LeGrad create(Parameters parameters) {
         parameters.requireOnly(KEYS);
-        return new LeGrad(parameters.getString("layers", DEFAULT_LAYERS));
+        return new LeGrad(parameters.getString("layers", DEFAULT_LAYERS),
+                parameters.getString("readout", DEFAULT_READOUT.id()));
     }
 
     @Override
@@ -117,7 +178,7 @@ public final class LeGrad implements Explainer {
     /** The resolved parameters, defaults included. */
     @Override
     public Parameters parameters() {
-        return Parameters.of(ID, Map.of("layers", layers));
+        return Parameters.of(ID, Map.of("layers", layers, "readout", readout.id()));
     }
 
     /** The chosen blocks of a model with {@code depth} blocks, in increasing order. */
@@ -156,14 +217,31 @@ public final class LeGrad implements Explainer {
             return Heatmaps.of(info.grid(), new float[0][]);
         }
         int[] chosen = blocks(info);
+        VitModel model = context.model();
         try (NDManager scope = context.manager().newSubManager()) {
             NDArray images = Batches.images(scope, batch, info);
-            AttentionGradients pass = AttentionGradients.of(context.model(), images, targets, TraceOptions.NONE);
-            List<NDArray> gradients = new ArrayList<>();
-            for (int l : chosen) {
-                gradients.add(pass.gradients().get(l));
+            NDArray sum = null;
+            if (readout == Readout.FINAL) {
+                AttentionGradients pass = AttentionGradients.of(model, images, targets, TraceOptions.NONE);
+                List<NDArray> gradients = new ArrayList<>();
+                for (int l : chosen) {
+                    gradients.add(pass.gradients().get(l));
+                }
+                sum = aggregate(gradients);
+            } else {
+                for (int l : chosen) {
+                    // One scope per block so that each full forward's activations are freed before the next.
+                    try (NDManager pass = scope.newSubManager()) {
+                        NDArray local = images.duplicate();
+                        local.attach(pass);
+                        NDArray map = layerMap(AttentionGradients.readoutGradient(model, local, targets, l,
+                                readout.pool));
+                        map.attach(scope);
+                        sum = sum == null ? map : sum.add(map);
+                    }
+                }
             }
-            return Heatmaps.of(info.grid(), minMax(Batches.rows(aggregate(gradients))));
+            return Heatmaps.of(info.grid(), minMax(Batches.rows(sum)));
         }
     }
 

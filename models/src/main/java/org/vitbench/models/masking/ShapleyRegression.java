@@ -1,8 +1,11 @@
 package org.vitbench.models.masking;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Queue;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.DecompositionSolver;
 import org.apache.commons.math3.linear.LUDecomposition;
@@ -163,7 +166,7 @@ public final class ShapleyRegression {
         int k = game.outputs();
         ShapleySampler sampler = new ShapleySampler(p);
         boolean[][] ends = new boolean[2][p];
-        java.util.Arrays.fill(ends[1], true);
+        Arrays.fill(ends[1], true);
         double[][] endValues = check(game.values(ends), 2, k);
         double[] empty = endValues[0];
         double[] total = new double[k];
@@ -178,8 +181,8 @@ public final class ShapleyRegression {
         List<double[][]> blockEstimates = new ArrayList<>();
         Estimate estimate = null;
         int iteration = 0;
-        java.util.ArrayDeque<boolean[][]> pendingCoalitions = new java.util.ArrayDeque<>();
-        java.util.ArrayDeque<double[][]> pendingValues = new java.util.ArrayDeque<>();
+        ArrayDeque<boolean[][]> pendingCoalitions = new ArrayDeque<>();
+        ArrayDeque<double[][]> pendingValues = new ArrayDeque<>();
         while (true) {
             if (pendingCoalitions.isEmpty()) {
                 long allowed = (settings.budget() - evaluations) / settings.evaluationsPerIteration();
@@ -231,7 +234,7 @@ public final class ShapleyRegression {
                 }
             } else {
                 for (double[] row : std) {
-                    java.util.Arrays.fill(row, Double.NaN);
+                    Arrays.fill(row, Double.NaN);
                 }
             }
             boolean converged = settings.threshold() > 0 && ratio < settings.threshold();
@@ -249,8 +252,8 @@ public final class ShapleyRegression {
      * call, so that an evaluator that groups masks by kept count (token dropping) gets dense batches.
      */
     private static void drawAndEvaluate(CoalitionGame game, ShapleySampler sampler, Settings settings,
-            UniformRandomProvider random, int iterations, int outputs, java.util.Queue<boolean[][]> coalitions,
-            java.util.Queue<double[][]> values) {
+            UniformRandomProvider random, int iterations, int outputs, Queue<boolean[][]> coalitions,
+            Queue<double[][]> values) {
         int per = settings.evaluationsPerIteration();
         boolean[][] all = new boolean[iterations * per][];
         for (int it = 0; it < iterations; it++) {
@@ -261,8 +264,8 @@ public final class ShapleyRegression {
         }
         double[][] evaluated = check(game.values(all), all.length, outputs);
         for (int it = 0; it < iterations; it++) {
-            coalitions.add(java.util.Arrays.copyOfRange(all, it * per, (it + 1) * per));
-            values.add(java.util.Arrays.copyOfRange(evaluated, it * per, (it + 1) * per));
+            coalitions.add(Arrays.copyOfRange(all, it * per, (it + 1) * per));
+            values.add(Arrays.copyOfRange(evaluated, it * per, (it + 1) * per));
         }
     }
 
@@ -317,7 +320,7 @@ public final class ShapleyRegression {
             solver = new SingularValueDecomposition(matrix).getSolver(); // least squares: pseudo-inverse
         }
         double[] ones = new double[p];
-        java.util.Arrays.fill(ones, 1);
+        Arrays.fill(ones, 1);
         double[] aInvOnes = solver.solve(new Array2DRowRealMatrix(ones)).getColumn(0);
         RealMatrix aInvB = solver.solve(new Array2DRowRealMatrix(b, false)); // [P, K]
         double onesAInvOnes = 0;
@@ -352,7 +355,7 @@ public final class ShapleyRegression {
         }
         double[][] a = new double[p][p];
         for (int i = 0; i < p; i++) {
-            java.util.Arrays.fill(a[i], both);
+            Arrays.fill(a[i], both);
             a[i][i] = 0.5;
         }
         return a;

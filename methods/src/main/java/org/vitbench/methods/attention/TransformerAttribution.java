@@ -26,13 +26,25 @@ import org.vitbench.api.VitModel;
  * gradient and rolled out through the blocks (Chefer, Gur &amp; Wolf 2021, "Transformer
  * Interpretability Beyond Attention Visualization", CVPR, arXiv 2012.09838).
  *
- * <p>Two backward passes of {@code sum_b logit[b, target_b]} (pre-softmax logits), each on its own
- * traced forward:
+ * <p>Per block, two quantities of {@code sum_b logit[b, target_b]} (pre-softmax logits):
  * <ol>
- *   <li>the ordinary backward gives {@code G_l = d y_c / d A_l} {@code [B, H, N, N]} for every block;
- *   <li>a modified backward ({@link #LRP_SWITCHES}) gives {@code G~_l}, and the relevance of the
- *       attention map is gradient x input at the probabilities, halved and started from 1:
- *       {@code R_l = ½ · A_l ⊙ G~_l / y_c}.
+ *   <li>the gradient {@code G_l = d y_c / d A_l} {@code [B, H, N, N]}, from one ordinary traced
+ *       forward and backward;
+ *   <li>the relevance {@code R_l} {@code [B, H, N, N]} of the attention map, chosen by
+ *       {@code relevance}:
+ *       <ul>
+ *         <li>{@code chefer} (default): the reference's own LRP relprop sweep
+ *             ({@code modules/layers_ours.py}), run by {@link CheferRelevance} on a third, plain
+ *             forward from the model's weights: R starts as {@code onehot_c} (value 1); Linear
+ *             α=1 β=0 without bias; GELU, softmax, LayerNorm identity; Add z-rule then renormalised;
+ *             Clone sums; both attention matmuls z-rule with halved results. Needs a
+ *             {@link org.vitbench.models.VisionTransformer} (other models fail with a
+ *             {@link org.vitbench.api.ConfigurationException}).
+ *         <li>{@code gradient-rules}: an approximation by gradient x input under propagation
+ *             switches ({@link #LRP_SWITCHES}), {@code R_l = ½ · A_l ⊙ G~_l / y_c}, with
+ *             {@code G~_l} from a second modified backward. Works with any model that traces
+ *             attention.
+ *       </ul>
  * </ol>
  * Then, as rules 5 and 6 of the paper, with the rollout shared with {@link GenericAttention}:
  * <pre>
@@ -41,9 +53,9 @@ import org.vitbench.api.VitModel;
  *   map = C[CLS, patches]                                   [B, N, N] -> [B, P], row-major grid
  * </pre>
  *
- * <p><b>How the relevance relates to Chefer's relprop</b> ({@code modules/layers_ours.py}; whitebox
- * brief §3.4). Gradient x input through a network whose nonlinearities are linearised by the
- * switches is LRP-0 (the z-rule) layer by layer, so at every layer it equals a relprop sweep with:
+ * <p><b>How {@code gradient-rules} relates to Chefer's relprop</b> (whitebox brief §3.4). Gradient x
+ * input through a network whose nonlinearities are linearised by the switches is LRP-0 (the
+ * z-rule) layer by layer, so at every layer it equals a relprop sweep with:
  * <ul>
  *   <li>GELU: {@code geluIdentity} makes the backward factor GELU(h)/h, so relevance passes
  *       unchanged, as Chefer's identity rule. <i>Same.</i>
@@ -68,13 +80,17 @@ import org.vitbench.api.VitModel;
  * {@code detachSoftmax} is deliberately off: it would cut the q/k branch, and Chefer's sweep
  * propagates through it into lower blocks.
  *
- * <p>Parameters: {@code startLayer} (default 0, as {@code generate_LRP} and the notebooks; Chefer's
- * benchmark scripts use 1); it must be below the model's depth. The map is raw: the reference's
- * bilinear upsampling and min-max scaling are left to the consumer (whitebox brief §1.1). Unlike
- * the reference, which explains batch element 0 only, every image gets its own map.
+ * <p>Parameters: {@code relevance} ({@code chefer}, the default, or {@code gradient-rules});
+ * {@code startLayer} (default 0, as {@code generate_LRP} and the notebooks; Chefer's benchmark
+ * scripts use 1); it must be below the model's depth. The sweep always runs through every block,
+ * whatever {@code startLayer}, as the reference's. The map is raw: the reference's bilinear
+ * upsampling and min-max scaling are left to the consumer (whitebox brief §1.1). Unlike the
+ * reference, which explains batch element 0 only, every image gets its own map (its own sweep,
+ * with the Add rule's sums over that image alone).
  *
- * <p>Edge cases: a target logit of exactly 0 is stabilised as above rather than failing; a block
- * with no positive {@code G ⊙ R} adds nothing. Target maps only. Instances are immutable and
+ * <p>Edge cases: zero denominators in the sweep give zero relevance ({@code safe_divide}); with
+ * {@code gradient-rules} a target logit of exactly 0 is stabilised as above rather than failing; a
+ * block with no positive {@code G ⊙ R} adds nothing. Target maps only. Instances are immutable and
  * thread-safe; gradient work is serialised by {@link org.vitbench.api.Gradients}.
  */
 public final class TransformerAttribution implements Explainer {
@@ -94,19 +110,60 @@ public final class TransformerAttribution implements Explainer {
             "Chefer, Gur & Wolf 2021, Transformer Interpretability Beyond Attention Visualization, "
                     + "arXiv 2012.09838");
 
-    private static final Set<String> KEYS = Set.of("startLayer");
+    private static final Set<String> KEYS = Set.of("relevance", "startLayer");
 
+    /** Where the relevance of the attention maps comes from. */
+    public enum Relevance {
+        /** Chefer's relprop sweep ({@link CheferRelevance}); the reference. */
+        CHEFER("chefer"),
+        /** Gradient x input under {@link #LRP_SWITCHES}; an approximation of the sweep. */
+        GRADIENT_RULES("gradient-rules");
+
+        private final String id;
+
+        Relevance(String id) {
+            this.id = id;
+        }
+
+        /** The parameter value, e.g. {@code chefer}. */
+        public String id() {
+            return id;
+        }
+
+        static Relevance of(String id) {
+            for (Relevance r : values()) {
+                if (r.id.equals(id)) {
+                    return r;
+                }
+            }
+            throw new IllegalArgumentException("relevance must be chefer or gradient-rules, got " + id);
+        }
+    }
+
+    private final Relevance relevance;
     private final int startLayer;
 
-    /** @param startLayer first block of the rollout, 0 or more */
-    public TransformerAttribution(int startLayer) {
+    /**
+     * @param relevance where the attention relevance comes from
+     * @param startLayer first block of the rollout, 0 or more
+     */
+    public TransformerAttribution(Relevance relevance, int startLayer) {
+        if (relevance == null) {
+            throw new IllegalArgumentException("relevance must be chefer or gradient-rules, got null");
+        }
         if (startLayer < 0) {
             throw new IllegalArgumentException("startLayer must be 0 or more, got " + startLayer);
         }
+        this.relevance = relevance;
         this.startLayer = startLayer;
     }
 
-    /** The reference configuration: all blocks. */
+    /** Chefer's relevance from block {@code startLayer} on. */
+    public TransformerAttribution(int startLayer) {
+        this(Relevance.CHEFER, startLayer);
+    }
+
+    /** The reference configuration: Chefer's relevance, all blocks. */
     public TransformerAttribution() {
         this(0);
     }
@@ -114,7 +171,10 @@ public final class TransformerAttribution implements Explainer {
     /** Creates the method from validated parameters; unknown keys fail. */
     public static TransformerAttribution create(Parameters parameters) {
         parameters.requireOnly(KEYS);
-        return new TransformerAttribution(parameters.getInt("startLayer", 0, 0, Integer.MAX_VALUE));
+        String relevance = parameters.getChoice("relevance", Relevance.CHEFER.id(),
+                Set.of(Relevance.CHEFER.id(), Relevance.GRADIENT_RULES.id()));
+        return new TransformerAttribution(Relevance.of(relevance),
+                parameters.getInt("startLayer", 0, 0, Integer.MAX_VALUE));
     }
 
     @Override
@@ -125,7 +185,7 @@ public final class TransformerAttribution implements Explainer {
     /** The resolved parameters, defaults included. */
     @Override
     public Parameters parameters() {
-        return Parameters.of(ID, Map.of("startLayer", Integer.toString(startLayer)));
+        return Parameters.of(ID, Map.of("relevance", relevance.id(), "startLayer", Integer.toString(startLayer)));
     }
 
     @Override
@@ -140,18 +200,21 @@ public final class TransformerAttribution implements Explainer {
         RelevanceRollout.checkStartLayer(ID, startLayer, info);
         try (NDManager scope = context.manager().newSubManager()) {
             NDArray images = Batches.images(scope, batch, info);
+            List<NDArray> relevances = switch (relevance) {
+                case CHEFER -> CheferRelevance.attentionRelevance(context.model(), images, targets, ID);
+                case GRADIENT_RULES -> attentionRelevance(context.model(), images, targets, LRP_SWITCHES);
+            };
             AttentionGradients gradients = AttentionGradients.of(context.model(), images, targets, TraceOptions.NONE);
-            List<NDArray> relevance = attentionRelevance(context.model(), images, targets, LRP_SWITCHES);
             List<NDArray> fused = new ArrayList<>();
-            for (int l = 0; l < relevance.size(); l++) {
-                fused.add(RelevanceRollout.positiveHeadMean(gradients.gradients().get(l), relevance.get(l)));
+            for (int l = 0; l < relevances.size(); l++) {
+                fused.add(RelevanceRollout.positiveHeadMean(gradients.gradients().get(l), relevances.get(l)));
             }
             return Heatmaps.of(info.grid(), RelevanceRollout.clsRow(RelevanceRollout.rollout(fused, startLayer)));
         }
     }
 
     /**
-     * The relevance of every block's attention map, {@code R_l = ½ · A_l ⊙ G~_l / y_c}, with
+     * The {@code gradient-rules} relevance of every block's attention map, {@code R_l = ½ · A_l ⊙ G~_l / y_c}, with
      * {@code G~_l} from one backward under {@code switches}. With {@link TraceOptions#NONE} this is
      * plain gradient x attention (halved, divided by the logit); the method uses
      * {@link #LRP_SWITCHES}.

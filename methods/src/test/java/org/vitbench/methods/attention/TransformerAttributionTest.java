@@ -1,28 +1,101 @@
 package org.vitbench.methods.attention;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.vitbench.api.Batches;
+import org.vitbench.api.ConfigurationException;
+import org.vitbench.api.Context;
 import org.vitbench.api.ForwardTrace;
 import org.vitbench.api.Gradients;
+import org.vitbench.api.ModelInfo;
+import org.vitbench.api.Parameters;
+import org.vitbench.api.Sample;
 import org.vitbench.api.TraceOptions;
+import org.vitbench.api.contract.FakeVitModel;
 import org.vitbench.models.TinyVit;
 import org.vitbench.models.VisionTransformer;
 
 /**
- * Where Transformer Attribution's relevance at the attention maps comes from. Tested: (1) with
- * every switch off it is exactly ½ · A ⊙ dy/dA / y, plain gradient x attention, against a gradient
- * taken here independently; (2) the LN and GELU switches change it in
- * every block, and the uniform split changes the lower block only (it scales q, k, v, below the tap), so the
- * method's relevance is produced by the modified backward and not by the plain gradient.
+ * Where Transformer Attribution's relevance at the attention maps comes from. Tested: (1) the
+ * parameters: {@code relevance=chefer} is the default, {@code gradient-rules} is accepted, anything
+ * else fails, and a model other than {@link VisionTransformer} fails for chefer only; (2) the two
+ * relevances give different maps, and the chefer map is the rollout of its sweep; (3) for
+ * {@code gradient-rules}: with every switch off it is exactly ½ · A ⊙ dy/dA / y, plain gradient x
+ * attention, against a gradient taken here independently; the LN and GELU switches change it in
+ * every block, and the uniform split changes the lower block only (it scales q, k, v, below the
+ * tap), so its relevance is produced by the modified backward and not by the plain gradient.
  */
 class TransformerAttributionTest {
 
     private static final int[] TARGETS = {2, 0};
+
+    @Test
+    void cheferIsTheDefaultAndTheRelevanceParameterIsValidated() {
+        TransformerAttribution byDefault = TransformerAttribution.create(Parameters.empty());
+        assertEquals("chefer", byDefault.parameters().getString("relevance", "?"));
+        assertEquals("0", byDefault.parameters().getString("startLayer", "?"));
+        TransformerAttribution rules = TransformerAttribution.create(Parameters.of(TransformerAttribution.ID,
+                Map.of("relevance", "gradient-rules", "startLayer", "1")));
+        assertEquals("gradient-rules", rules.parameters().getString("relevance", "?"));
+        assertEquals(rules.parameters(), TransformerAttribution.create(rules.parameters()).parameters(), "round trip");
+        assertThrows(RuntimeException.class, () -> TransformerAttribution.create(Parameters.of(
+                TransformerAttribution.ID, Map.of("relevance", "lrp"))), "an unknown relevance fails");
+    }
+
+    @Test
+    void cheferNeedsAVisionTransformerAndGradientRulesDoesNot() {
+        ModelInfo info = FakeVitModel.info(2, 2, 1, 1, 2);
+        float[][][][] attention = {{{{0.5f, 0.25f, 0.125f, 0.125f}, {0.25f, 0.25f, 0.25f, 0.25f},
+                {0.25f, 0.25f, 0.25f, 0.25f}, {0.25f, 0.25f, 0.25f, 0.25f}}}};
+        try (FakeVitModel fake = FakeVitModel.of(info, keep -> new float[] {keep[0], keep[1]}, attention);
+                NDManager m = fake.manager().newSubManager()) {
+            List<Sample> samples = FakeVitModel.randomSamples(info, 1, 3L);
+            Context context = new Context(fake, 0L, m);
+            ConfigurationException e = assertThrows(ConfigurationException.class,
+                    () -> new TransformerAttribution().explain(context, samples, new int[] {0}));
+            assertTrue(e.getMessage().contains(TransformerAttribution.ID)
+                    && e.getMessage().contains("relevance=gradient-rules"), e.getMessage());
+        }
+    }
+
+    @Test
+    void theCheferMapIsTheRolloutOfTheSweepAndDiffersFromGradientRules() {
+        try (VisionTransformer model = TinyVit.create(13); NDManager m = model.manager().newSubManager()) {
+            List<Sample> samples = FakeVitModel.randomSamples(model.info(), 2, 7L);
+            Context context = new Context(model, 0L, m);
+            float[][] chefer = new TransformerAttribution().explain(context, samples, TARGETS).target();
+            float[][] rules = new TransformerAttribution(TransformerAttribution.Relevance.GRADIENT_RULES, 0)
+                    .explain(context, samples, TARGETS).target();
+            NDArray images = Batches.images(m, samples, model.info());
+            List<NDArray> relevance = CheferRelevance.attentionRelevance(model, images, TARGETS, "test");
+            AttentionGradients g = AttentionGradients.of(model, images, TARGETS, TraceOptions.NONE);
+            List<NDArray> fused = new java.util.ArrayList<>();
+            for (int l = 0; l < relevance.size(); l++) {
+                fused.add(RelevanceRollout.positiveHeadMean(g.gradients().get(l), relevance.get(l)));
+            }
+            float[][] direct = RelevanceRollout.clsRow(RelevanceRollout.rollout(fused, 0));
+            double largest = 0;
+            double apart = 0;
+            for (int b = 0; b < 2; b++) {
+                // the same float32 computation twice: equal up to run-to-run rounding
+                assertArrayEquals(direct[b], chefer[b], 1e-6f, "image " + b);
+                for (int i = 0; i < chefer[b].length; i++) {
+                    largest = Math.max(largest, Math.abs(chefer[b][i]));
+                    apart = Math.max(apart, Math.abs(chefer[b][i] - rules[b][i]));
+                }
+            }
+            assertTrue(largest > 1e-4, "a non-trivial chefer map: " + largest);
+            assertTrue(apart > 1e-3, "chefer and gradient-rules must differ, max |diff| " + apart);
+        }
+    }
 
     @Test
     void withAllSwitchesOffTheRelevanceIsHalfGradientTimesAttentionOverTheLogit() {

@@ -186,7 +186,7 @@ class DeletionTest extends MetricContract {
     @Test
     void badParametersAndInputsFailNamingTheProblem() {
         assertThrows(ConfigurationException.class,
-                () -> Deletion.create(Parameters.of(Deletion.ID, Map.of("preset", "rise"))));
+                () -> Deletion.create(Parameters.of(Deletion.ID, Map.of("preset", "no-such-preset"))));
         assertThrows(ConfigurationException.class,
                 () -> Deletion.create(Parameters.of(Deletion.ID, Map.of("batchSize", "0"))));
         assertThrows(ConfigurationException.class,

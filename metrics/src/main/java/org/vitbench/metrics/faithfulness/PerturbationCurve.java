@@ -1,0 +1,363 @@
+package org.vitbench.metrics.faithfulness;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.commons.rng.simple.RandomSource;
+import org.vitbench.api.Batches;
+import org.vitbench.api.ConfigurationException;
+import org.vitbench.api.Context;
+import org.vitbench.api.Heatmaps;
+import org.vitbench.api.MetricResult;
+import org.vitbench.api.MetricSpec;
+import org.vitbench.api.ModelInfo;
+import org.vitbench.api.Parameters;
+import org.vitbench.api.Progress;
+import org.vitbench.api.Removal;
+import org.vitbench.api.Sample;
+import org.vitbench.api.Seeds;
+import org.vitbench.api.VitModel;
+import org.vitbench.metrics.internal.Auc;
+import org.vitbench.metrics.internal.Ranking;
+import org.vitbench.models.masking.MaskedEvaluator;
+
+/**
+ * The ordered perturbation curve shared by {@link Deletion} and {@link Insertion}: rank the patches
+ * by the heatmap, evaluate the model with the first {@code n_t} patches of that order removed (or,
+ * for insertion, with only those kept), and integrate the curve as the preset says.
+ *
+ * <p>Presets (the preset name fixes the output, the x-grid and the area rule; the parameters listed
+ * in {@link #spec()} fix the rest):
+ * <ul>
+ *   <li>{@code vit-shapley} (Covert, Kim &amp; Lee 2023, arXiv 2206.05282, stage
+ *       "4_insert_delete"): removal {@code attention-mask}; softmax probability of the class; one
+ *       patch per step, {@code P + 1} points at {@code x = k / P}; area = plain mean of the points;
+ *       {@code classes} = {@code target} or {@code non-target} (the pointwise mean of the curves of
+ *       every other class, each ranked by its own map).
+ *   <li>{@code rise} (Petsiuk, Das &amp; Saenko 2018, arXiv 1806.07421, eclique/RISE
+ *       {@code evaluation.py}): removal {@code pixel-mean} for deletion (RISE's zeros in normalised
+ *       space) and {@code pixel-blur} for insertion; softmax probability of the class; one patch
+ *       per step, {@code P + 1} points at {@code x = k / P} (RISE takes 224 pixels per step on
+ *       224-pixel images, i.e. 224 steps; one ViT-B/16 patch is 256 pixels); area = trapezoid on
+ *       [0, 1].
+ *   <li>{@code chefer} (Chefer, Gur &amp; Wolf 2021, arXiv 2012.09838,
+ *       {@code baselines/ViT/pertubation_eval_from_hdf5.py}): removal {@code pixel-zero} (black
+ *       in [0, 1] space, before normalisation); the first {@code floor(P * f)} patches of the
+ *       order removed for {@code f = 0, 0.1, ..., 0.9}; the point is 1 when the model's top-1
+ *       class equals the reference class ({@code reference} = {@code label}, as the code, or
+ *       {@code prediction} on the clean image) and 0 otherwise; area = trapezoid on the nominal
+ *       fractions {@code [0, 0.9]} (Chefer's tables show it times 100). {@code order} =
+ *       {@code positive} removes the most relevant patches first (deletion), {@code negative} the
+ *       least relevant first (insertion read backwards).
+ * </ul>
+ *
+ * <p>Every preset ranks at the patch grid and breaks ties at random with a generator seeded by
+ * {@code Seeds.of(runSeed, sampleId, metricId)} ({@code metricId + "/class-" + k} for the maps of
+ * non-target classes), so scores do not depend on batch composition. Immutable and thread-safe
+ * if the model is.
+ */
+final class PerturbationCurve {
+
+    /** Which metric the curve serves: it decides the default removal, order and the curve rows. */
+    enum Kind { DELETION, INSERTION }
+
+    static final String VIT_SHAPLEY = "vit-shapley";
+    static final String RISE = "rise";
+    static final String CHEFER = "chefer";
+
+    /** The presets; the first is the default. */
+    static final List<String> PRESETS = List.of(VIT_SHAPLEY, RISE, CHEFER);
+
+    static final int DEFAULT_BATCH_SIZE = 64;
+
+    /** Chefer's {@code perturbation_steps}, as the literals of the reference. */
+    private static final double[] CHEFER_FRACTIONS = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9};
+
+    private static final Set<String> KEYS = Set.of("preset", "removal", "batchSize", "classes", "order", "reference");
+
+    private final String metricId;
+    private final Kind kind;
+    private final String preset;
+    private final Removal removal;
+    private final boolean nonTarget;
+    /** Chefer's order: most relevant first; the other presets always rank most relevant first. */
+    private final boolean positive;
+    private final boolean labelReference;
+    private final int batchSize;
+
+    private PerturbationCurve(String metricId, Kind kind, String preset, Removal removal, boolean nonTarget,
+            boolean positive, boolean labelReference, int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
+        }
+        this.metricId = metricId;
+        this.kind = kind;
+        this.preset = preset;
+        this.removal = removal;
+        this.nonTarget = nonTarget;
+        this.positive = positive;
+        this.labelReference = labelReference;
+        this.batchSize = batchSize;
+    }
+
+    /** The {@code vit-shapley} preset on the target class. */
+    static PerturbationCurve vitShapley(String metricId, Kind kind, Removal removal, int batchSize) {
+        return new PerturbationCurve(metricId, kind, VIT_SHAPLEY, removal, false, true, false, batchSize);
+    }
+
+    /**
+     * Parses {@code preset}, {@code removal}, {@code batchSize} and the preset's own keys
+     * ({@code classes} for {@code vit-shapley}; {@code order} and {@code reference} for
+     * {@code chefer}); unknown or inapplicable keys fail.
+     */
+    static PerturbationCurve create(String metricId, Kind kind, Parameters parameters) {
+        parameters.requireOnly(KEYS);
+        String preset = parameters.getChoice("preset", VIT_SHAPLEY, Set.copyOf(PRESETS));
+        onlyFor(parameters, metricId, preset, "classes", VIT_SHAPLEY);
+        onlyFor(parameters, metricId, preset, "order", CHEFER);
+        onlyFor(parameters, metricId, preset, "reference", CHEFER);
+        Removal removal;
+        try {
+            removal = Removal.parse(parameters.getString("removal", defaultRemoval(preset, kind).id()));
+        } catch (ConfigurationException e) {
+            throw new ConfigurationException("parameter 'removal' of " + metricId + ": " + e.getMessage(), e);
+        }
+        boolean nonTarget = parameters.getChoice("classes", "target", Set.of("target", "non-target"))
+                .equals("non-target");
+        String defaultOrder = kind == Kind.DELETION ? "positive" : "negative";
+        String order = parameters.getChoice("order", defaultOrder, Set.of("positive", "negative"));
+        if (!order.equals(defaultOrder)) {
+            // The score direction belongs to the metric, and the two orders have opposite directions.
+            throw new ConfigurationException("order=" + order + " of preset chefer is not a " + metricId
+                    + " protocol: positive perturbation (most relevant first, lower is better) is "
+                    + "deletion:preset=chefer, negative perturbation (least relevant first, higher is better) "
+                    + "is insertion:preset=chefer");
+        }
+        boolean label = parameters.getChoice("reference", "label", Set.of("label", "prediction")).equals("label");
+        int batchSize = parameters.getInt("batchSize", DEFAULT_BATCH_SIZE, 1, 1 << 20);
+        return new PerturbationCurve(metricId, kind, preset, removal, nonTarget, order.equals("positive"), label,
+                batchSize);
+    }
+
+    private static void onlyFor(Parameters parameters, String metricId, String preset, String key, String owner) {
+        if (parameters.has(key) && !preset.equals(owner)) {
+            throw new ConfigurationException("parameter '" + key + "' of " + metricId + " applies to preset "
+                    + owner + " only, not to preset " + preset);
+        }
+    }
+
+    private static Removal defaultRemoval(String preset, Kind kind) {
+        return switch (preset) {
+            case RISE -> Removal.pixel(kind == Kind.DELETION ? Removal.PixelBaseline.MEAN : Removal.PixelBaseline.BLUR);
+            case CHEFER -> Removal.pixel(Removal.PixelBaseline.ZERO);
+            default -> Removal.ATTENTION_MASK;
+        };
+    }
+
+    /** True when the maps of every class are scored ({@code classes=non-target}). */
+    boolean needsAllClasses() {
+        return nonTarget;
+    }
+
+    int batchSize() {
+        return batchSize;
+    }
+
+    /** The preset, the removal and the preset's own parameters. */
+    MetricSpec spec() {
+        Map<String, String> parameters = new TreeMap<>();
+        parameters.put("removal", removal.id());
+        if (nonTarget) {
+            // classes=target is left out so that results stored before the option existed keep their hash.
+            parameters.put("classes", "non-target");
+        }
+        if (preset.equals(CHEFER)) {
+            parameters.put("order", positive ? "positive" : "negative");
+            parameters.put("reference", labelReference ? "label" : "prediction");
+        }
+        return MetricSpec.of(metricId, preset, parameters);
+    }
+
+    /**
+     * One curve and score per sample.
+     *
+     * @param targets {@code [B]} the explained class of each sample
+     * @param heatmaps target maps, or per-class maps for {@code classes=non-target}
+     */
+    MetricResult evaluate(Context context, List<Sample> batch, int[] targets, Heatmaps heatmaps) {
+        VitModel model = context.model();
+        ModelInfo info = model.info();
+        check(info, batch, targets, heatmaps);
+        int p = info.numPatches();
+        int[] counts = counts(p);
+        double[] x = x(p);
+        double[] scores = new double[batch.size()];
+        double[][] curves = new double[batch.size()][];
+        for (int b = 0; b < batch.size(); b++) {
+            Sample sample = batch.get(b);
+            try (NDManager scope = context.manager().newSubManager()) {
+                NDArray image = Batches.images(scope, List.of(sample), info); // [1, C, S, S]
+                if (!nonTarget) {
+                    curves[b] = classCurve(model, image, sample, heatmaps.target()[b], targets[b], counts,
+                            Seeds.of(context.seed(), sample.id(), metricId));
+                } else {
+                    double[] mean = new double[counts.length];
+                    int k = info.numClasses();
+                    for (int c = 0; c < k; c++) {
+                        if (c == targets[b]) {
+                            continue;
+                        }
+                        double[] curve = classCurve(model, image, sample, heatmaps.perClass()[b][c], c, counts,
+                                Seeds.of(context.seed(), sample.id(), metricId + "/class-" + c));
+                        for (int t = 0; t < mean.length; t++) {
+                            mean[t] += curve[t] / (k - 1);
+                        }
+                    }
+                    curves[b] = mean;
+                }
+            }
+            // Both areas are linear in the curve, so the area of the mean curve is the mean of the areas.
+            scores[b] = preset.equals(VIT_SHAPLEY) ? Auc.mean(curves[b]) : Auc.trapezoid(x, curves[b]);
+            context.progress().update(b + 1, batch.size());
+        }
+        return new MetricResult(scores, curves, x);
+    }
+
+    /** Patches perturbed at each point of the curve. */
+    private int[] counts(int p) {
+        if (preset.equals(CHEFER)) {
+            int[] counts = new int[CHEFER_FRACTIONS.length + 1];
+            for (int t = 0; t < CHEFER_FRACTIONS.length; t++) {
+                counts[t + 1] = (int) (p * CHEFER_FRACTIONS[t]); // Python's int(base_size * step)
+            }
+            return counts;
+        }
+        int[] counts = new int[p + 1];
+        Arrays.setAll(counts, k -> k);
+        return counts;
+    }
+
+    /** The x-axis: the fraction of patches inserted or removed; Chefer's nominal fractions for chefer. */
+    private double[] x(int p) {
+        if (preset.equals(CHEFER)) {
+            double[] x = new double[CHEFER_FRACTIONS.length + 1];
+            System.arraycopy(CHEFER_FRACTIONS, 0, x, 1, CHEFER_FRACTIONS.length);
+            return x;
+        }
+        double[] x = new double[p + 1];
+        Arrays.setAll(x, k -> (double) k / p);
+        return x;
+    }
+
+    /**
+     * The curve of one class map.
+     *
+     * @param image {@code [1, C, S, S]}
+     */
+    private double[] classCurve(VitModel model, NDArray image, Sample sample, float[] map, int cls, int[] counts,
+            long seed) {
+        int[] order;
+        try {
+            float[] ranked = map;
+            if (preset.equals(CHEFER) && !positive) {
+                ranked = new float[map.length]; // negation is exact, so least relevant first with the same ties
+                for (int i = 0; i < map.length; i++) {
+                    ranked[i] = -map[i];
+                }
+            }
+            order = Ranking.descendingOrder(ranked, RandomSource.XO_RO_SHI_RO_128_PP.create(seed));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("heatmap of sample " + sample.id()
+                    + (nonTarget ? ", class " + cls : "") + ": " + e.getMessage(), e);
+        }
+        // Insertion keeps the first n patches of the order; deletion and both chefer curves remove them.
+        boolean keepFirst = kind == Kind.INSERTION && !preset.equals(CHEFER);
+        int p = order.length;
+        boolean[][] keep = new boolean[counts.length][p];
+        for (int t = 0; t < counts.length; t++) {
+            Arrays.fill(keep[t], !keepFirst);
+            for (int r = 0; r < counts[t]; r++) {
+                keep[t][order[r]] = keepFirst;
+            }
+        }
+        MaskedEvaluator evaluator = new MaskedEvaluator(removal, batchSize);
+        double[] curve = new double[counts.length];
+        if (!preset.equals(CHEFER)) {
+            double[][] probability = evaluator.evaluate(model, image, keep,
+                    MaskedEvaluator.Output.TARGET_PROBABILITY, cls, Progress.NONE);
+            for (int t = 0; t < curve.length; t++) {
+                curve[t] = probability[t][0];
+            }
+            return curve;
+        }
+        double[][] logits = evaluator.evaluate(model, image, keep, MaskedEvaluator.Output.LOGITS);
+        int reference = labelReference ? sample.label() : argMax(logits[0]); // row 0 is the clean image
+        for (int t = 0; t < curve.length; t++) {
+            curve[t] = argMax(logits[t]) == reference ? 1 : 0;
+        }
+        return curve;
+    }
+
+    /** The first index of the largest value, as {@code torch.max}; NaN is never the maximum. */
+    private static int argMax(double[] row) {
+        int best = 0;
+        for (int i = 1; i < row.length; i++) {
+            if (row[i] > row[best] || Double.isNaN(row[best])) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private void check(ModelInfo info, List<Sample> batch, int[] targets, Heatmaps heatmaps) {
+        if (targets.length != batch.size() || heatmaps.batchSize() != batch.size()) {
+            throw new IllegalArgumentException(batch.size() + " samples, " + targets.length + " targets and "
+                    + heatmaps.batchSize() + " heatmaps; one of each per sample is needed");
+        }
+        if (heatmaps.grid() != info.grid()) {
+            throw new IllegalArgumentException("heatmaps are on a " + heatmaps.grid() + "x" + heatmaps.grid()
+                    + " grid, model " + info.name() + " has " + info.grid() + "x" + info.grid() + " patches");
+        }
+        for (int b = 0; b < targets.length; b++) {
+            if (targets[b] < 0 || targets[b] >= info.numClasses()) {
+                throw new IllegalArgumentException("target " + targets[b] + " of sample " + batch.get(b).id()
+                        + " is not a class of model " + info.name() + " (0 to " + (info.numClasses() - 1) + ")");
+            }
+        }
+        if (nonTarget) {
+            if (!heatmaps.hasAllClasses()) {
+                throw new IllegalArgumentException(metricId + " with classes=non-target needs the heatmaps of "
+                        + "every class; these explain the target class only");
+            }
+            if (info.numClasses() < 2) {
+                throw new IllegalArgumentException("classes=non-target needs at least two classes, model "
+                        + info.name() + " has " + info.numClasses());
+            }
+            for (int b = 0; b < batch.size(); b++) {
+                if (heatmaps.perClass()[b].length != info.numClasses()) {
+                    throw new IllegalArgumentException("sample " + batch.get(b).id() + " has heatmaps of "
+                            + heatmaps.perClass()[b].length + " classes, model " + info.name() + " has "
+                            + info.numClasses());
+                }
+            }
+        }
+        if (preset.equals(CHEFER) && labelReference) {
+            for (Sample sample : batch) {
+                if (sample.label() < 0 || sample.label() >= info.numClasses()) {
+                    throw new IllegalArgumentException("sample " + sample.id() + " has label " + sample.label()
+                            + ", not a class of model " + info.name() + "; preset chefer with reference=label "
+                            + "needs labelled samples (reference=prediction uses the clean prediction)");
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return spec().canonical() + "[batchSize=" + batchSize + "]";
+    }
+}

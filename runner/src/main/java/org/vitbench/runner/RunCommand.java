@@ -19,7 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Evaluates explanation methods with metrics and writes results and a report.",
             "Without options: the embedded Fashion-MNIST ViT, 100 embedded test images, every registered "
-                + "method with its defaults, deletion.",
+                + "method and metric with its defaults.",
             "Rerun the same command to resume an interrupted run."})
 final class RunCommand implements Callable<Integer> {
 
@@ -49,7 +49,7 @@ final class RunCommand implements Callable<Integer> {
     List<String> methods;
 
     @Option(names = "--metric", paramLabel = "ID[:K=V,...]",
-            description = "metric, repeatable; preset=NAME selects a protocol preset (default: deletion)")
+            description = "metric, repeatable; preset=NAME selects a protocol preset (default: every registered metric)")
     List<String> metrics;
 
     @Option(names = "--seed", paramLabel = "N", description = "run seed (default: 0)")
@@ -67,23 +67,23 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         RunConfig config = resolve(configFile == null ? ConfigFile.EMPTY : ConfigFile.read(configFile),
-                main.registry().explainers().keySet());
+                main.registry().explainers().keySet(), main.registry().metrics().keySet());
         new Benchmark(main.registry(), config, ConsoleProgress.mode(quiet), spec.commandLine().getOut(),
                 spec.commandLine().getErr()).run();
         return Main.OK;
     }
 
     /**
-     * Options over the config file over the defaults; without methods, every registered method runs
-     * with its default parameters.
+     * Options over the config file over the defaults; without methods or metrics, every registered
+     * one runs with its default parameters.
      */
-    RunConfig resolve(ConfigFile file, Collection<String> registeredMethods) {
+    RunConfig resolve(ConfigFile file, Collection<String> registeredMethods, Collection<String> registeredMetrics) {
         return new RunConfig(
                 pick(model == null ? null : PluginSpec.parse(model), file.model(), RunConfig.DEFAULT_MODEL),
                 pick(dataset == null ? null : PluginSpec.parse(dataset), file.dataset(), RunConfig.DEFAULT_DATASET),
                 pick(limit, file.limit(), RunConfig.DEFAULT_LIMIT),
                 pick(specs(methods), file.methods(), registeredMethods.stream().map(PluginSpec::of).toList()),
-                pick(specs(metrics), file.metrics(), RunConfig.DEFAULT_METRICS),
+                pick(specs(metrics), file.metrics(), registeredMetrics.stream().map(PluginSpec::of).toList()),
                 pick(seed, file.seed(), RunConfig.DEFAULT_SEED),
                 pick(batchSize, file.batchSize(), RunConfig.DEFAULT_BATCH_SIZE),
                 pick(out, file.out(), RunConfig.DEFAULT_OUT));

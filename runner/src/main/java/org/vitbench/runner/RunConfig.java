@@ -32,7 +32,6 @@ record RunConfig(PluginSpec model, PluginSpec dataset, int limit, List<PluginSpe
     static final PluginSpec DEFAULT_DATASET = PluginSpec.of("fashion-mnist-embedded");
     /** 100 images keep the default run of every method to a few minutes on 2 CPU cores. */
     static final int DEFAULT_LIMIT = 100;
-    static final List<PluginSpec> DEFAULT_METRICS = List.of(PluginSpec.of("deletion"));
     static final long DEFAULT_SEED = 0;
     static final int DEFAULT_BATCH_SIZE = 16;
     static final Path DEFAULT_OUT = Path.of("vitbench-out");

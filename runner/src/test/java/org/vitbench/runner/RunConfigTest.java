@@ -88,14 +88,16 @@ class RunConfigTest {
     void defaultsMatchTheDocumentedRun() {
         RunCommand command = new RunCommand();
 
-        RunConfig config = command.resolve(ConfigFile.EMPTY, List.of("attention-rollout", "kernel-shap", "random"));
+        RunConfig config = command.resolve(ConfigFile.EMPTY, List.of("attention-rollout", "kernel-shap", "random"),
+                List.of("deletion", "insertion"));
 
         assertEquals("embedded", config.model().format());
         assertEquals("fashion-mnist-embedded", config.dataset().format());
         assertEquals(100, config.limit());
         assertEquals(List.of("attention-rollout", "kernel-shap", "random"),
                 config.methods().stream().map(PluginSpec::format).toList(), "every registered method");
-        assertEquals(List.of("deletion"), config.metrics().stream().map(PluginSpec::format).toList());
+        assertEquals(List.of("deletion", "insertion"), config.metrics().stream().map(PluginSpec::format).toList(),
+                "every registered metric");
         assertEquals(0, config.seed());
         assertEquals(16, config.batchSize());
         assertEquals(Path.of("vitbench-out"), config.out());

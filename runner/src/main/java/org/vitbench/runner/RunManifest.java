@@ -75,7 +75,8 @@ record RunManifest(String configHash, String config, long seed, Map<String, Dire
         o.put("config", config);
         o.put("seed", seed);
         ObjectNode d = o.putObject("directions");
-        new TreeMap<>(directions).forEach((k, v) -> d.put(k, v.name().toLowerCase(Locale.ROOT)));
+        // spelt as in summary.json (lower-is-better); read() also accepts the older lower_is_better
+        new TreeMap<>(directions).forEach((k, v) -> d.put(k, v.name().toLowerCase(Locale.ROOT).replace('_', '-')));
         ArrayNode s = o.putArray("skipped");
         for (Skipped k : skipped) {
             s.addObject().put("method", k.method()).put("metric", k.metric()).put("reason", k.reason());
@@ -109,7 +110,7 @@ record RunManifest(String configHash, String config, long seed, Map<String, Dire
             Map<String, Direction> directions = new LinkedHashMap<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = o.get("directions").fields(); it.hasNext();) {
                 Map.Entry<String, JsonNode> e = it.next();
-                directions.put(e.getKey(), Direction.valueOf(e.getValue().asText().toUpperCase(Locale.ROOT)));
+                directions.put(e.getKey(), Direction.valueOf(e.getValue().asText().toUpperCase(Locale.ROOT).replace('-', '_')));
             }
             List<Skipped> skipped = new ArrayList<>();
             for (JsonNode k : o.get("skipped")) {

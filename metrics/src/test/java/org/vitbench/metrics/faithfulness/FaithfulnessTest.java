@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 import org.vitbench.api.ConfigurationException;
-import org.vitbench.api.Context;
 import org.vitbench.api.Direction;
 import org.vitbench.api.Heatmaps;
 import org.vitbench.api.MetricResult;
@@ -49,20 +47,12 @@ class FaithfulnessTest {
 
     /** p(class 0 | kept set S) = 0.05 + 0.9 * sum of W over S. */
     private static FakeVitModel additive() {
-        return FakeVitModel.of(TOY, keep -> {
-            double p = 0.05;
-            for (int i = 0; i < W.length; i++) {
-                p += 0.9 * W[i] * keep[i];
-            }
-            return new float[] {(float) Math.log(p), (float) Math.log(1 - p)};
-        });
+        return ToyModels.additive(TOY, W);
     }
 
     private static MetricResult run(Faithfulness metric, FakeVitModel model, List<Sample> samples, int[] targets,
             float[][] maps, long seed) {
-        try (NDManager manager = model.manager().newSubManager()) {
-            return metric.evaluate(new Context(model, seed, manager), samples, targets, Heatmaps.of(4, maps));
-        }
+        return ToyModels.run(metric, model, samples, targets, Heatmaps.of(4, maps), seed);
     }
 
     private static float[] negated(float[] map) {

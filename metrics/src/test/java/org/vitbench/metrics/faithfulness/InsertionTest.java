@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +12,6 @@ import java.util.Set;
 import org.apache.commons.rng.simple.RandomSource;
 import org.junit.jupiter.api.Test;
 import org.vitbench.api.ConfigurationException;
-import org.vitbench.api.Context;
 import org.vitbench.api.Direction;
 import org.vitbench.api.Heatmaps;
 import org.vitbench.api.Metric;
@@ -75,20 +73,12 @@ class InsertionTest extends MetricContract {
     static final float[] W = {0.3f, 0.1f, 0.4f, 0.2f};
 
     static FakeVitModel toyModel() {
-        return FakeVitModel.of(TOY, keep -> {
-            double p = 0.05;
-            for (int i = 0; i < W.length; i++) {
-                p += 0.9 * W[i] * keep[i];
-            }
-            return new float[] {(float) Math.log(p), (float) Math.log(1 - p)}; // softmax gives back p
-        });
+        return ToyModels.additive(TOY, W);
     }
 
     static MetricResult run(Metric metric, VitModel model, List<Sample> samples, int[] targets, Heatmaps maps,
             long seed) {
-        try (NDManager manager = model.manager().newSubManager()) {
-            return metric.evaluate(new Context(model, seed, manager), samples, targets, maps);
-        }
+        return ToyModels.run(metric, model, samples, targets, maps, seed);
     }
 
     private static MetricResult toyResult(Metric metric, FakeVitModel model, List<Sample> samples, int[] targets,

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +18,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.vitbench.api.ConfigurationException;
-import org.vitbench.api.Context;
 import org.vitbench.api.Heatmaps;
 import org.vitbench.api.MetricResult;
 import org.vitbench.api.ModelInfo;
@@ -51,20 +49,12 @@ class SensitivityNTest {
 
     /** p(class 0 | kept set S) = 0.05 + 0.9 * sum of W over S: removing S drops it by 0.9 * sum of W over S. */
     private static FakeVitModel additive() {
-        return FakeVitModel.of(TOY, keep -> {
-            double p = 0.05;
-            for (int i = 0; i < W.length; i++) {
-                p += 0.9 * W[i] * keep[i];
-            }
-            return new float[] {(float) Math.log(p), (float) Math.log(1 - p)};
-        });
+        return ToyModels.additive(TOY, W);
     }
 
     private static MetricResult run(SensitivityN metric, FakeVitModel model, List<Sample> samples, int[] targets,
             float[][] maps, long seed) {
-        try (NDManager manager = model.manager().newSubManager()) {
-            return metric.evaluate(new Context(model, seed, manager), samples, targets, Heatmaps.of(4, maps));
-        }
+        return ToyModels.run(metric, model, samples, targets, Heatmaps.of(4, maps), seed);
     }
 
     private static float[] scaled(float[] map, float factor) {

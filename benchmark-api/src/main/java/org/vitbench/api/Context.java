@@ -1,6 +1,7 @@
 package org.vitbench.api;
 
 import ai.djl.ndarray.NDManager;
+import java.util.Optional;
 
 /**
  * What a method or metric gets for one batch.
@@ -11,10 +12,31 @@ import ai.djl.ndarray.NDManager;
  * @param manager a scope for this batch; the caller closes it. Implementations return plain arrays
  *     and should leave no arrays attached to it (the contract test checks this)
  * @param progress receives progress of long calls
+ * @param explained for a metric: the method that produced the heatmaps and the model it explained,
+ *     so that sanity checks can explain again (for example on a randomised model); {@code null}
+ *     when unknown, and always {@code null} for methods
  */
-public record Context(VitModel model, long seed, NDManager manager, Progress progress) {
+public record Context(VitModel model, long seed, NDManager manager, Progress progress, Explained explained) {
+
+    public Context(VitModel model, long seed, NDManager manager, Progress progress) {
+        this(model, seed, manager, progress, null);
+    }
 
     public Context(VitModel model, long seed, NDManager manager) {
         this(model, seed, manager, Progress.NONE);
+    }
+
+    /** The method behind a metric's heatmaps and the model it explained. */
+    public record Explained(Explainer explainer, VitModel model) {
+    }
+
+    /** The method and model behind the heatmaps, when the caller told. */
+    public Optional<Explained> explainedBy() {
+        return Optional.ofNullable(explained);
+    }
+
+    /** This context, telling metrics which method explained which model. */
+    public Context withExplained(Explainer explainer, VitModel explainedModel) {
+        return new Context(model, seed, manager, progress, new Explained(explainer, explainedModel));
     }
 }

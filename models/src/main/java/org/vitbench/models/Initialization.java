@@ -37,6 +37,16 @@ public final class Initialization {
         return weights;
     }
 
+    /**
+     * A seeded truncated normal array (cut at two std), as timm initialises linear weights; used
+     * for layers added to a ViT, such as a ViT Shapley explainer's block and head.
+     */
+    public static NDArray truncatedNormal(NDManager manager, Shape shape, double std, SplittableRandom random) {
+        float[] values = new float[Math.toIntExact(shape.size())];
+        fillNormal(values, random, std, 2.0);
+        return manager.create(values, shape);
+    }
+
     private static void fillNormal(float[] values, SplittableRandom random, double std, double cut) {
         for (int i = 0; i < values.length; i++) {
             double z;

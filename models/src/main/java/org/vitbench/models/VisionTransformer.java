@@ -91,6 +91,30 @@ public final class VisionTransformer implements VitModel {
         return config;
     }
 
+    /**
+     * A content hash of the weights: the first 16 hex digits of SHA-256 over the keys in sorted
+     * order, their shapes and their float32 values (little-endian). Two models with equal
+     * fingerprints compute the same function; a ViT Shapley explainer records those of its
+     * surrogate and classifier with it.
+     */
+    public String fingerprint() {
+        try {
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            for (Map.Entry<String, NDArray> e : weights.entrySet()) { // a TreeMap: sorted keys
+                digest.update(e.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                digest.update(e.getValue().getShape().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                float[] values = e.getValue().toFloatArray();
+                java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(values.length * 4)
+                        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                bytes.asFloatBuffer().put(values);
+                digest.update(bytes);
+            }
+            return java.util.HexFormat.of().formatHex(digest.digest(), 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by the Java platform", e);
+        }
+    }
+
     /** The weight arrays by timm key (read-only view; the arrays themselves are live). */
     public Map<String, NDArray> weights() {
         return weights;
@@ -159,7 +183,7 @@ public final class VisionTransformer implements VitModel {
             if (rec != null && o.tokens()) {
                 rec.tokens.add(z);
             }
-            z = block(l, z, keyBias, o, rec);
+            z = block(weights, "blocks." + l + ".", true, z, keyBias, o, rec);
             if (rec != null && o.readout() != TraceOptions.Readout.NONE) {
                 rec.readouts.add(readout(z, o.readout(), o)); // in the graph: differentiable w.r.t. taps <= l
             }
@@ -187,14 +211,39 @@ public final class VisionTransformer implements VitModel {
         return Linear.linear(pooled, w("head.weight"), w("head.bias")).head(); // [B, D] -> [B, K]
     }
 
-    private NDArray block(int l, NDArray z, NDArray keyBias, TraceOptions o, Recorder rec) {
-        String p = "blocks." + l + ".";
+    /**
+     * The final-norm token states {@code norm(z_L)}, [B, C, S, S] -> [B, N, D] (CLS first): what a
+     * ViT Shapley explainer's backbone hands to its extra block.
+     */
+    public NDArray features(NDArray images) {
+        checkImages(images);
+        NDArray z = embed(images);
+        for (int l = 0; l < arch.depth(); l++) {
+            z = block(weights, "blocks." + l + ".", true, z, null, TraceOptions.NONE, null);
+        }
+        return layerNorm(weights, z, "norm", TraceOptions.NONE);
+    }
+
+    /**
+     * One pre-norm transformer block of this model's width and heads, with weights under
+     * {@code prefix} in {@code blockWeights} (timm's block keys: {@code attn.qkv.weight},
+     * {@code norm2.bias}, ...), for blocks outside the model such as a ViT Shapley explainer's.
+     *
+     * @param norm1 whether the block has its first LayerNorm; without it the keys {@code norm1.*}
+     *     are not read and attention sees {@code z} itself
+     */
+    public NDArray block(Map<String, NDArray> blockWeights, String prefix, boolean norm1, NDArray z) {
+        return block(blockWeights, prefix, norm1, z, null, TraceOptions.NONE, null);
+    }
+
+    private NDArray block(Map<String, NDArray> ws, String p, boolean norm1, NDArray z, NDArray keyBias,
+            TraceOptions o, Recorder rec) {
         long b = z.getShape().get(0);
         long n = z.getShape().get(1);
         int heads = arch.heads();
         int dh = arch.headDim();
 
-        NDArray u = layerNorm(z, p + "norm1", o);
+        NDArray u = norm1 ? layerNorm(ws, z, p + "norm1", o) : z;
         if (rec != null && o.norm1GradTaps()) {
             NDArray tap = u.getManager().zeros(u.getShape());
             tap.setRequiresGradient(true);
@@ -205,7 +254,7 @@ public final class VisionTransformer implements VitModel {
             rec.norm1.add(u);
         }
         // [B, n, 3D] -> [B, n, 3, H, D/H] -> [3, B, H, n, D/H]
-        NDArray qkv = Linear.linear(u, w(p + "attn.qkv.weight"), arch.qkvBias() ? w(p + "attn.qkv.bias") : null)
+        NDArray qkv = Linear.linear(u, ws.get(p + "attn.qkv.weight"), arch.qkvBias() ? ws.get(p + "attn.qkv.bias") : null)
                 .head().reshape(b, n, 3, heads, dh).transpose(2, 0, 3, 1, 4);
         NDArray q = qkv.get(0);
         NDArray k = qkv.get(1);
@@ -235,16 +284,21 @@ public final class VisionTransformer implements VitModel {
         }
         // [B, H, n, n] x [B, H, n, D/H] -> [B, H, n, D/H] -> [B, n, H, D/H] -> [B, n, D]
         NDArray heads_ = attn.matMul(v).transpose(0, 2, 1, 3).reshape(b, n, arch.dim());
-        z = z.add(Linear.linear(heads_, w(p + "attn.proj.weight"), w(p + "attn.proj.bias")).head());
+        z = z.add(Linear.linear(heads_, ws.get(p + "attn.proj.weight"), ws.get(p + "attn.proj.bias")).head());
 
-        NDArray h = Linear.linear(layerNorm(z, p + "norm2", o), w(p + "mlp.fc1.weight"), w(p + "mlp.fc1.bias")).head();
+        NDArray h = Linear.linear(layerNorm(ws, z, p + "norm2", o), ws.get(p + "mlp.fc1.weight"),
+                ws.get(p + "mlp.fc1.bias")).head();
         h = gelu(h, o);
-        return z.add(Linear.linear(h, w(p + "mlp.fc2.weight"), w(p + "mlp.fc2.bias")).head());
+        return z.add(Linear.linear(h, ws.get(p + "mlp.fc2.weight"), ws.get(p + "mlp.fc2.bias")).head());
     }
 
     private NDArray layerNorm(NDArray x, String prefix, TraceOptions o) {
-        NDArray gamma = w(prefix + ".weight");
-        NDArray beta = w(prefix + ".bias");
+        return layerNorm(weights, x, prefix, o);
+    }
+
+    private NDArray layerNorm(Map<String, NDArray> ws, NDArray x, String prefix, TraceOptions o) {
+        NDArray gamma = ws.get(prefix + ".weight");
+        NDArray beta = ws.get(prefix + ".bias");
         float eps = (float) arch.layerNormEps();
         if (!o.detachLayerNormStd() && !o.detachLayerNormMean()) {
             return LayerNorm.layerNorm(x, new Shape(arch.dim()), gamma, beta, eps).head();

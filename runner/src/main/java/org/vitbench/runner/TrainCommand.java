@@ -17,17 +17,25 @@ import org.vitbench.models.ModelConfig;
 import org.vitbench.models.checkpoint.Safetensors;
 import org.vitbench.models.checkpoint.Tensor;
 import org.vitbench.models.VitConfig;
+import org.vitbench.api.VitModel;
+import org.vitbench.models.VisionTransformer;
 import org.vitbench.models.training.ClassifierTrainer;
+import org.vitbench.models.training.TrainingLoop;
+import org.vitbench.models.vitshapley.ExplainerTrainer;
+import org.vitbench.models.vitshapley.SurrogateTrainer;
 import org.vitbench.models.training.TrainingConfig;
 import org.vitbench.models.training.TrainingListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code vitbench train classifier}: trains a ViT classifier from scratch on a registered dataset. */
+/**
+ * {@code vitbench train classifier|surrogate|explainer}: trains a ViT classifier from scratch, and
+ * ViT Shapley's surrogate and explainer for a classifier.
+ */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train vitbench's models.",
-        subcommands = {TrainCommand.Classifier.class})
+        subcommands = {TrainCommand.Classifier.class, TrainCommand.Surrogate.class, TrainCommand.Explainer.class})
 public final class TrainCommand {
 
     @ParentCommand
@@ -128,10 +136,10 @@ public final class TrainCommand {
                     validation, !noAugment, seed);
             System.out.printf("training %s on %s (%d images): %s%n", name, data.name(), data.size(), arch);
             long start = System.nanoTime();
-            ClassifierTrainer.State state = new ClassifierTrainer(config, training, new ConsoleListener(), initial)
+            TrainingLoop.State state = new ClassifierTrainer(config, training, new ConsoleListener("validation accuracy"), initial)
                     .train(data, out);
             System.out.printf("best validation accuracy %.4f at epoch %d; %s written to %s (%s)%n",
-                    state.bestAccuracy(), state.bestEpoch(), name, out.toAbsolutePath(),
+                    state.bestScore(), state.bestEpoch(), name, out.toAbsolutePath(),
                     Duration.ofNanos(System.nanoTime() - start).withNanos(0));
             return 0;
         }
@@ -189,10 +197,182 @@ public final class TrainCommand {
         }
     }
 
+    /** Options shared by the ViT Shapley trainers. */
+    static class ShapleyOptions {
+
+        @Option(names = "--dataset", defaultValue = "fashion-mnist:split=train",
+                description = "Training data as id[:key=value,...] (default: ${DEFAULT-VALUE}).")
+        String dataset;
+
+        @Option(names = "--out", required = true, description = "Output directory (model, config, training state).")
+        Path out;
+
+        @Option(names = "--batch-size", defaultValue = "128", description = "Images per step (default: ${DEFAULT-VALUE}).")
+        int batchSize;
+
+        @Option(names = "--weight-decay", defaultValue = "1e-5",
+                description = "AdamW weight decay (default: ${DEFAULT-VALUE}, as the reference).")
+        double weightDecay;
+
+        @Option(names = "--warmup-epochs", defaultValue = "0.25", description = "Warm-up epochs (default: ${DEFAULT-VALUE}).")
+        double warmup;
+
+        @Option(names = "--clip", defaultValue = "1.0",
+                description = "Clip the global gradient norm (default: ${DEFAULT-VALUE}, as the reference; 0 = off).")
+        double clip;
+
+        @Option(names = "--seed", defaultValue = "0", description = "Seed (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        Dataset open(Registry registry) {
+            String[] id = new String[1];
+            Parameters params = Parameters.parseSpec(dataset, id);
+            return registry.dataset(id[0]).open(params);
+        }
+
+        static VisionTransformer vit(Registry registry, String spec, String option) {
+            String[] id = new String[1];
+            Parameters params = Parameters.parseSpec(spec, id);
+            VitModel model = registry.model(id[0]).load(params);
+            if (model instanceof VisionTransformer vit) {
+                return vit;
+            }
+            model.close();
+            throw new ConfigurationException(option + " " + spec + " is not one of vitbench's ViTs; ViT Shapley "
+                    + "trains on the models 'embedded' and 'checkpoint'");
+        }
+
+        List<String> args() {
+            return new ArrayList<>(List.of("--dataset " + dataset, "--out " + out, "--batch-size " + batchSize,
+                    "--weight-decay " + weightDecay, "--warmup-epochs " + warmup, "--clip " + clip, "--seed " + seed));
+        }
+    }
+
+    /** {@code vitbench train surrogate}. */
+    @Command(name = "surrogate", mixinStandardHelpOptions = true,
+            description = "Fine-tune a copy of a classifier into ViT Shapley's surrogate: on images with a random "
+                    + "subset of patches held out by attention masking (kept count uniform on 0..P), it learns to "
+                    + "match the classifier's prediction on the full image (KL divergence). Seeded and resumable; "
+                    + "the checkpoint with the lowest validation KL is kept.")
+    static final class Surrogate extends ShapleyOptions implements Callable<Integer> {
+
+        @ParentCommand
+        TrainCommand parent;
+
+        @Option(names = "--from", defaultValue = "embedded",
+                description = "The classifier as a model spec (default: ${DEFAULT-VALUE}); e.g. checkpoint:path=runs/my-vit.")
+        String from;
+
+        @Option(names = "--epochs", defaultValue = "6", description = "Epochs (default: ${DEFAULT-VALUE}).")
+        int epochs;
+
+        @Option(names = "--lr", defaultValue = "3e-4", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
+        double lr;
+
+        @Option(names = "--validation", defaultValue = "5000",
+                description = "Training images held out for model selection (default: ${DEFAULT-VALUE}).")
+        int validation;
+
+        @Override
+        public Integer call() throws Exception {
+            Registry registry = parent.main.registry();
+            Dataset data = open(registry);
+            TrainingConfig training = new TrainingConfig(epochs, batchSize, lr, 1e-6, weightDecay, warmup,
+                    validation, false, seed);
+            List<String> args = args();
+            args.addAll(List.of("--from " + from, "--epochs " + epochs, "--lr " + lr, "--validation " + validation));
+            Map<String, Object> provenance = new LinkedHashMap<>();
+            provenance.put("command", "vitbench train surrogate " + String.join(" ", args));
+            provenance.put("dataset", data.name());
+            provenance.put("seed", seed);
+            try (VisionTransformer classifier = vit(registry, from, "--from")) {
+                System.out.printf("training a surrogate of %s on %s (%d images)%n", classifier.config().name(),
+                        data.name(), data.size());
+                long start = System.nanoTime();
+                TrainingLoop.State state = new SurrogateTrainer(classifier, training, clip,
+                        new ConsoleListener("validation KL")).train(data, out, provenance);
+                System.out.printf("best validation KL %.4f at epoch %d; surrogate written to %s (%s)%n",
+                        state.bestScore(), state.bestEpoch(), out.toAbsolutePath(),
+                        Duration.ofNanos(System.nanoTime() - start).withNanos(0));
+            }
+            return 0;
+        }
+    }
+
+    /** {@code vitbench train explainer}. */
+    @Command(name = "explainer", mixinStandardHelpOptions = true,
+            description = "Train ViT Shapley's explainer against a surrogate: a ViT initialised from the surrogate "
+                    + "with one extra block and a per-token MLP head, learning the surrogate's Shapley values for "
+                    + "every patch and class with FastSHAP's loss (coalitions from the Shapley kernel, paired with "
+                    + "their complements). Seeded and resumable; the checkpoint with the lowest validation loss is "
+                    + "kept. The explainer is the method vit-shapley:explainer=DIR.")
+    static final class Explainer extends ShapleyOptions implements Callable<Integer> {
+
+        @ParentCommand
+        TrainCommand parent;
+
+        @Option(names = "--surrogate", defaultValue = "embedded-surrogate",
+                description = "The surrogate as a model spec (default: ${DEFAULT-VALUE}); e.g. "
+                        + "checkpoint:path=runs/my-surrogate.")
+        String surrogate;
+
+        @Option(names = "--pairs", defaultValue = "16",
+                description = "Complementary coalition pairs per image and step (default: ${DEFAULT-VALUE}, as the "
+                        + "reference).")
+        int pairs;
+
+        @Option(names = "--validation-pairs", defaultValue = "4",
+                description = "Pairs per held-out image for model selection (default: ${DEFAULT-VALUE}).")
+        int validationPairs;
+
+        @Option(names = "--epochs", defaultValue = "3", description = "Epochs (default: ${DEFAULT-VALUE}).")
+        int epochs;
+
+        @Option(names = "--lr", defaultValue = "1e-4",
+                description = "Peak learning rate (default: ${DEFAULT-VALUE}, as the reference).")
+        double lr;
+
+        @Option(names = "--validation", defaultValue = "1000",
+                description = "Training images held out for model selection (default: ${DEFAULT-VALUE}).")
+        int validation;
+
+        @Override
+        public Integer call() throws Exception {
+            Registry registry = parent.main.registry();
+            Dataset data = open(registry);
+            TrainingConfig training = new TrainingConfig(epochs, batchSize, lr, 1e-6, weightDecay, warmup,
+                    validation, false, seed);
+            List<String> args = args();
+            args.addAll(List.of("--surrogate " + surrogate, "--pairs " + pairs, "--validation-pairs "
+                    + validationPairs, "--epochs " + epochs, "--lr " + lr, "--validation " + validation));
+            Map<String, Object> provenance = new LinkedHashMap<>();
+            provenance.put("command", "vitbench train explainer " + String.join(" ", args));
+            provenance.put("dataset", data.name());
+            provenance.put("seed", seed);
+            try (VisionTransformer model = vit(registry, surrogate, "--surrogate")) {
+                System.out.printf("training a ViT Shapley explainer for %s on %s (%d images, %d pairs per image)%n",
+                        model.config().name(), data.name(), data.size(), pairs);
+                long start = System.nanoTime();
+                TrainingLoop.State state = new ExplainerTrainer(model, ExplainerTrainer.of(model), surrogate,
+                        training, pairs, validationPairs, clip, new ConsoleListener("validation loss"))
+                        .train(data, out, provenance);
+                System.out.printf("best validation loss %.5f at epoch %d; explainer written to %s (%s)%n",
+                        state.bestScore(), state.bestEpoch(), out.toAbsolutePath(),
+                        Duration.ofNanos(System.nanoTime() - start).withNanos(0));
+            }
+            return 0;
+        }
+    }
+
     /** Progress on stderr (a line per ~5% of an epoch) and a summary line per epoch on stdout. */
     static final class ConsoleListener implements TrainingListener {
 
+        private final String score;
         private long epochStart = System.nanoTime();
+
+        ConsoleListener(String score) {
+            this.score = score;
+        }
 
         @Override
         public void step(int epoch, int step, int stepsPerEpoch, double loss) {
@@ -208,9 +388,9 @@ public final class TrainCommand {
         }
 
         @Override
-        public void epoch(int epoch, double trainLoss, double validationAccuracy, double seconds) {
-            System.out.printf("epoch %d: train loss %.4f, validation accuracy %.4f, %.0f s%n", epoch, trainLoss,
-                    validationAccuracy, seconds);
+        public void epoch(int epoch, double trainLoss, double validation, double seconds) {
+            System.out.printf("epoch %d: train loss %.4f, %s %.4f, %.0f s%n", epoch, trainLoss, score, validation,
+                    seconds);
         }
 
         @Override

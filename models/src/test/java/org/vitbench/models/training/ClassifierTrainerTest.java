@@ -73,7 +73,7 @@ class ClassifierTrainerTest {
     @Test
     void learnsAnEasyTaskAndKeepsTheBestModel() throws Exception {
         List<Double> losses = new ArrayList<>();
-        ClassifierTrainer.State state = new ClassifierTrainer(model(), CONFIG.withEpochs(12), new TrainingListener() {
+        TrainingLoop.State state = new ClassifierTrainer(model(), CONFIG.withEpochs(12), new TrainingListener() {
             @Override
             public void epoch(int epoch, double trainLoss, double validationAccuracy, double seconds) {
                 losses.add(trainLoss);
@@ -81,8 +81,8 @@ class ClassifierTrainerTest {
         }).train(bands(150, 1), dir);
         assertEquals(12, state.epochsDone());
         assertTrue(losses.get(11) < losses.get(0), "training loss falls: " + losses);
-        assertTrue(state.bestAccuracy() >= 0.9, "an easy task is learned: " + state.bestAccuracy());
-        assertEquals(state.bestAccuracy(), ((Number) org.vitbench.models.Checkpoints
+        assertTrue(state.bestScore() >= 0.9, "an easy task is learned: " + state.bestScore());
+        assertEquals(state.bestScore(), ((Number) org.vitbench.models.Checkpoints
                 .readConfig(dir.resolve("config.json")).provenance().get("validationAccuracy")).doubleValue());
     }
 
@@ -100,7 +100,7 @@ class ClassifierTrainerTest {
         assertThrows(IllegalStateException.class,
                 () -> new ClassifierTrainer(model(), CONFIG, crashAfterFirstEpoch).train(bands(60, 2), resumed));
         List<String> messages = new ArrayList<>();
-        ClassifierTrainer.State state = new ClassifierTrainer(model(), CONFIG, new TrainingListener() {
+        TrainingLoop.State state = new ClassifierTrainer(model(), CONFIG, new TrainingListener() {
             @Override
             public void message(String text) {
                 messages.add(text);

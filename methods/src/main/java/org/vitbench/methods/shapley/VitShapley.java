@@ -1,0 +1,179 @@
+package org.vitbench.methods.shapley;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.vitbench.api.Batches;
+import org.vitbench.api.ConfigurationException;
+import org.vitbench.api.Context;
+import org.vitbench.api.Explainer;
+import org.vitbench.api.ExplainerInfo;
+import org.vitbench.api.ExplainerProvider;
+import org.vitbench.api.Family;
+import org.vitbench.api.Heatmaps;
+import org.vitbench.api.Parameters;
+import org.vitbench.api.Registry;
+import org.vitbench.api.Requirement;
+import org.vitbench.api.Sample;
+import org.vitbench.api.VitModel;
+import org.vitbench.models.VisionTransformer;
+import org.vitbench.models.vitshapley.ExplainerSpec;
+import org.vitbench.models.vitshapley.ExplainerTrainer;
+import org.vitbench.models.vitshapley.ShapleyExplainerModel;
+
+/**
+ * ViT Shapley (Covert, Kim, Lee, ICLR 2023, arXiv 2206.05282): Shapley values of the surrogate's
+ * softmax outputs for every patch and class from one pass of a trained explainer plus one pass of
+ * the surrogate on the full image, whose output {@code v(1)} the additive efficient normalisation
+ * needs ({@code v(empty)} is the same for every image and computed once). Every map therefore sums
+ * exactly to {@code v(1) - v(empty)} of its class.
+ *
+ * <p>Parameter {@code explainer}: {@code embedded} (default; the explainer shipped for the
+ * embedded model) or an explainer directory written by {@code vitbench train explainer}. The
+ * explainer records the fingerprints of its surrogate and of the classifier the surrogate imitates;
+ * explaining any other model fails with an error that says how to train an explainer for it.
+ *
+ * <p>Loaded explainers and surrogates are cached per location for the life of the process.
+ * Instances are immutable and thread-safe.
+ */
+public final class VitShapley implements Explainer {
+
+    /** The stable id. */
+    public static final String ID = "vit-shapley";
+    /** The class-path directory of the explainer shipped for the embedded model. */
+    public static final String EMBEDDED = "/org/vitbench/models/embedded/vit-fashion-mnist-vit-shapley";
+
+    private static final ExplainerInfo INFO = new ExplainerInfo(ID, "ViT Shapley", Family.SHAPLEY,
+            Set.of(Requirement.TRAINED_ARTIFACT), true,
+            "Covert, Kim, Lee 2023, Learning to Estimate Shapley Values with Vision Transformers, arXiv 2206.05282");
+
+    private static final Map<String, Loaded> CACHE = new ConcurrentHashMap<>();
+    private static final Map<VitModel, String> FINGERPRINTS = new WeakHashMap<>();
+
+    private final String location;
+
+    public VitShapley(String location) {
+        this.location = location;
+    }
+
+    /** Creates the method from validated parameters; unknown keys fail. */
+    public static VitShapley create(Parameters parameters) {
+        parameters.requireOnly(Set.of("explainer"));
+        String location = parameters.getString("explainer", "embedded");
+        if (location.isBlank()) {
+            throw new ConfigurationException(ID + ": parameter 'explainer' is empty; pass 'embedded' or a directory "
+                    + "written by 'vitbench train explainer'");
+        }
+        return new VitShapley(location);
+    }
+
+    @Override
+    public ExplainerInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public Parameters parameters() {
+        return Parameters.of(ID, Map.of("explainer", location));
+    }
+
+    @Override
+    public Heatmaps explain(Context context, List<Sample> batch, int[] targets) {
+        Loaded loaded = CACHE.computeIfAbsent(location, VitShapley::load);
+        checkModel(loaded, context.model());
+        var info = context.model().info();
+        int k = info.classNames().size();
+        int p = info.grid() * info.grid();
+        float[] flat;
+        try (NDManager m = loaded.explainer.manager().newSubManager()) {
+            NDArray images = Batches.images(m, batch, info);
+            NDArray grand = loaded.surrogate.logits(images).softmax(1); // v(1): [B, K]
+            NDArray empty = m.create(loaded.empty);
+            flat = loaded.explainer.values(images, grand, empty).transpose(0, 2, 1).toFloatArray(); // [B, K, P]
+        }
+        float[][][] perClass = new float[batch.size()][k][];
+        for (int b = 0; b < batch.size(); b++) {
+            for (int c = 0; c < k; c++) {
+                perClass[b][c] = java.util.Arrays.copyOfRange(flat, (b * k + c) * p, (b * k + c + 1) * p);
+            }
+        }
+        return Heatmaps.ofAllClasses(info.grid(), perClass, targets);
+    }
+
+    /** The explainer and the surrogate it was trained against, with v(empty). */
+    private record Loaded(ShapleyExplainerModel explainer, VisionTransformer surrogate, float[] empty) {
+    }
+
+    private static Loaded load(String location) {
+        ShapleyExplainerModel explainer = location.equals("embedded") ? ShapleyExplainerModel.loadResource(EMBEDDED)
+                : ShapleyExplainerModel.load(Path.of(location));
+        ExplainerSpec spec = explainer.spec();
+        String[] id = new String[1];
+        Parameters params = Parameters.parseSpec(spec.surrogate(), id);
+        VitModel model = Registry.load().model(id[0]).load(params);
+        if (!(model instanceof VisionTransformer surrogate)) {
+            model.close();
+            explainer.close();
+            throw new ConfigurationException(ID + ": the surrogate " + spec.surrogate() + " of explainer " + location
+                    + " is not one of vitbench's ViTs");
+        }
+        if (!surrogate.fingerprint().equals(spec.surrogateFingerprint())) {
+            String found = surrogate.fingerprint();
+            surrogate.close();
+            explainer.close();
+            throw new ConfigurationException(ID + ": explainer " + location + " was trained against surrogate "
+                    + spec.surrogate() + " with fingerprint " + spec.surrogateFingerprint() + ", but that model now "
+                    + "has fingerprint " + found + "; retrain the explainer with 'vitbench train explainer "
+                    + "--surrogate " + spec.surrogate() + "'");
+        }
+        return new Loaded(explainer, surrogate, ExplainerTrainer.of(surrogate).empty());
+    }
+
+    private void checkModel(Loaded loaded, VitModel model) {
+        ExplainerSpec spec = loaded.explainer.spec();
+        String fingerprint = fingerprint(model);
+        if (fingerprint != null && (fingerprint.equals(spec.surrogateFingerprint())
+                || fingerprint.equals(spec.classifierFingerprint()))) {
+            return;
+        }
+        throw new ConfigurationException(ID + ": explainer " + location + " estimates the Shapley values of surrogate "
+                + spec.surrogate() + " (fingerprint " + spec.surrogateFingerprint() + ") of classifier "
+                + spec.classifier() + " (fingerprint " + spec.classifierFingerprint() + "), but the model being "
+                + "explained is " + model.info().name() + (fingerprint == null ? "" : " (fingerprint " + fingerprint
+                + ")") + "; train a surrogate and an explainer for it ('vitbench train surrogate --from MODEL', then "
+                + "'vitbench train explainer --surrogate checkpoint:path=DIR') and pass vit-shapley:explainer=DIR");
+    }
+
+    private static String fingerprint(VitModel model) {
+        if (!(model instanceof VisionTransformer vit)) {
+            return null;
+        }
+        synchronized (FINGERPRINTS) {
+            return FINGERPRINTS.computeIfAbsent(model, m -> vit.fingerprint());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return ID + parameters();
+    }
+
+    /** Registers {@link VitShapley} with {@link java.util.ServiceLoader}. */
+    public static final class Provider implements ExplainerProvider {
+
+        @Override
+        public ExplainerInfo info() {
+            return INFO;
+        }
+
+        @Override
+        public Explainer create(Parameters parameters) {
+            return VitShapley.create(parameters);
+        }
+    }
+}

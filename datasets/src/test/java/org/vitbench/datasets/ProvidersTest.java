@@ -12,9 +12,9 @@ import org.vitbench.datasets.folder.ImageFolderProvider;
 class ProvidersTest {
 
     @Test
-    void serviceLoaderFindsTheThreeProviders() {
+    void serviceLoaderFindsTheFourProviders() {
         Registry registry = Registry.load();
-        assertEquals(List.of("fashion-mnist", "fashion-mnist-embedded", "image-folder"),
+        assertEquals(List.of("fashion-mnist", "fashion-mnist-canvas", "fashion-mnist-embedded", "image-folder"),
                 List.copyOf(registry.datasets().keySet()));
         assertEquals(FashionMnistProvider.class, registry.dataset("fashion-mnist").getClass());
         assertEquals(EmbeddedSubsetProvider.class, registry.dataset("fashion-mnist-embedded").getClass());

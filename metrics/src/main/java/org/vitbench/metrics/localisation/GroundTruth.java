@@ -1,0 +1,68 @@
+package org.vitbench.metrics.localisation;
+
+import java.util.List;
+import org.vitbench.api.ConfigurationException;
+import org.vitbench.api.Heatmaps;
+import org.vitbench.api.ModelInfo;
+import org.vitbench.api.Sample;
+import org.vitbench.metrics.internal.Inputs;
+
+/** The inputs every localisation metric shares: checked masks and pixel-resolution maps. */
+final class GroundTruth {
+
+    private GroundTruth() {
+    }
+
+    /**
+     * Checks the batch as {@link Inputs#check} does and that every sample has a mask at the model's
+     * input size.
+     *
+     * @throws ConfigurationException naming the first sample without a mask and the metric
+     * @throws IllegalArgumentException for the problems {@link Inputs#check} reports, or a mask of
+     *     the wrong size
+     */
+    static void check(String metricId, ModelInfo info, List<Sample> batch, int[] targets, Heatmaps heatmaps) {
+        Inputs.check(info, batch, targets, heatmaps);
+        int pixels = info.imageSize() * info.imageSize();
+        for (Sample sample : batch) {
+            if (sample.mask() == null) {
+                throw new ConfigurationException("sample " + sample.id() + " has no ground-truth mask, which metric "
+                        + metricId + " needs; the dataset provides no localisation masks, use one that does (for"
+                        + " example fashion-mnist-canvas) or drop " + metricId);
+            }
+            if (sample.mask().length != pixels) {
+                throw new IllegalArgumentException("mask of sample " + sample.id() + " has " + sample.mask().length
+                        + " values, model " + info.name() + " takes " + info.imageSize() + "x" + info.imageSize()
+                        + " = " + pixels + " pixels");
+            }
+        }
+    }
+
+    /** The target-class map of sample {@code b} at pixel resolution, {@code [S * S]} row-major. */
+    static float[] pixels(Heatmaps heatmaps, int b, ModelInfo info) {
+        return Heatmaps.toPixels(heatmaps.target()[b], heatmaps.grid(), info.patchSize());
+    }
+
+    /**
+     * Fails unless {@code map} and {@code mask} have {@code side * side} values.
+     *
+     * @throws IllegalArgumentException naming both lengths
+     */
+    static void checkSizes(float[] map, float[] mask, int side) {
+        if (side < 1 || map.length != side * side || mask.length != side * side) {
+            throw new IllegalArgumentException("a " + side + "x" + side + " image needs " + side * side
+                    + " map and mask values, got " + map.length + " and " + mask.length);
+        }
+    }
+
+    /** Pixels in the mask: every non-zero value counts, as Quantus' {@code s.astype(bool)}. */
+    static int count(float[] mask) {
+        int n = 0;
+        for (float v : mask) {
+            if (v != 0f) {
+                n++;
+            }
+        }
+        return n;
+    }
+}

@@ -1,0 +1,145 @@
+package org.vitbench.metrics.localisation;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.vitbench.api.Category;
+import org.vitbench.api.Context;
+import org.vitbench.api.Direction;
+import org.vitbench.api.Heatmaps;
+import org.vitbench.api.Metric;
+import org.vitbench.api.MetricInfo;
+import org.vitbench.api.MetricProvider;
+import org.vitbench.api.MetricResult;
+import org.vitbench.api.MetricSpec;
+import org.vitbench.api.ModelInfo;
+import org.vitbench.api.Parameters;
+import org.vitbench.api.Requirement;
+import org.vitbench.api.Sample;
+
+/**
+ * Relevance rank accuracy: the share of the {@code K} most relevant pixels that lie on the
+ * ground-truth object, where {@code K} is the object's size in pixels; in {@code [0, 1]}, higher
+ * is better (Arras, Osman &amp; Samek 2022, "CLEVR-XAI", Information Fusion 81, arXiv 2003.07258).
+ *
+ * <p>Preset {@code arras}: {@code a} is the target-class map upsampled to the model's
+ * {@code S x S} input by nearest neighbour ({@link Heatmaps#toPixels}), {@code GT} the non-zero
+ * mask pixels, {@code K = |GT|}, and the score {@code |top_K(a) ∩ GT| / K} on the signed values.
+ * Upsampling makes every patch a block of equal values, so ties at the {@code K}-th place are the
+ * rule: where a group of {@code g} equal pixels, {@code h} of them on the object, straddles the
+ * cut with {@code m} places left, it contributes {@code h m / g}, the expected count under a
+ * uniformly random order of the tie. The score is thus deterministic and needs no seed; Quantus'
+ * {@code RelevanceRankAccuracy} takes whatever order {@code np.argsort} leaves.
+ *
+ * <p>Edge cases: a constant map scores {@code K / N}, the object's share of the image, which is
+ * also the expected score of a random map; an empty mask scores NaN (as Quantus); a sample
+ * without a mask fails the batch with a {@link org.vitbench.api.ConfigurationException}; a
+ * non-finite heatmap value fails it with the sample named. No model calls. Stateless and
+ * thread-safe.
+ */
+public final class RelevanceRank implements Metric {
+
+    /** The stable id. */
+    public static final String ID = "relevance-rank";
+
+    /** CLEVR-XAI's definition, with ties at the cut counted by their expectation. */
+    public static final String ARRAS = "arras";
+
+    private static final MetricInfo INFO = new MetricInfo(ID, "Relevance rank accuracy", Category.LOCALISATION,
+            Direction.HIGHER_IS_BETTER, Set.of(Requirement.GROUND_TRUTH_MASK), List.of(ARRAS),
+            "Arras, Osman & Samek 2022, Information Fusion 81, arXiv 2003.07258");
+
+    /** Creates the metric; the only parameter is {@code preset}. */
+    public static RelevanceRank create(Parameters parameters) {
+        parameters.requireOnly(Set.of("preset"));
+        parameters.getChoice("preset", ARRAS, Set.of(ARRAS));
+        return new RelevanceRank();
+    }
+
+    /**
+     * The share of the top-{@code K} pixels on the mask, {@code K} the mask's size.
+     *
+     * @param map {@code [N]} pixel relevances, finite
+     * @param mask {@code [N]}; non-zero values are the object
+     * @return in {@code [0, 1]}; NaN for an empty mask
+     */
+    public static double rankAccuracy(float[] map, float[] mask) {
+        if (map.length != mask.length) {
+            throw new IllegalArgumentException("map has " + map.length + " values, mask " + mask.length);
+        }
+        int k = GroundTruth.count(mask);
+        if (k == 0) {
+            return Double.NaN;
+        }
+        // Pixel indices by value, descending; equal values end up adjacent, forming the tie groups.
+        Integer[] order = new Integer[map.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (i, j) -> Float.compare(map[j], map[i]));
+        double hits = 0;
+        int left = k;
+        int start = 0;
+        while (left > 0) {
+            int end = start;
+            int onObject = 0;
+            while (end < order.length && map[order[end]] == map[order[start]]) {
+                if (mask[order[end]] != 0f) {
+                    onObject++;
+                }
+                end++;
+            }
+            int group = end - start;
+            if (group <= left) {
+                hits += onObject;
+                left -= group;
+            } else {
+                hits += (double) onObject * left / group;
+                left = 0;
+            }
+            start = end;
+        }
+        return hits / k;
+    }
+
+    @Override
+    public MetricInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public MetricSpec spec() {
+        return MetricSpec.of(ID, ARRAS, Map.of());
+    }
+
+    @Override
+    public MetricResult evaluate(Context context, List<Sample> batch, int[] targets, Heatmaps heatmaps) {
+        ModelInfo info = context.model().info();
+        GroundTruth.check(ID, info, batch, targets, heatmaps);
+        double[] scores = new double[batch.size()];
+        for (int b = 0; b < scores.length; b++) {
+            scores[b] = rankAccuracy(GroundTruth.pixels(heatmaps, b, info), batch.get(b).mask());
+        }
+        return MetricResult.of(scores);
+    }
+
+    @Override
+    public String toString() {
+        return spec().canonical();
+    }
+
+    /** Registers {@link RelevanceRank} with {@link java.util.ServiceLoader}. */
+    public static final class Provider implements MetricProvider {
+
+        @Override
+        public MetricInfo info() {
+            return INFO;
+        }
+
+        @Override
+        public Metric create(Parameters parameters) {
+            return RelevanceRank.create(parameters);
+        }
+    }
+}

@@ -27,15 +27,17 @@ final class BatchRun {
     private static final Logger LOG = LoggerFactory.getLogger(BatchRun.class);
 
     private final VitModel model;
+    private final VitModel evaluationModel;
     private final long seed;
     private final String configHash;
     private final List<Unit.Pair> pairs;
     private final ResultStore store;
     private final ConsoleProgress progress;
 
-    BatchRun(VitModel model, long seed, String configHash, List<Unit.Pair> pairs, ResultStore store,
+    BatchRun(VitModel model, VitModel evaluationModel, long seed, String configHash, List<Unit.Pair> pairs, ResultStore store,
             ConsoleProgress progress) {
         this.model = model;
+        this.evaluationModel = evaluationModel;
         this.seed = seed;
         this.configHash = configHash;
         this.pairs = pairs;
@@ -135,7 +137,9 @@ final class BatchRun {
         MetricResult result = null;
         String failure = null;
         try {
-            result = metric.evaluate(context, sub, subTargets, new Heatmaps(heatmaps.grid(), maps, perClass));
+            Context scoring = new Context(evaluationModel, context.seed(), context.manager(), context.progress())
+                    .withExplained(pair.method().explainer(), model);
+            result = metric.evaluate(scoring, sub, subTargets, new Heatmaps(heatmaps.grid(), maps, perClass));
             if (result.scores().length != sub.size()) {
                 failure = "metric returned " + result.scores().length + " scores for " + sub.size() + " samples";
             }

@@ -86,7 +86,11 @@ final class Benchmark {
                 metrics.stream().map(Benchmark::resolvedSpec).toList());
         String hash = resolved.hash();
         try (ResultStore store = ResultStore.open(config.out(), hash);
-                VitModel model = registry.model(config.model().id()).load(config.model().toParameters())) {
+                VitModel model = registry.model(config.model().id()).load(config.model().toParameters());
+                VitModel evaluationModel = config.evaluationModel() == null ? null
+                        : registry.model(config.evaluationModel().id()).load(config.evaluationModel().toParameters())) {
+            VitModel scoring = evaluationModel == null ? model : evaluationModel;
+            checkCompatible(model, scoring, config);
             Dataset dataset = registry.dataset(config.dataset().id()).open(config.dataset().toParameters());
             int n = config.limit() == 0 ? dataset.size() : Math.min(config.limit(), dataset.size());
             List<RunManifest.Skipped> skipped = new ArrayList<>();
@@ -113,7 +117,7 @@ final class Benchmark {
                         }
                         batch.add(s);
                     }
-                    List<ResultRecord> records = new BatchRun(model, config.seed(), hash, pairs, store, progress)
+                    List<ResultRecord> records = new BatchRun(model, scoring, config.seed(), hash, pairs, store, progress)
                             .run(batch);
                     store.append(records);
                     progress.advance(records.size());
@@ -124,6 +128,18 @@ final class Benchmark {
             manifest = manifest.withEnvironment(finished);
             manifest.write(config.out());
             return writeReports(config.out(), store.records(), manifest, out);
+        }
+    }
+
+    /** The evaluation model must see the same images and patches and predict the same classes. */
+    private static void checkCompatible(VitModel model, VitModel scoring, RunConfig config) {
+        var a = model.info();
+        var b = scoring.info();
+        if (a.imageSize() != b.imageSize() || a.channels() != b.channels() || a.patchSize() != b.patchSize()
+                || !a.classNames().equals(b.classNames())) {
+            throw new ConfigurationException("evaluation model " + config.evaluationModel().format() + " ("
+                    + b.name() + ") does not match model " + config.model().format() + " (" + a.name() + "): both need "
+                    + "the same image size, channels, patch size and classes; name the model's own surrogate");
         }
     }
 

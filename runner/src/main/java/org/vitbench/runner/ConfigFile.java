@@ -36,6 +36,7 @@ import org.vitbench.api.ConfigurationException;
  * </pre>
  *
  * @param model the model, or null
+ * @param evaluationModel the model the metrics evaluate, or null
  * @param dataset the dataset, or null
  * @param limit the sample limit, or null
  * @param methods the methods, or null
@@ -44,12 +45,12 @@ import org.vitbench.api.ConfigurationException;
  * @param batchSize the batch size, or null
  * @param out the output directory (relative to the working directory), or null
  */
-record ConfigFile(PluginSpec model, PluginSpec dataset, Integer limit, List<PluginSpec> methods,
+record ConfigFile(PluginSpec model, PluginSpec evaluationModel, PluginSpec dataset, Integer limit, List<PluginSpec> methods,
         List<PluginSpec> metrics, Long seed, Integer batchSize, Path out) {
 
-    static final Set<String> KEYS = Set.of("model", "dataset", "limit", "methods", "metrics", "seed", "batch-size", "out");
+    static final Set<String> KEYS = Set.of("model", "evaluation-model", "dataset", "limit", "methods", "metrics", "seed", "batch-size", "out");
 
-    static final ConfigFile EMPTY = new ConfigFile(null, null, null, null, null, null, null, null);
+    static final ConfigFile EMPTY = new ConfigFile(null, null, null, null, null, null, null, null, null);
 
     static ConfigFile read(Path file) {
         String text;
@@ -84,7 +85,8 @@ record ConfigFile(PluginSpec model, PluginSpec dataset, Integer limit, List<Plug
                         + String.join(", ", new TreeSet<>(KEYS)));
             }
         }
-        return new ConfigFile(optionalPlugin(root, "model", source), optionalPlugin(root, "dataset", source),
+        return new ConfigFile(optionalPlugin(root, "model", source), optionalPlugin(root, "evaluation-model", source),
+                optionalPlugin(root, "dataset", source),
                 integer(root, "limit", source), plugins(root, "methods", source), plugins(root, "metrics", source),
                 root.has("seed") ? longValue(root.get("seed"), "seed", source) : null,
                 integer(root, "batch-size", source), root.has("out") ? Path.of(text(root.get("out"), "out", source)) : null);

@@ -35,6 +35,8 @@ final class Environment {
         m.put("model", config.model().format() + " (" + info.name() + ": " + info.imageSize() + " px, patch "
                 + info.patchSize() + ", depth " + info.depth() + ", " + info.heads() + " heads, dim " + info.dim()
                 + ", " + info.numClasses() + " classes)");
+        m.put("evaluation model", config.evaluationModel() == null ? "the model itself"
+                : config.evaluationModel().format() + " (metrics evaluate this model; targets are the model's predictions)");
         m.put("dataset", config.dataset().format() + " (" + dataset.name() + ": first " + samples + " of "
                 + dataset.size() + " samples)");
         m.put("methods", join(resolved.methods()));

@@ -51,9 +51,13 @@ final class EstimationError {
     record Truth(int target, double[][] values, long evaluations, double ratio, double l2Std) {
     }
 
-    /** One estimate compared with the truth. */
+    /**
+     * One estimate compared with the truth: L2 distances, and Pearson and Spearman correlations
+     * for the target class and averaged over the other classes, and the seconds the estimate took
+     * (for the KernelSHAP trajectory, the time until that budget was reached).
+     */
     record Row(String estimator, long evaluations, double l2Target, double l2NonTarget, double pearson,
-            double spearman) {
+            double spearman, double pearsonNonTarget, double spearmanNonTarget, double seconds) {
     }
 
     private EstimationError() {
@@ -75,12 +79,15 @@ final class EstimationError {
         CoalitionGame game = game(model, image, plan);
         long longest = plan.budgets().get(plan.budgets().size() - 1);
         Map<Integer, Estimate> atBudget = new LinkedHashMap<>();
+        Map<Integer, Double> secondsAt = new LinkedHashMap<>();
+        long start = System.nanoTime();
         ShapleyRegression.estimate(game, plan.trajectory().withBudget(longest),
                 RandomSource.XO_RO_SHI_RO_128_PP.create(Seeds.of(seed, sampleId, "kernel-shap")), e -> {
                     for (int budget : plan.budgets()) {
                         // the last estimate within each budget: a run with that budget stops here
                         if (e.evaluations() <= budget && e.evaluations() + plan.trajectory().evaluationsPerIteration() > budget) {
                             atBudget.put(budget, e);
+                            secondsAt.put(budget, (System.nanoTime() - start) / 1e9);
                         }
                     }
                 });
@@ -88,7 +95,7 @@ final class EstimationError {
         for (int budget : plan.budgets()) {
             Estimate e = atBudget.get(budget);
             if (e != null) {
-                rows.add(compare("kernel-shap@" + budget, e.evaluations(), e.values(), truth));
+                rows.add(compare("kernel-shap@" + budget, e.evaluations(), e.values(), truth, secondsAt.get(budget)));
             }
         }
         return rows;
@@ -98,33 +105,51 @@ final class EstimationError {
     static Row method(String label, Explainer explainer, VitModel model, NDManager manager, Sample sample, long seed,
             Truth truth) {
         Heatmaps maps;
+        long start = System.nanoTime();
         try (NDManager scope = manager.newSubManager()) {
             maps = explainer.explain(new Context(model, seed, scope), List.of(sample), new int[] {truth.target()});
         }
+        double seconds = (System.nanoTime() - start) / 1e9;
         int k = truth.values().length;
         double[][] values = new double[k][];
         for (int c = 0; c < k; c++) {
             float[] map = maps.perClass() != null ? maps.perClass()[0][c] : c == truth.target() ? maps.target()[0] : null;
             values[c] = map == null ? null : toDouble(map);
         }
-        return compare(label, -1, values, truth);
+        return compare(label, -1, values, truth, seconds);
     }
 
     /** Compares {@code [K][P]} estimates (rows may be null when a method explains the target only). */
-    static Row compare(String label, long evaluations, double[][] values, Truth truth) {
+    static Row compare(String label, long evaluations, double[][] values, Truth truth, double seconds) {
         int t = truth.target();
         double l2Target = l2(values[t], truth.values()[t]);
         double other = 0;
+        double pearsonOther = 0;
+        double spearmanOther = 0;
         int n = 0;
+        int nPearson = 0;
+        int nSpearman = 0;
         for (int c = 0; c < values.length; c++) {
             if (c != t && values[c] != null) {
                 other += l2(values[c], truth.values()[c]);
                 n++;
+                double r = correlation(new PearsonsCorrelation()::correlation, values[c], truth.values()[c]);
+                double rho = correlation(new SpearmansCorrelation()::correlation, values[c], truth.values()[c]);
+                if (Double.isFinite(r)) {
+                    pearsonOther += r;
+                    nPearson++;
+                }
+                if (Double.isFinite(rho)) {
+                    spearmanOther += rho;
+                    nSpearman++;
+                }
             }
         }
         return new Row(label, evaluations, l2Target, n == 0 ? Double.NaN : other / n,
                 correlation(new PearsonsCorrelation()::correlation, values[t], truth.values()[t]),
-                correlation(new SpearmansCorrelation()::correlation, values[t], truth.values()[t]));
+                correlation(new SpearmansCorrelation()::correlation, values[t], truth.values()[t]),
+                nPearson == 0 ? Double.NaN : pearsonOther / nPearson,
+                nSpearman == 0 ? Double.NaN : spearmanOther / nSpearman, seconds);
     }
 
     private static CoalitionGame game(VitModel model, NDArray image, Plan plan) {

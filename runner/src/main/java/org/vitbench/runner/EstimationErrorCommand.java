@@ -188,7 +188,14 @@ public final class EstimationErrorCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Means with 95% bootstrap CIs per estimator, as a Markdown table. */
+    /** Columns of a summary row, in this order, per image. */
+    private static final String[] FIELDS = {"evaluations", "l2Target", "l2NonTarget", "pearson", "spearman",
+        "pearsonNonTarget", "spearmanNonTarget", "seconds"};
+
+    /**
+     * Means with 95% bootstrap CIs per estimator as a Markdown table, then for every other method
+     * the KernelSHAP budget with the same mean error and the time KernelSHAP takes for it.
+     */
     private String summarise(Map<String, JsonNode> done, int n, int budgetsCount) {
         Map<String, List<double[]>> byEstimator = new LinkedHashMap<>();
         double truthEvaluations = 0;
@@ -197,9 +204,11 @@ public final class EstimationErrorCommand implements Callable<Integer> {
             truthEvaluations += line.get("truthEvaluations").asDouble();
             truthStd += line.get("truthL2Std").asDouble();
             for (JsonNode r : line.get("rows")) {
-                byEstimator.computeIfAbsent(r.get("estimator").asText(), k -> new ArrayList<>()).add(new double[] {
-                    r.get("evaluations").asDouble(), num(r, "l2Target"), num(r, "l2NonTarget"), num(r, "pearson"),
-                    num(r, "spearman")});
+                double[] row = new double[FIELDS.length];
+                for (int c = 0; c < FIELDS.length; c++) {
+                    row[c] = num(r, FIELDS[c]);
+                }
+                byEstimator.computeIfAbsent(r.get("estimator").asText(), k -> new ArrayList<>()).add(row);
             }
         }
         BootstrapCi ci = BootstrapCi.withDefaults(seed);
@@ -207,21 +216,87 @@ public final class EstimationErrorCommand implements Callable<Integer> {
         md.append(String.format(Locale.ROOT, "Estimation error against ground truth (KernelSHAP, %d evaluations per image, "
                 + "its own expected target L2 error %.2g), %d images of %s, model %s, removal %s, seed %d%n%n",
                 Math.round(truthEvaluations / done.size()), truthStd / done.size(), done.size(), dataset, model, removal, seed));
-        md.append("| estimator | evaluations | L2 target [95% CI] | L2 non-target | Pearson target | Spearman target |\n");
-        md.append("|---|---:|---|---:|---:|---:|\n");
+        md.append("| estimator | evaluations | L2 target [95% CI] | L2 non-target | Pearson target | Spearman target "
+                + "| Pearson non-target | Spearman non-target | median s per image |\n");
+        md.append("|---|---:|---|---:|---:|---:|---:|---:|---:|\n");
+        Map<String, double[]> means = new LinkedHashMap<>();
         for (Map.Entry<String, List<double[]>> e : byEstimator.entrySet()) {
-            double[][] columns = new double[5][e.getValue().size()];
+            double[][] columns = new double[FIELDS.length][e.getValue().size()];
             for (int i = 0; i < e.getValue().size(); i++) {
-                for (int c = 0; c < 5; c++) {
+                for (int c = 0; c < FIELDS.length; c++) {
                     columns[c][i] = e.getValue().get(i)[c];
                 }
             }
             BootstrapCi.Estimate l2 = ci.estimate(columns[1]);
-            md.append(String.format(Locale.ROOT, "| %s | %s | %.4f [%.4f, %.4f] | %.4f | %.3f | %.3f |%n", e.getKey(),
-                    columns[0][0] < 0 ? "-" : String.valueOf(Math.round(mean(columns[0]))), l2.mean(), l2.low(), l2.high(),
-                    mean(columns[2]), mean(columns[3]), mean(columns[4])));
+            double[] m = new double[FIELDS.length];
+            for (int c = 0; c < FIELDS.length; c++) {
+                m[c] = c == FIELDS.length - 1 ? median(columns[c]) : mean(columns[c]);
+            }
+            means.put(e.getKey(), m);
+            md.append(String.format(Locale.ROOT, "| %s | %s | %.4f [%.4f, %.4f] | %.4f | %.3f | %.3f | %.3f | %.3f | %.4f |%n",
+                    e.getKey(), columns[0][0] < 0 ? "-" : String.valueOf(Math.round(m[0])), l2.mean(), l2.low(),
+                    l2.high(), m[2], m[3], m[4], m[5], m[6], m[7]));
+        }
+        List<double[]> trajectory = new ArrayList<>();
+        means.forEach((k, m) -> {
+            if (k.startsWith("kernel-shap@")) {
+                trajectory.add(m);
+            }
+        });
+        if (trajectory.size() >= 2) {
+            means.forEach((k, m) -> {
+                if (!k.startsWith("kernel-shap@")) {
+                    md.append('\n').append(equivalence(k, m, trajectory, 1, "target"))
+                            .append(equivalence(k, m, trajectory, 2, "non-target"));
+                }
+            });
         }
         return md.toString();
+    }
+
+    /**
+     * The KernelSHAP budget whose mean L2 error (column {@code column}) equals the method's, by
+     * log-log interpolation between the trajectory's budgets (extrapolated with the slope of the two
+     * nearest budgets outside them), and KernelSHAP's median time at that budget against the
+     * method's.
+     */
+    static String equivalence(String method, double[] m, List<double[]> trajectory, int column, String which) {
+        double error = m[column];
+        if (!(error > 0)) {
+            return "";
+        }
+        double budget = logLogAt(trajectory, column, 0, error);
+        double seconds = logLogAt(trajectory, 0, 7, budget);
+        double largest = trajectory.stream().mapToDouble(p -> p[column]).max().orElseThrow();
+        double smallest = trajectory.stream().mapToDouble(p -> p[column]).min().orElseThrow();
+        boolean outside = error > largest || error < smallest;
+        return String.format(Locale.ROOT, "%s: its mean %s L2 error (%.4f) is KernelSHAP's at about %,d evaluations "
+                + "per image%s; KernelSHAP takes about %.3f s per image for that, %.0f times the %.4f s of %s.%n",
+                method, which, error, Math.round(budget), outside ? " (extrapolated at the error's slope)" : "",
+                seconds, seconds / m[7], m[7], method);
+    }
+
+    /** The value of column {@code y} where column {@code x} equals {@code at}, linear in log-log. */
+    static double logLogAt(List<double[]> points, int x, int y, double at) {
+        List<double[]> sorted = new ArrayList<>(points);
+        sorted.sort(java.util.Comparator.comparingDouble(p -> p[x]));
+        int i = 0;
+        while (i < sorted.size() - 2 && at > sorted.get(i + 1)[x]) {
+            i++;
+        }
+        double[] a = sorted.get(i);
+        double[] b = sorted.get(i + 1);
+        double t = (Math.log(at) - Math.log(a[x])) / (Math.log(b[x]) - Math.log(a[x]));
+        return Math.exp(Math.log(a[y]) + t * (Math.log(b[y]) - Math.log(a[y])));
+    }
+
+    private static double median(double[] values) {
+        double[] finite = java.util.Arrays.stream(values).filter(Double::isFinite).sorted().toArray();
+        if (finite.length == 0) {
+            return Double.NaN;
+        }
+        int h = finite.length / 2;
+        return finite.length % 2 == 1 ? finite[h] : (finite[h - 1] + finite[h]) / 2;
     }
 
     private static double num(JsonNode row, String field) {

@@ -29,12 +29,17 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "YAML config (keys: model, dataset, limit, "
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML config (keys: model, evaluation-model, dataset, limit, "
             + "methods, metrics, seed, batch-size, out); options given here override it")
     Path configFile;
 
     @Option(names = "--model", paramLabel = "ID[:K=V,...]", description = "model (default: embedded)")
     String model;
+
+    @Option(names = "--evaluation-model", paramLabel = "ID[:K=V,...]",
+            description = "model the metrics evaluate, e.g. a ViT Shapley surrogate (default: embedded-surrogate "
+                    + "for the default model, else the model itself)")
+    String evaluationModel;
 
     @Option(names = "--dataset", paramLabel = "ID[:K=V,...]",
             description = "dataset (default: fashion-mnist-embedded)")
@@ -49,7 +54,8 @@ final class RunCommand implements Callable<Integer> {
     List<String> methods;
 
     @Option(names = "--metric", paramLabel = "ID[:K=V,...]",
-            description = "metric, repeatable; preset=NAME selects a protocol preset (default: every registered metric)")
+            description = "metric, repeatable; preset=NAME selects a protocol preset (default: every registered metric "
+                    + "but randomization, which explains every image once more per layer)")
     List<String> metrics;
 
     @Option(names = "--seed", paramLabel = "N", description = "run seed (default: 0)")
@@ -78,12 +84,17 @@ final class RunCommand implements Callable<Integer> {
      * one runs with its default parameters.
      */
     RunConfig resolve(ConfigFile file, Collection<String> registeredMethods, Collection<String> registeredMetrics) {
+        PluginSpec chosenModel = pick(model == null ? null : PluginSpec.parse(model), file.model(),
+                RunConfig.DEFAULT_MODEL);
         return new RunConfig(
-                pick(model == null ? null : PluginSpec.parse(model), file.model(), RunConfig.DEFAULT_MODEL),
+                chosenModel,
+                pick(evaluationModel == null ? null : PluginSpec.parse(evaluationModel), file.evaluationModel(),
+                        chosenModel.equals(RunConfig.DEFAULT_MODEL) ? RunConfig.DEFAULT_EVALUATION_MODEL : null),
                 pick(dataset == null ? null : PluginSpec.parse(dataset), file.dataset(), RunConfig.DEFAULT_DATASET),
                 pick(limit, file.limit(), RunConfig.DEFAULT_LIMIT),
                 pick(specs(methods), file.methods(), registeredMethods.stream().map(PluginSpec::of).toList()),
-                pick(specs(metrics), file.metrics(), registeredMetrics.stream().map(PluginSpec::of).toList()),
+                pick(specs(metrics), file.metrics(), registeredMetrics.stream().filter(id -> !RunConfig.NOT_IN_DEFAULT_RUN.contains(id))
+                        .map(PluginSpec::of).toList()),
                 pick(seed, file.seed(), RunConfig.DEFAULT_SEED),
                 pick(batchSize, file.batchSize(), RunConfig.DEFAULT_BATCH_SIZE),
                 pick(out, file.out(), RunConfig.DEFAULT_OUT));

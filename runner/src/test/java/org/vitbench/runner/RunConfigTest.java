@@ -14,6 +14,7 @@ import org.vitbench.api.ConfigurationException;
 class RunConfigTest {
 
     private static final RunConfig CONFIG = new RunConfig(PluginSpec.parse("checkpoint:path=/m/a b.safetensors"),
+            PluginSpec.parse("checkpoint:path=/m/surrogate"),
             PluginSpec.parse("fashion-mnist:split=test,dir=/d"), 50,
             List.of(PluginSpec.parse("kernel-shap:budget=64"), PluginSpec.of("random")),
             List.of(PluginSpec.parse("deletion:preset=vit-shapley")), 7, 16, Path.of("out"));
@@ -22,7 +23,7 @@ class RunConfigTest {
     void theCanonicalYamlReadsBackToTheSameConfig() {
         ConfigFile file = ConfigFile.parse(CONFIG.canonicalYaml(), "canonical");
 
-        RunConfig back = new RunConfig(file.model(), file.dataset(), file.limit(), file.methods(), file.metrics(),
+        RunConfig back = new RunConfig(file.model(), file.evaluationModel(), file.dataset(), file.limit(), file.methods(), file.metrics(),
                 file.seed(), 16, Path.of("out"));
 
         assertEquals(CONFIG, back);
@@ -33,9 +34,9 @@ class RunConfigTest {
 
     @Test
     void theHashCoversResultsButNotBatchSizeOrOutput() {
-        RunConfig otherExecution = new RunConfig(CONFIG.model(), CONFIG.dataset(), 50, CONFIG.methods(),
+        RunConfig otherExecution = new RunConfig(CONFIG.model(), CONFIG.evaluationModel(), CONFIG.dataset(), 50, CONFIG.methods(),
                 CONFIG.metrics(), 7, 3, Path.of("elsewhere"));
-        RunConfig otherSeed = new RunConfig(CONFIG.model(), CONFIG.dataset(), 50, CONFIG.methods(), CONFIG.metrics(),
+        RunConfig otherSeed = new RunConfig(CONFIG.model(), CONFIG.evaluationModel(), CONFIG.dataset(), 50, CONFIG.methods(), CONFIG.metrics(),
                 8, 16, Path.of("out"));
 
         assertEquals(CONFIG.hash(), otherExecution.hash());
@@ -68,11 +69,11 @@ class RunConfigTest {
 
     @Test
     void invalidSettingsAreUsageErrors() {
-        assertThrows(ConfigurationException.class, () -> new RunConfig(CONFIG.model(), CONFIG.dataset(), -1,
+        assertThrows(ConfigurationException.class, () -> new RunConfig(CONFIG.model(), CONFIG.evaluationModel(), CONFIG.dataset(), -1,
                 CONFIG.methods(), CONFIG.metrics(), 0, 16, Path.of("o")));
-        assertThrows(ConfigurationException.class, () -> new RunConfig(CONFIG.model(), CONFIG.dataset(), 0,
+        assertThrows(ConfigurationException.class, () -> new RunConfig(CONFIG.model(), CONFIG.evaluationModel(), CONFIG.dataset(), 0,
                 CONFIG.methods(), CONFIG.metrics(), 0, 0, Path.of("o")));
-        assertThrows(ConfigurationException.class, () -> new RunConfig(CONFIG.model(), CONFIG.dataset(), 0,
+        assertThrows(ConfigurationException.class, () -> new RunConfig(CONFIG.model(), CONFIG.evaluationModel(), CONFIG.dataset(), 0,
                 List.of(), CONFIG.metrics(), 0, 16, Path.of("o")));
     }
 
@@ -89,17 +90,34 @@ class RunConfigTest {
         RunCommand command = new RunCommand();
 
         RunConfig config = command.resolve(ConfigFile.EMPTY, List.of("attention-rollout", "kernel-shap", "random"),
-                List.of("deletion", "insertion"));
+                List.of("deletion", "insertion", "randomization"));
 
         assertEquals("embedded", config.model().format());
+        assertEquals("embedded-surrogate", config.evaluationModel().format(),
+                "ViT Shapley's protocol scores on the surrogate");
         assertEquals("fashion-mnist-embedded", config.dataset().format());
         assertEquals(100, config.limit());
         assertEquals(List.of("attention-rollout", "kernel-shap", "random"),
                 config.methods().stream().map(PluginSpec::format).toList(), "every registered method");
         assertEquals(List.of("deletion", "insertion"), config.metrics().stream().map(PluginSpec::format).toList(),
-                "every registered metric");
+                "every registered metric but the randomisation check");
         assertEquals(0, config.seed());
         assertEquals(16, config.batchSize());
         assertEquals(Path.of("vitbench-out"), config.out());
+    }
+
+    @Test
+    void anotherModelIsItsOwnEvaluationModelUnlessOneIsNamed() {
+        RunCommand command = new RunCommand();
+        command.model = "checkpoint:path=/m";
+
+        RunConfig own = command.resolve(ConfigFile.EMPTY, List.of("random"), List.of("deletion"));
+        command.evaluationModel = "checkpoint:path=/s";
+        RunConfig named = command.resolve(ConfigFile.EMPTY, List.of("random"), List.of("deletion"));
+
+        assertEquals(null, own.evaluationModel());
+        assertEquals(own.model(), own.scoringModel());
+        assertEquals("checkpoint:path=/s", named.scoringModel().format());
+        assertNotEquals(own.hash(), named.hash(), "the evaluation model decides results");
     }
 }

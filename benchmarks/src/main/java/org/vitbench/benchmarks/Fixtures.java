@@ -40,6 +40,24 @@ final class Fixtures {
         return Registry.load().model("embedded").load(Parameters.empty());
     }
 
+    /** The first {@code n} samples of the embedded Fashion-MNIST subset, as {@code vitbench run} reads them. */
+    static java.util.List<org.vitbench.api.Sample> embeddedSamples(int n) {
+        org.vitbench.api.Dataset data = Registry.load().dataset("fashion-mnist-embedded").open(Parameters.empty());
+        java.util.List<org.vitbench.api.Sample> out = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(data.get(i));
+        }
+        return out;
+    }
+
+    /** The model's predicted class per sample, the targets a run explains. */
+    static int[] predictions(VitModel model, java.util.List<org.vitbench.api.Sample> samples) {
+        try (NDManager scope = model.manager().newSubManager()) {
+            NDArray logits = model.logits(org.vitbench.api.Batches.images(scope, samples, model.info()));
+            return logits.argMax(1).toType(ai.djl.ndarray.types.DataType.INT32, false).toIntArray();
+        }
+    }
+
     /**
      * Seeded uniform images {@code [batch, C, S, S]} in [0, 1) on {@code manager}; drawn in Java so
      * they do not depend on the engine's random generator.

@@ -169,6 +169,7 @@ public final class HtmlReport {
 
     private static void runtime(StringBuilder h, ReportData data) {
         h.append("<section id=\"runtime\">\n<h2>Runtime</h2>\n");
+        benchmarks(h, data);
         if (data.timings().isEmpty()) {
             h.append("<p class=\"note\">No timings.</p>\n</section>\n");
             return;
@@ -184,6 +185,27 @@ public final class HtmlReport {
         }
         h.append("</tbody>\n</table>\n<p class=\"note\">Wall-clock time of a batch divided by its size; the "
                 + "spread is across batches.</p>\n</section>\n");
+    }
+
+    /** The imported JMH results, when there are any. */
+    private static void benchmarks(StringBuilder h, ReportData data) {
+        if (data.benchmarks().isEmpty()) {
+            return;
+        }
+        h.append("<h3>JMH benchmarks</h3>\n<table>\n<thead><tr><th scope=\"col\">benchmark</th>")
+                .append("<th scope=\"col\">parameters</th><th scope=\"col\">mode</th>")
+                .append("<th scope=\"col\">score \u00b1 error</th><th scope=\"col\">unit</th></tr></thead>\n<tbody>\n");
+        for (JmhResults.Result r : data.benchmarks()) {
+            StringBuilder params = new StringBuilder();
+            r.params().forEach((k, v) -> params.append(params.length() == 0 ? "" : ", ").append(k).append('=').append(v));
+            h.append("<tr><td>").append(Html.escape(r.benchmark())).append("</td><td>")
+                    .append(Html.escape(params.toString())).append("</td><td>").append(Html.escape(r.mode()))
+                    .append("</td><td class=\"num\">").append(Html.number(r.score()))
+                    .append(Double.isNaN(r.error()) ? "" : " \u00b1 " + Html.number(r.error()))
+                    .append("</td><td>").append(Html.escape(r.unit())).append("</td></tr>\n");
+        }
+        h.append("</tbody>\n</table>\n<p class=\"note\">Imported from a JMH run (error: JMH's 99.9% interval); "
+                + "the table below is this run's own timing.</p>\n");
     }
 
     private static void failures(StringBuilder h, ReportData data) {

@@ -23,9 +23,16 @@ import org.vitbench.api.Direction;
  * @param curves mean curves per method x metric, for metrics that report curves
  * @param failures failed units grouped by method, metric and reason
  * @param timings wall-clock time per sample of each method and metric
+ * @param benchmarks JMH results imported into the runtime section (empty when none)
  */
 public record ReportData(String title, Map<String, String> metadata, List<Row> rows, List<Curve> curves,
-        List<Failure> failures, List<Timing> timings) {
+        List<Failure> failures, List<Timing> timings, List<JmhResults.Result> benchmarks) {
+
+    /** A report without JMH results. */
+    public ReportData(String title, Map<String, String> metadata, List<Row> rows, List<Curve> curves,
+            List<Failure> failures, List<Timing> timings) {
+        this(title, metadata, rows, curves, failures, timings, List.of());
+    }
 
     public ReportData {
         Objects.requireNonNull(title, "title");
@@ -34,6 +41,12 @@ public record ReportData(String title, Map<String, String> metadata, List<Row> r
         curves = List.copyOf(curves);
         failures = List.copyOf(failures);
         timings = List.copyOf(timings);
+        benchmarks = List.copyOf(benchmarks);
+    }
+
+    /** This report with JMH results in its runtime section. */
+    public ReportData withBenchmarks(List<JmhResults.Result> results) {
+        return new ReportData(title, metadata, rows, curves, failures, timings, results);
     }
 
     /** Method labels in order of first appearance. */

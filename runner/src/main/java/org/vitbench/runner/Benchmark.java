@@ -26,6 +26,7 @@ import org.vitbench.api.ResultRecord;
 import org.vitbench.api.Sample;
 import org.vitbench.api.VitModel;
 import org.vitbench.reports.HtmlReport;
+import org.vitbench.reports.JmhResults;
 import org.vitbench.reports.LeaderboardCsv;
 import org.vitbench.reports.ReportData;
 import org.vitbench.reports.SummaryJson;
@@ -131,6 +132,30 @@ final class Benchmark {
         }
     }
 
+    /** Where a run directory keeps imported JMH results, which its report shows. */
+    static final String JMH_FILE = "jmh.json";
+
+    /**
+     * Checks a JMH JSON result file and copies it into the run directory as {@link #JMH_FILE}, so
+     * this and every later report of the run shows it.
+     */
+    static void importJmh(Path file, Path dir) {
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigurationException("JMH result file " + file.toAbsolutePath() + " does not exist; write one "
+                    + "with java -jar benchmarks/target/benchmarks.jar -rf json -rff FILE");
+        }
+        JmhResults.read(file);
+        try {
+            Files.createDirectories(dir);
+            Path tmp = dir.resolve(JMH_FILE + ".tmp");
+            Files.copy(file, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, dir.resolve(JMH_FILE), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot copy " + file + " into " + dir, e);
+        }
+    }
+
     /** The evaluation model must see the same images and patches and predict the same classes. */
     private static void checkCompatible(VitModel model, VitModel scoring, RunConfig config) {
         var a = model.info();
@@ -146,6 +171,10 @@ final class Benchmark {
     /** Aggregates {@code records} and writes report.html, summary.json and leaderboard.csv into {@code dir}. */
     static List<Path> writeReports(Path dir, List<ResultRecord> records, RunManifest manifest, PrintWriter out) {
         ReportData data = Aggregator.aggregate(TITLE, records, manifest);
+        Path jmh = dir.resolve(JMH_FILE);
+        if (Files.isRegularFile(jmh)) {
+            data = data.withBenchmarks(JmhResults.read(jmh));
+        }
         Path html = dir.resolve("report.html");
         Path summary = dir.resolve("summary.json");
         Path csv = dir.resolve("leaderboard.csv");

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.vitbench.api.ResultRecord;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -24,8 +25,15 @@ final class ReportCommand implements Callable<Integer> {
             description = "the run's output directory (default: ${DEFAULT-VALUE})")
     Path dir;
 
+    @Option(names = "--jmh", paramLabel = "FILE",
+            description = "JMH results (-rf json) to show in the report's runtime section; kept in DIR as jmh.json")
+    Path jmh;
+
     @Override
     public Integer call() {
+        if (jmh != null) {
+            Benchmark.importJmh(jmh, dir);
+        }
         RunManifest manifest = RunManifest.read(dir);
         List<ResultRecord> records = ResultStore.read(dir).stream()
                 .filter(r -> r.configHash().equals(manifest.configHash())).toList();

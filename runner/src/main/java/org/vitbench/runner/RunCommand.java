@@ -70,10 +70,17 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "no progress output")
     boolean quiet;
 
+    @Option(names = "--jmh", paramLabel = "FILE",
+            description = "JMH results (-rf json) to show in the report's runtime section; kept as jmh.json in the output")
+    Path jmh;
+
     @Override
     public Integer call() {
         RunConfig config = resolve(configFile == null ? ConfigFile.EMPTY : ConfigFile.read(configFile),
                 main.registry().explainers().keySet(), main.registry().metrics().keySet());
+        if (jmh != null) {
+            Benchmark.importJmh(jmh, config.out());
+        }
         new Benchmark(main.registry(), config, ConsoleProgress.mode(quiet), spec.commandLine().getOut(),
                 spec.commandLine().getErr()).run();
         return Main.OK;

@@ -135,6 +135,13 @@ public final class HtmlReport {
                 if (r.rank() > 0) {
                     h.append(" \u00b7 rank ").append(r.rank());
                 }
+                if (!Double.isNaN(r.pVsBest())) {
+                    h.append(r.differsFromBest() ? " \u00b7 <span class=\"sig\" title=\"differs from the best: "
+                            + "Wilcoxon signed-rank, Holm-adjusted p = " + Html.number(r.pVsBest())
+                            + ", rank-biserial " + Html.number(r.effectVsBest()) + "\">\u2020</span>"
+                            : " \u00b7 <span title=\"not significantly different from the best: Holm-adjusted p = "
+                            + Html.number(r.pVsBest()) + "\">\u2248 best</span>");
+                }
                 if (r.failed() > 0) {
                     h.append(" \u00b7 <span class=\"failed\">").append(r.failed()).append(" failed</span>");
                 }
@@ -146,7 +153,13 @@ public final class HtmlReport {
         h.append("<p class=\"note\">Mean over scored samples with its 95% percentile-bootstrap interval "
                 + "[low, high]. ").append(Direction.HIGHER_IS_BETTER.arrow()).append(" higher is better, ")
                 .append(Direction.LOWER_IS_BETTER.arrow()).append(" lower is better; the best mean per metric "
-                + "is in bold. Under each metric: its spec hash (hover for the full spec).</p>\n</section>\n");
+                + "is in bold. Under each metric: its spec hash (hover for the full spec).");
+        if (data.rows().stream().anyMatch(r -> !Double.isNaN(r.pVsBest()))) {
+            h.append(" \u2020 marks a method that differs from the metric's best on the same samples (two-sided "
+                    + "Wilcoxon signed-rank test, Holm-adjusted over the metric's methods, p < 0.05); \u2248 best "
+                    + "marks one that does not; hover for p and the rank-biserial effect size.");
+        }
+        h.append("</p>\n</section>\n");
     }
 
     private static void curves(StringBuilder h, ReportData data) {

@@ -78,9 +78,20 @@ public record ReportData(String title, Map<String, String> metadata, List<Row> r
      * @param failed samples that failed
      * @param rank 1 for the best method under this metric, equal means share a rank; 0 when
      *     unranked (nothing scored)
+     * @param pVsBest Holm-adjusted p-value of the two-sided Wilcoxon signed-rank test of this
+     *     method against the metric's best on the samples both scored; NaN for the best and when
+     *     untested
+     * @param effectVsBest matched-pairs rank-biserial correlation of (this - best), in [-1, 1];
+     *     NaN when untested
      */
     public record Row(String method, String metric, String spec, String specHash, Direction direction,
-            double mean, double low, double high, int n, int failed, int rank) {
+            double mean, double low, double high, int n, int failed, int rank, double pVsBest, double effectVsBest) {
+
+        /** A row without a paired comparison. */
+        public Row(String method, String metric, String spec, String specHash, Direction direction, double mean,
+                double low, double high, int n, int failed, int rank) {
+            this(method, metric, spec, specHash, direction, mean, low, high, n, failed, rank, Double.NaN, Double.NaN);
+        }
 
         public Row {
             Objects.requireNonNull(method, "method");
@@ -89,7 +100,17 @@ public record ReportData(String title, Map<String, String> metadata, List<Row> r
         }
 
         public Row withRank(int newRank) {
-            return new Row(method, metric, spec, specHash, direction, mean, low, high, n, failed, newRank);
+            return new Row(method, metric, spec, specHash, direction, mean, low, high, n, failed, newRank, pVsBest,
+                    effectVsBest);
+        }
+
+        public Row withComparison(double p, double effect) {
+            return new Row(method, metric, spec, specHash, direction, mean, low, high, n, failed, rank, p, effect);
+        }
+
+        /** Significantly different from the metric's best at the 5% level (Holm-adjusted). */
+        public boolean differsFromBest() {
+            return pVsBest < 0.05;
         }
     }
 

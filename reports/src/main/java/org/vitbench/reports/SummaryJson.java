@@ -46,6 +46,10 @@ public final class SummaryJson {
             number(o, "ciHigh", r.high());
             o.put("n", r.n());
             o.put("failed", r.failed());
+            if (!Double.isNaN(r.pVsBest())) {
+                number(o, "pVsBest", r.pVsBest());
+                number(o, "effectVsBest", r.effectVsBest());
+            }
             if (r.rank() > 0) {
                 o.put("rank", r.rank());
             } else {

@@ -13,6 +13,8 @@ import org.vitbench.api.Direction;
 import org.vitbench.api.ResultRecord;
 import org.vitbench.api.Seeds;
 import org.vitbench.metrics.statistics.BootstrapCi;
+import org.vitbench.metrics.statistics.Holm;
+import org.vitbench.metrics.statistics.WilcoxonSignedRank;
 import org.vitbench.reports.ReportData;
 
 /**
@@ -34,6 +36,7 @@ final class Aggregator {
             cells.computeIfAbsent(r.methodSpec() + '\u0000' + r.specHash(), k -> new ArrayList<>()).add(r);
         }
         List<ReportData.Row> rows = new ArrayList<>();
+        Map<ReportData.Row, List<ResultRecord>> cellOf = new java.util.IdentityHashMap<>();
         List<ReportData.Curve> curves = new ArrayList<>();
         List<ReportData.Failure> failures = new ArrayList<>();
         for (List<ResultRecord> cell : cells.values()) {
@@ -49,8 +52,10 @@ final class Aggregator {
             double[] scores = cell.stream().mapToDouble(ResultRecord::score).toArray();
             BootstrapCi.Estimate e = BootstrapCi.withDefaults(seed).estimate(scores);
             int failed = (int) cell.stream().filter(r -> !r.isOk()).count();
-            rows.add(new ReportData.Row(method, metric, first.metricSpec(), first.specHash(), direction, e.mean(),
-                    e.low(), e.high(), e.n(), failed, 0));
+            ReportData.Row row = new ReportData.Row(method, metric, first.metricSpec(), first.specHash(), direction,
+                    e.mean(), e.low(), e.high(), e.n(), failed, 0);
+            rows.add(row);
+            cellOf.put(row, cell);
             ReportData.Curve curve = meanCurve(method, metric, cell, seed);
             if (curve != null) {
                 curves.add(curve);
@@ -60,8 +65,73 @@ final class Aggregator {
         for (RunManifest.Skipped s : manifest.skipped()) {
             failures.add(new ReportData.Failure(s.method(), s.metric(), 0, "pair skipped: " + s.reason(), "\u2013"));
         }
-        return new ReportData(title, metadata(records, manifest), ReportData.ranked(rows), curves, failures,
+        List<ReportData.Row> ranked = ReportData.ranked(rows);
+        Map<ReportData.Row, List<ResultRecord>> rankedCells = new java.util.IdentityHashMap<>();
+        for (int i = 0; i < rows.size(); i++) {
+            rankedCells.put(ranked.get(i), cellOf.get(rows.get(i)));
+        }
+        return new ReportData(title, metadata(records, manifest), compared(ranked, rankedCells), curves, failures,
                 timings(records, methodLabels, metricLabels));
+    }
+
+    /**
+     * Per metric, each method against the best (rank 1, the first in row order on ties): a two-sided
+     * Wilcoxon signed-rank test on the samples both scored, p-values Holm-adjusted over the metric's
+     * methods, and the rank-biserial effect size. Cells with fewer than 2 shared samples stay untested.
+     */
+    static List<ReportData.Row> compared(List<ReportData.Row> rows, Map<ReportData.Row, List<ResultRecord>> cells) {
+        List<ReportData.Row> out = new ArrayList<>(rows);
+        Map<String, List<Integer>> byMetric = new LinkedHashMap<>();
+        for (int i = 0; i < rows.size(); i++) {
+            byMetric.computeIfAbsent(rows.get(i).specHash(), k -> new ArrayList<>()).add(i);
+        }
+        WilcoxonSignedRank wilcoxon = WilcoxonSignedRank.withDefaults();
+        for (List<Integer> idx : byMetric.values()) {
+            Integer best = idx.stream().filter(i -> rows.get(i).rank() == 1).findFirst().orElse(null);
+            if (best == null) {
+                continue;
+            }
+            Map<String, Double> bestScores = okScores(cells.get(rows.get(best)));
+            List<Integer> tested = new ArrayList<>();
+            List<Double> pValues = new ArrayList<>();
+            List<Double> effects = new ArrayList<>();
+            for (int i : idx) {
+                if (i == best) {
+                    continue;
+                }
+                Map<String, Double> scores = okScores(cells.get(rows.get(i)));
+                List<String> shared = scores.keySet().stream().filter(bestScores::containsKey).toList();
+                if (shared.size() < 2) {
+                    continue;
+                }
+                double[] x = shared.stream().mapToDouble(scores::get).toArray();
+                double[] y = shared.stream().mapToDouble(bestScores::get).toArray();
+                boolean allEqual = true;
+                for (int k = 0; k < x.length && allEqual; k++) {
+                    allEqual = x[k] == y[k];
+                }
+                WilcoxonSignedRank.Result r = allEqual ? null : wilcoxon.test(x, y);
+                tested.add(i);
+                pValues.add(r == null ? 1.0 : r.pValue());
+                effects.add(r == null ? 0.0 : r.rankBiserial());
+            }
+            double[] adjusted = Holm.adjust(pValues.stream().mapToDouble(Double::doubleValue).toArray());
+            for (int k = 0; k < tested.size(); k++) {
+                int i = tested.get(k);
+                out.set(i, rows.get(i).withComparison(adjusted[k], effects.get(k)));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static Map<String, Double> okScores(List<ResultRecord> cell) {
+        Map<String, Double> scores = new LinkedHashMap<>();
+        for (ResultRecord r : cell) {
+            if (r.isOk() && Double.isFinite(r.score())) {
+                scores.put(r.sampleId(), r.score());
+            }
+        }
+        return scores;
     }
 
     /**

@@ -2,6 +2,7 @@ package org.vitbench.runner;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -66,6 +67,32 @@ class AggregatorTest {
         assertEquals("h", data.metadata().get("config hash"));
         assertEquals("2", data.metadata().get("samples"));
         assertEquals("17", data.metadata().get("Java"));
+    }
+
+    @Test
+    void everyMethodIsComparedWithTheBestOnPairedSamples() {
+        List<ResultRecord> records = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            double base = 0.1 + 0.01 * i;
+            records.add(ok("s" + i, "best", DEL, base));
+            records.add(ok("s" + i, "worse", DEL, base + 0.2 + 0.001 * i)); // worse on every sample
+            records.add(ok("s" + i, "mixed", DEL, base + (i % 2 == 0 ? 0.05 : -0.04))); // no consistent difference
+        }
+        RunManifest manifest = new RunManifest("h", "", 0, Map.of(DEL.hash(), Direction.LOWER_IS_BETTER), List.of(),
+                Map.of());
+
+        ReportData data = Aggregator.aggregate("t", records, manifest);
+
+        ReportData.Row best = data.rows().get(0);
+        ReportData.Row worse = data.rows().get(1);
+        ReportData.Row mixed = data.rows().get(2);
+        assertEquals(1, best.rank());
+        assertTrue(Double.isNaN(best.pVsBest()), "the best is not compared with itself");
+        // 20 positive differences: exact two-sided p = 2 / 2^20, Holm over 2 tests doubles it
+        assertEquals(2 * 2 / Math.pow(2, 20), worse.pVsBest(), 1e-12);
+        assertTrue(worse.differsFromBest());
+        assertEquals(1.0, worse.effectVsBest(), 1e-12, "rank-biserial of all-positive differences");
+        assertTrue(mixed.pVsBest() > 0.05, "p " + mixed.pVsBest());
     }
 
     @Test

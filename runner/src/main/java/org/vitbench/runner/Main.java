@@ -36,7 +36,7 @@ public final class Main implements Runnable {
 
     /** The subcommands, in help order; the extension point for new commands. */
     static final Class<?>[] SUBCOMMANDS = {RunCommand.class, ListCommand.class, ReportCommand.class,
-        TrainCommand.class, EvaluateCommand.class, EstimationErrorCommand.class, CommandLine.HelpCommand.class};
+        TrainCommand.class, EvaluateCommand.class, EstimationErrorCommand.class, ExplainCommand.class, CommandLine.HelpCommand.class};
 
     private final Supplier<Registry> registrySupplier;
     private Registry registry;

@@ -1,5 +1,7 @@
 package org.vitbench.models;
 
+import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -21,6 +23,12 @@ import org.vitbench.models.checkpoint.Tensor;
  * A model directory: {@code model.safetensors} (weights under timm keys) and {@code config.json}
  * ({@link ModelConfig}) beside it. Loading is strict: every key of the architecture must be
  * present with its shape, and no other key may be.
+ *
+ * <p>The overloads with a {@link Device} build the model's base manager on that device, so its
+ * weights and normalisation constants, and every batch created from {@code model.manager()}, live
+ * there. Those without one use the engine's default device, as DJL's
+ * {@code NDManager.newBaseManager()} does (the first GPU when the engine sees one, else the CPU);
+ * the model providers always pass a device, {@code cpu} unless asked ({@link Devices}).
  */
 public final class Checkpoints {
 
@@ -36,15 +44,25 @@ public final class Checkpoints {
 
     /** Loads the model in {@code dir} (or the directory of a given {@code .safetensors} file). */
     public static VisionTransformer load(Path dir) {
+        return load(dir, Engine.getInstance().defaultDevice());
+    }
+
+    /** As {@link #load(Path)}, onto {@code device}. */
+    public static VisionTransformer load(Path dir, Device device) {
         Path base = Files.isRegularFile(dir) ? dir.toAbsolutePath().getParent() : dir;
         Path weightsFile = Files.isRegularFile(dir) ? dir : base.resolve(WEIGHTS);
         ModelConfig config = readConfig(base.resolve(CONFIG));
-        return fromTensors(config, Safetensors.read(weightsFile));
+        return fromTensors(config, Safetensors.read(weightsFile), device);
     }
 
     /** Builds a model from tensors already read (checked against the architecture). */
     public static VisionTransformer fromTensors(ModelConfig config, Map<String, Tensor> tensors) {
-        NDManager manager = NDManager.newBaseManager();
+        return fromTensors(config, tensors, Engine.getInstance().defaultDevice());
+    }
+
+    /** Builds a model on {@code device} from tensors already read (checked against the architecture). */
+    public static VisionTransformer fromTensors(ModelConfig config, Map<String, Tensor> tensors, Device device) {
+        NDManager manager = NDManager.newBaseManager(device);
         try {
             Map<String, NDArray> weights = new LinkedHashMap<>();
             for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
@@ -59,13 +77,18 @@ public final class Checkpoints {
 
     /** Loads a model shipped as a class-path resource directory (e.g. the embedded model). */
     public static VisionTransformer loadResource(String resourceDir) {
+        return loadResource(resourceDir, Engine.getInstance().defaultDevice());
+    }
+
+    /** Loads a model shipped as a class-path resource directory onto {@code device}. */
+    public static VisionTransformer loadResource(String resourceDir, Device device) {
         try (InputStream configIn = resource(resourceDir + "/" + CONFIG);
                 InputStream weightsIn = resource(resourceDir + "/" + WEIGHTS)) {
             ModelConfig config = JSON.readValue(configIn, ModelConfig.class);
             Path tmp = Files.createTempFile("vitbench-model", ".safetensors");
             try {
                 Files.copy(weightsIn, tmp, StandardCopyOption.REPLACE_EXISTING);
-                return fromTensors(config, Safetensors.read(tmp));
+                return fromTensors(config, Safetensors.read(tmp), device);
             } finally {
                 Files.deleteIfExists(tmp);
             }

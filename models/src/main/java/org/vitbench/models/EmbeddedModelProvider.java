@@ -8,7 +8,8 @@ import org.vitbench.api.VitModel;
 
 /**
  * Provides {@code embedded}: the ViT that vitbench trained on Fashion-MNIST and ships in this jar
- * (model card in the README). No parameters.
+ * (model card in the README). Parameter: {@code device}, {@code cpu} (default), {@code gpu} or
+ * {@code gpu:N} ({@link Devices}).
  */
 public final class EmbeddedModelProvider implements ModelProvider {
 
@@ -18,12 +19,13 @@ public final class EmbeddedModelProvider implements ModelProvider {
     @Override
     public ProviderInfo info() {
         return new ProviderInfo("embedded", "Embedded Fashion-MNIST ViT",
-                "the ViT shipped with vitbench, trained on Fashion-MNIST (28x28, patch 4, 7x7 grid); no parameters");
+                "the ViT shipped with vitbench, trained on Fashion-MNIST (28x28, patch 4, 7x7 grid); parameter: "
+                        + "device (cpu, gpu or gpu:N; default cpu)");
     }
 
     @Override
     public VitModel load(Parameters parameters) {
-        parameters.requireOnly(Set.of());
-        return Checkpoints.loadResource(RESOURCE_DIR);
+        parameters.requireOnly(Set.of(Devices.KEY));
+        return Checkpoints.loadResource(RESOURCE_DIR, Devices.of(parameters));
     }
 }

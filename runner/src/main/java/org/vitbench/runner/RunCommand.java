@@ -55,7 +55,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--metric", paramLabel = "ID[:K=V,...]",
             description = "metric, repeatable; preset=NAME selects a protocol preset (default: every registered metric "
-                    + "but randomization, which explains every image once more per layer)")
+                    + "but randomization and runtime, which explain every image several times more)")
     List<String> metrics;
 
     @Option(names = "--seed", paramLabel = "N", description = "run seed (default: 0)")
@@ -96,7 +96,9 @@ final class RunCommand implements Callable<Integer> {
         return new RunConfig(
                 chosenModel,
                 pick(evaluationModel == null ? null : PluginSpec.parse(evaluationModel), file.evaluationModel(),
-                        chosenModel.equals(RunConfig.DEFAULT_MODEL) ? RunConfig.DEFAULT_EVALUATION_MODEL : null),
+                        chosenModel.id().equals(RunConfig.DEFAULT_MODEL.id())
+                                ? PluginSpec.of(RunConfig.DEFAULT_EVALUATION_MODEL.id(), chosenModel.parameters())
+                                : null),
                 pick(dataset == null ? null : PluginSpec.parse(dataset), file.dataset(), RunConfig.DEFAULT_DATASET),
                 pick(limit, file.limit(), RunConfig.DEFAULT_LIMIT),
                 pick(specs(methods), file.methods(), registeredMethods.stream().map(PluginSpec::of).toList()),

@@ -36,7 +36,8 @@ public final class Main implements Runnable {
 
     /** The subcommands, in help order; the extension point for new commands. */
     static final Class<?>[] SUBCOMMANDS = {RunCommand.class, ListCommand.class, ReportCommand.class,
-        TrainCommand.class, EvaluateCommand.class, EstimationErrorCommand.class, ExplainCommand.class, CommandLine.HelpCommand.class};
+        TrainCommand.class, EvaluateCommand.class, EstimationErrorCommand.class, ExplainCommand.class,
+        CompletionCommand.class, CommandLine.HelpCommand.class};
 
     private final Supplier<Registry> registrySupplier;
     private Registry registry;
@@ -97,7 +98,7 @@ public final class Main implements Runnable {
     /** Without a subcommand: print usage and exit with the usage code. */
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: run, list, report, train, evaluate or estimation-error");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: run, list, report, explain, train, evaluate, estimation-error or completion");
     }
 
     /**

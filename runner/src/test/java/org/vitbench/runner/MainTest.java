@@ -132,4 +132,16 @@ class MainTest {
 
         assertTrue(cli.err.contains("progress: 10/10 units 100%"), cli.err);
     }
+
+    @Test
+    void theCompletionScriptCoversTheCommandsAndTheirOptions() {
+        Cli cli = new Cli();
+
+        assertEquals(Main.OK, cli.run("completion"));
+
+        assertTrue(cli.out.contains("complete -F"), "a bash completion script");
+        for (String word : new String[] {"explain", "estimation-error", "--evaluation-model", "--jmh"}) {
+            assertTrue(cli.out.contains(word), "completes " + word);
+        }
+    }
 }

@@ -2,6 +2,7 @@ package org.vitbench.models.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -171,6 +172,13 @@ public final class TrainingLoop {
     }
 
     private void update(Task task, Map<String, NDArray> parameters, AdamW optimiser, double lr) {
+        // the optimiser's and the clipping's temporaries (and the gradient handles) die with the scope
+        try (NDScope scope = new NDScope()) {
+            updateInScope(task, parameters, optimiser, lr);
+        }
+    }
+
+    private void updateInScope(Task task, Map<String, NDArray> parameters, AdamW optimiser, double lr) {
         double scale = 1;
         if (settings.maxGradientNorm() > 0) {
             double squares = 0;

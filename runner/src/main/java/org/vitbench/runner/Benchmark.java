@@ -28,6 +28,7 @@ import org.vitbench.api.VitModel;
 import org.vitbench.reports.HtmlReport;
 import org.vitbench.reports.JmhResults;
 import org.vitbench.reports.LeaderboardCsv;
+import org.vitbench.reports.LeaderboardLatex;
 import org.vitbench.reports.ReportData;
 import org.vitbench.reports.SummaryJson;
 
@@ -178,14 +179,16 @@ final class Benchmark {
         Path html = dir.resolve("report.html");
         Path summary = dir.resolve("summary.json");
         Path csv = dir.resolve("leaderboard.csv");
+        Path tex = dir.resolve("leaderboard.tex");
         HtmlReport.write(data, html);
         writeText(summary, SummaryJson.render(data));
         writeText(csv, LeaderboardCsv.render(data));
+        writeText(tex, LeaderboardLatex.render(data));
         out.println("report:      " + html);
         out.println("summary:     " + summary);
-        out.println("leaderboard: " + csv);
+        out.println("leaderboard: " + csv + " (LaTeX: " + tex.getFileName() + ")");
         out.flush();
-        return List.of(html, summary, csv);
+        return List.of(html, summary, csv, tex);
     }
 
     /** The metric as a spec that {@code --metric} reads back: its resolved preset and parameters. */

@@ -49,6 +49,7 @@ class RunnerTest {
         assertEquals(10, oracleDeletion.get("n").asInt());
         assertTrue(oracleDeletion.get("ciLow").asDouble() <= oracleDeletion.get("mean").asDouble());
         assertTrue(Files.readString(out.resolve("leaderboard.csv")).startsWith("method,metric,"));
+        assertTrue(Files.readString(out.resolve("leaderboard.tex")).contains("\\begin{tabular}"));
         assertTrue(cli.out.contains("report:      " + out.resolve("report.html")), cli.out);
         assertTrue(Files.readString(out.resolve("config.yaml")).contains("\"fake-deletion:preset=default,removal=zero\""));
         assertEquals("", cli.err, "--quiet prints no progress");

@@ -86,6 +86,7 @@ public final class HtmlReport {
                 .append("<a href=\"#runtime\">Runtime</a><a href=\"#failures\">Failures</a>")
                 .append("<a href=\"#metadata\">Run metadata</a></nav>\n</header>\n");
         leaderboard(h, data);
+        agreement(h, data);
         curves(h, data);
         runtime(h, data);
         failures(h, data);
@@ -219,6 +220,35 @@ public final class HtmlReport {
         }
         h.append("</tbody>\n</table>\n<p class=\"note\">Imported from a JMH run (error: JMH's 99.9% interval); "
                 + "the table below is this run's own timing.</p>\n");
+    }
+
+    /** Average ranks across metrics with the Friedman test, Nemenyi's CD and Kendall's W. */
+    private static void agreement(StringBuilder h, ReportData data) {
+        ReportData.Agreement a = data.agreement();
+        if (a == null) {
+            return;
+        }
+        h.append("<section id=\"ranks\">\n<h2>Ranks across metrics</h2>\n<table>\n<thead><tr>")
+                .append("<th scope=\"col\">method</th><th scope=\"col\">average rank (1 = best)</th></tr></thead>\n<tbody>\n");
+        double[] ranks = a.averageRanks();
+        Integer[] order = new Integer[ranks.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, java.util.Comparator.comparingDouble(i -> ranks[i]));
+        for (int i : order) {
+            h.append("<tr><td>").append(Html.escape(a.methods().get(i))).append("</td><td class=\"num\">")
+                    .append(String.format(java.util.Locale.ROOT, "%.2f", ranks[i])).append("</td></tr>\n");
+        }
+        h.append("</tbody>\n</table>\n<p class=\"note\">Each of the ").append(a.metrics().size())
+                .append(" metrics is a block (").append(Html.escape(String.join(", ", a.metrics())))
+                .append("); methods are ranked by their mean in the metric's direction. Friedman \u03c7\u00b2 = ")
+                .append(Html.number(a.friedmanChi2())).append(", p = ").append(Html.number(a.friedmanP()))
+                .append("; Nemenyi critical difference at 5%: ")
+                .append(Double.isNaN(a.criticalDifference()) ? "not tabulated beyond 20 methods"
+                        : Html.number(a.criticalDifference()) + " (average ranks further apart differ)")
+                .append("; agreement of the metrics' rankings, Kendall's W = ").append(Html.number(a.kendallW()))
+                .append(" (p = ").append(Html.number(a.kendallP())).append(").</p>\n</section>\n");
     }
 
     private static void failures(StringBuilder h, ReportData data) {

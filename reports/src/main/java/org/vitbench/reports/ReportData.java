@@ -24,14 +24,40 @@ import org.vitbench.api.Direction;
  * @param failures failed units grouped by method, metric and reason
  * @param timings wall-clock time per sample of each method and metric
  * @param benchmarks JMH results imported into the runtime section (empty when none)
+ * @param agreement ranks of the methods across metrics, or {@code null} when there are fewer than
+ *     2 metrics or 2 methods scored on all of them
  */
 public record ReportData(String title, Map<String, String> metadata, List<Row> rows, List<Curve> curves,
-        List<Failure> failures, List<Timing> timings, List<JmhResults.Result> benchmarks) {
+        List<Failure> failures, List<Timing> timings, List<JmhResults.Result> benchmarks, Agreement agreement) {
 
-    /** A report without JMH results. */
+    /** A report without JMH results or ranks across metrics. */
     public ReportData(String title, Map<String, String> metadata, List<Row> rows, List<Curve> curves,
             List<Failure> failures, List<Timing> timings) {
-        this(title, metadata, rows, curves, failures, timings, List.of());
+        this(title, metadata, rows, curves, failures, timings, List.of(), null);
+    }
+
+    /**
+     * How the methods rank across metrics, each metric a block (Demsar 2006): average ranks
+     * (1 = best), the Friedman test, the Nemenyi critical difference at 5% (NaN beyond the table's
+     * 20 methods), and Kendall's W for the agreement of the metrics' rankings.
+     *
+     * @param methods the methods scored under every metric used, in report order
+     * @param metrics the metrics used as blocks
+     * @param averageRanks one per method
+     */
+    public record Agreement(List<String> methods, List<String> metrics, double[] averageRanks, double friedmanChi2,
+            double friedmanP, double criticalDifference, double kendallW, double kendallP) {
+
+        public Agreement {
+            methods = List.copyOf(methods);
+            metrics = List.copyOf(metrics);
+            averageRanks = averageRanks.clone();
+        }
+
+        @Override
+        public double[] averageRanks() {
+            return averageRanks.clone();
+        }
     }
 
     public ReportData {
@@ -46,7 +72,12 @@ public record ReportData(String title, Map<String, String> metadata, List<Row> r
 
     /** This report with JMH results in its runtime section. */
     public ReportData withBenchmarks(List<JmhResults.Result> results) {
-        return new ReportData(title, metadata, rows, curves, failures, timings, results);
+        return new ReportData(title, metadata, rows, curves, failures, timings, results, agreement);
+    }
+
+    /** This report with ranks across metrics. */
+    public ReportData withAgreement(Agreement a) {
+        return new ReportData(title, metadata, rows, curves, failures, timings, benchmarks, a);
     }
 
     /** Method labels in order of first appearance. */

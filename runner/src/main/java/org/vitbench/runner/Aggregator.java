@@ -13,7 +13,10 @@ import org.vitbench.api.Direction;
 import org.vitbench.api.ResultRecord;
 import org.vitbench.api.Seeds;
 import org.vitbench.metrics.statistics.BootstrapCi;
+import org.vitbench.metrics.statistics.Friedman;
 import org.vitbench.metrics.statistics.Holm;
+import org.vitbench.metrics.statistics.KendallW;
+import org.vitbench.metrics.statistics.Nemenyi;
 import org.vitbench.metrics.statistics.WilcoxonSignedRank;
 import org.vitbench.reports.ReportData;
 
@@ -70,8 +73,9 @@ final class Aggregator {
         for (int i = 0; i < rows.size(); i++) {
             rankedCells.put(ranked.get(i), cellOf.get(rows.get(i)));
         }
-        return new ReportData(title, metadata(records, manifest), compared(ranked, rankedCells), curves, failures,
-                timings(records, methodLabels, metricLabels));
+        List<ReportData.Row> comparedRows = compared(ranked, rankedCells);
+        return new ReportData(title, metadata(records, manifest), comparedRows, curves, failures,
+                timings(records, methodLabels, metricLabels)).withAgreement(agreement(comparedRows));
     }
 
     /**
@@ -122,6 +126,50 @@ final class Aggregator {
             }
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * Ranks across metrics: every metric with a finite mean for each of at least 2 methods is a
+     * block, over the methods scored under all of those metrics; null with fewer than 2 blocks.
+     */
+    static ReportData.Agreement agreement(List<ReportData.Row> rows) {
+        Map<String, Map<String, ReportData.Row>> byMetric = new LinkedHashMap<>();
+        List<String> methods = new ArrayList<>();
+        for (ReportData.Row r : rows) {
+            byMetric.computeIfAbsent(r.metric(), k -> new LinkedHashMap<>()).put(r.method(), r);
+            if (!methods.contains(r.method())) {
+                methods.add(r.method());
+            }
+        }
+        List<String> metrics = new ArrayList<>();
+        List<String> common = new ArrayList<>(methods);
+        for (Map.Entry<String, Map<String, ReportData.Row>> e : byMetric.entrySet()) {
+            long scored = e.getValue().values().stream().filter(r -> r.n() > 0 && Double.isFinite(r.mean())).count();
+            if (scored >= 2) {
+                metrics.add(e.getKey());
+                common.removeIf(m -> e.getValue().get(m) == null || !Double.isFinite(e.getValue().get(m).mean()));
+            }
+        }
+        if (metrics.size() < 2 || common.size() < 2) {
+            return null;
+        }
+        double[][] ranks = new double[metrics.size()][];
+        double[][] means = new double[metrics.size()][common.size()];
+        Direction[] directions = new Direction[metrics.size()];
+        for (int b = 0; b < metrics.size(); b++) {
+            Map<String, ReportData.Row> cells = byMetric.get(metrics.get(b));
+            for (int m = 0; m < common.size(); m++) {
+                means[b][m] = cells.get(common.get(m)).mean();
+            }
+            directions[b] = cells.get(common.get(0)).direction();
+            ranks[b] = Friedman.averageRanks(new double[][] {means[b]}, directions[b]); // this metric's ranks
+        }
+        Friedman.Result f = Friedman.withDefaults().test(ranks, Direction.LOWER_IS_BETTER);
+        double cd = common.size() <= Nemenyi.MAX_METHODS
+                ? Nemenyi.criticalDifference(common.size(), metrics.size(), 0.05) : Double.NaN;
+        KendallW.Result w = KendallW.of(means, directions);
+        return new ReportData.Agreement(common, metrics, f.averageRanks(), f.chiSquare(), f.pValue(), cd, w.w(),
+                w.pValue());
     }
 
     private static Map<String, Double> okScores(List<ResultRecord> cell) {

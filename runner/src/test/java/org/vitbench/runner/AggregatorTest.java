@@ -96,6 +96,27 @@ class AggregatorTest {
     }
 
     @Test
+    void methodsAreRankedAcrossMetricsInEachMetricsDirection() {
+        MetricSpec ins = MetricSpec.of("insertion", "vit-shapley", Map.of());
+        List<ResultRecord> records = List.of(
+                ok("s", "a", DEL, 0.1), ok("s", "b", DEL, 0.2), ok("s", "c", DEL, 0.3), // lower is better: a, b, c
+                ok("s", "a", ins, 0.9), ok("s", "b", ins, 0.5), ok("s", "c", ins, 0.7)); // higher is better: a, c, b
+        RunManifest manifest = new RunManifest("h", "", 0,
+                Map.of(DEL.hash(), Direction.LOWER_IS_BETTER, ins.hash(), Direction.HIGHER_IS_BETTER), List.of(),
+                Map.of());
+
+        ReportData.Agreement a = Aggregator.aggregate("t", records, manifest).agreement();
+
+        assertEquals(List.of("a", "b", "c"), a.methods());
+        assertEquals(2, a.metrics().size());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {1, 2.5, 2.5}, a.averageRanks(), 1e-12);
+        // Kendall's W of the rankings (1,2,3) and (1,3,2): rank sums 2, 5, 5 around their mean 4 give S = 6,
+        // W = 12 S / (m^2 (n^3 - n)) = 72 / (4 * 24) = 0.75
+        assertEquals(0.75, a.kendallW(), 1e-12);
+        assertEquals(org.vitbench.metrics.statistics.Nemenyi.criticalDifference(3, 2, 0.05), a.criticalDifference());
+    }
+
+    @Test
     void curvesAreAveragedPointwise() {
         double[] x = {0, 0.5, 1};
         List<ResultRecord> records = List.of(

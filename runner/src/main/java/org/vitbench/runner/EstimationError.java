@@ -79,7 +79,6 @@ final class EstimationError {
         CoalitionGame game = game(model, image, plan);
         long longest = plan.budgets().get(plan.budgets().size() - 1);
         Map<Integer, Estimate> atBudget = new LinkedHashMap<>();
-        Map<Integer, Double> secondsAt = new LinkedHashMap<>();
         long start = System.nanoTime();
         ShapleyRegression.estimate(game, plan.trajectory().withBudget(longest),
                 RandomSource.XO_RO_SHI_RO_128_PP.create(Seeds.of(seed, sampleId, "kernel-shap")), e -> {
@@ -87,18 +86,26 @@ final class EstimationError {
                         // the last estimate within each budget: a run with that budget stops here
                         if (e.evaluations() <= budget && e.evaluations() + plan.trajectory().evaluationsPerIteration() > budget) {
                             atBudget.put(budget, e);
-                            secondsAt.put(budget, (System.nanoTime() - start) / 1e9);
                         }
                     }
                 });
+        // Time pro rata of evaluations: the estimator evaluates coalitions ahead in blocks of at least
+        // 1,024, so a clock read per iteration would give small budgets the time of the first block.
+        // Sizes are drawn i.i.d., so the cost per evaluation is the same at every budget on average.
+        double secondsPerEvaluation = (System.nanoTime() - start) / 1e9 / Math.max(1, lastEvaluations(atBudget));
         List<Row> rows = new ArrayList<>();
         for (int budget : plan.budgets()) {
             Estimate e = atBudget.get(budget);
             if (e != null) {
-                rows.add(compare("kernel-shap@" + budget, e.evaluations(), e.values(), truth, secondsAt.get(budget)));
+                rows.add(compare("kernel-shap@" + budget, e.evaluations(), e.values(), truth,
+                        secondsPerEvaluation * e.evaluations()));
             }
         }
         return rows;
+    }
+
+    private static long lastEvaluations(Map<Integer, Estimate> atBudget) {
+        return atBudget.values().stream().mapToLong(Estimate::evaluations).max().orElse(1);
     }
 
     /** A method's per-class maps (or its target map) compared with the truth. */

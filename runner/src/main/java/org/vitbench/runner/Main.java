@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
  * The {@code vitbench} command line.
  *
  * <p>Exit codes: {@value #OK} success, {@value #FAILURE} failure, {@value #USAGE} usage or
- * configuration error (the message says what is wrong, without a stack trace).
+ * configuration error (the message says what is wrong, without a stack trace), {@value #REGRESSION}
+ * a regression found by {@code compare}.
  *
  * <p>To add a subcommand, write a class annotated with {@link Command} that implements
  * {@code Callable<Integer>}, reach the registry through {@code @ParentCommand Main main} and
@@ -27,17 +28,19 @@ import picocli.CommandLine.Spec;
 @Command(name = "vitbench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Benchmarks explanation methods for Vision Transformers.",
         synopsisSubcommandLabel = "COMMAND",
-        footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage or configuration error."})
+        footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage or configuration error, 3 regression."})
 public final class Main implements Runnable {
 
     public static final int OK = 0;
     public static final int FAILURE = 1;
     public static final int USAGE = 2;
+    /** {@code compare}: a score got worse than the baseline allows. */
+    public static final int REGRESSION = 3;
 
     /** The subcommands, in help order; the extension point for new commands. */
     static final Class<?>[] SUBCOMMANDS = {RunCommand.class, ListCommand.class, ReportCommand.class,
-        TrainCommand.class, EvaluateCommand.class, EstimationErrorCommand.class, ExplainCommand.class,
-        CompletionCommand.class, CommandLine.HelpCommand.class};
+        CompareCommand.class, TrainCommand.class, EvaluateCommand.class, EstimationErrorCommand.class,
+        ExplainCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class};
 
     private final Supplier<Registry> registrySupplier;
     private Registry registry;
@@ -98,7 +101,7 @@ public final class Main implements Runnable {
     /** Without a subcommand: print usage and exit with the usage code. */
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: run, list, report, explain, train, evaluate, estimation-error or completion");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: run, list, report, compare, explain, train, evaluate, estimation-error or completion");
     }
 
     /**

@@ -76,7 +76,7 @@ record RunManifest(String configHash, String config, long seed, Map<String, Dire
         o.put("seed", seed);
         ObjectNode d = o.putObject("directions");
         // spelt as in summary.json (lower-is-better); read() also accepts the older lower_is_better
-        new TreeMap<>(directions).forEach((k, v) -> d.put(k, v.name().toLowerCase(Locale.ROOT).replace('_', '-')));
+        new TreeMap<>(directions).forEach((k, v) -> d.put(k, directionId(v)));
         ArrayNode s = o.putArray("skipped");
         for (Skipped k : skipped) {
             s.addObject().put("method", k.method()).put("metric", k.metric()).put("reason", k.reason());
@@ -110,7 +110,7 @@ record RunManifest(String configHash, String config, long seed, Map<String, Dire
             Map<String, Direction> directions = new LinkedHashMap<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = o.get("directions").fields(); it.hasNext();) {
                 Map.Entry<String, JsonNode> e = it.next();
-                directions.put(e.getKey(), Direction.valueOf(e.getValue().asText().toUpperCase(Locale.ROOT).replace('-', '_')));
+                directions.put(e.getKey(), parseDirection(e.getValue().asText(), file + " directions." + e.getKey()));
             }
             List<Skipped> skipped = new ArrayList<>();
             for (JsonNode k : o.get("skipped")) {
@@ -127,6 +127,22 @@ record RunManifest(String configHash, String config, long seed, Map<String, Dire
             throw new VitbenchException(file + " is not a valid run manifest (" + e + "); rerun the benchmark "
                     + "into a new --out directory", e);
         }
+    }
+
+    /** A direction as stored: {@code higher-is-better} or {@code lower-is-better}. */
+    static String directionId(Direction d) {
+        return d.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** The inverse of {@link #directionId}; also reads the older {@code lower_is_better}. */
+    static Direction parseDirection(String text, String where) {
+        for (Direction d : Direction.values()) {
+            if (directionId(d).equals(text.replace('_', '-'))) {
+                return d;
+            }
+        }
+        throw new ConfigurationException(where + ": unknown direction '" + text
+                + "'; allowed: higher-is-better, lower-is-better");
     }
 
     private static void replace(Path target, String content) throws IOException {

@@ -53,6 +53,9 @@ final class Fakes {
     /** Samples explained by each fake method since the registry was built. */
     final AtomicInteger explained = new AtomicInteger();
 
+    /** When set, "oracle" explains with the negated patch means: a deliberately degraded method. */
+    volatile boolean degradeOracle;
+
     private Fakes() {
     }
 
@@ -63,7 +66,8 @@ final class Fakes {
 
     Registry registry() {
         return Registry.of(
-                List.of(explainer("oracle", false, (ctx, s) -> patchMeans(s.image())),
+                List.of(explainer("oracle", false, (ctx, s) -> degradeOracle ? negated(patchMeans(s.image()))
+                        : patchMeans(s.image())),
                         explainer("noise", false, (ctx, s) -> noise(ctx.seed(), s.id())),
                         explainer("crash", false, (ctx, s) -> {
                             throw new IllegalStateException("boom <b>");
@@ -80,6 +84,14 @@ final class Fakes {
     }
 
     /** Patch means of a 1x4x4 image, row-major over the 2x2 grid. */
+    private static float[] negated(float[] m) {
+        float[] out = m.clone();
+        for (int i = 0; i < out.length; i++) {
+            out[i] = -out[i];
+        }
+        return out;
+    }
+
     static float[] patchMeans(Image image) {
         float[] m = new float[P];
         float[] px = image.pixels();

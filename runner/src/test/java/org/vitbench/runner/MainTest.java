@@ -21,10 +21,10 @@ class MainTest {
 
         assertEquals(Main.OK, cli.run("--help"));
 
-        for (String command : new String[] {"run", "list", "report", "help"}) {
+        for (String command : new String[] {"run", "list", "report", "compare", "help"}) {
             assertTrue(cli.out.contains("  " + command + " "), cli.out);
         }
-        assertTrue(cli.out.contains("Exit codes: 0 ok, 1 failure, 2 usage or configuration error."));
+        assertTrue(cli.out.contains("Exit codes: 0 ok, 1 failure, 2 usage or configuration error, 3 regression."));
     }
 
     @Test

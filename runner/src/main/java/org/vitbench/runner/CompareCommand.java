@@ -1,0 +1,86 @@
+package org.vitbench.runner;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.vitbench.api.ConfigurationException;
+import org.vitbench.api.ResultRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vitbench compare}: the CI regression gate. Compares a run's scores with a baseline file
+ * and exits with {@value Main#REGRESSION} when a method got worse beyond its tolerance; or, with
+ * {@code --write-baseline}, writes a baseline from a run.
+ */
+@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Compares a run with a baseline (the CI regression gate), or writes a baseline from a run.",
+            "A cell regresses when its mean is worse than the baseline's by more than its margin (rule margin), and for "
+                + "rule paired also a one-sided Wilcoxon signed-rank test on the per-sample scores is significant "
+                + "(Holm-adjusted); a missing cell or more failed samples regress too."},
+        footer = {"", "Exit codes: 0 no regression, 3 regression, 2 usage error (bad baseline, other config), "
+            + "1 failure."})
+final class CompareCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--run", paramLabel = "DIR", defaultValue = "vitbench-out",
+            description = "the run's output directory (default: ${DEFAULT-VALUE})")
+    Path run;
+
+    @Option(names = "--baseline", paramLabel = "FILE", description = "baseline to compare with")
+    Path baseline;
+
+    @Option(names = "--write-baseline", paramLabel = "FILE",
+            description = "write the run as a baseline instead (cells already in FILE keep their tolerances)")
+    Path writeBaseline;
+
+    @Option(names = "--tolerance", paramLabel = "MARGIN", defaultValue = "0.02",
+            description = "with --write-baseline: how much worse a mean may get (default: ${DEFAULT-VALUE})")
+    double margin;
+
+    @Option(names = "--paired", description = "with --write-baseline: also require a significant paired test")
+    boolean paired;
+
+    @Option(names = "--alpha", paramLabel = "P", defaultValue = "0.05",
+            description = "with --write-baseline --paired: significance level (default: ${DEFAULT-VALUE})")
+    double alpha;
+
+    @Option(names = "--allow-config-change",
+            description = "compare even when the run's config hash differs from the baseline's")
+    boolean allowConfigChange;
+
+    @Override
+    public Integer call() {
+        if ((baseline == null) == (writeBaseline == null)) {
+            throw new ConfigurationException("give either --baseline FILE (compare) or --write-baseline FILE");
+        }
+        RunManifest manifest = RunManifest.read(run);
+        List<ResultRecord> records = ResultStore.read(run).stream()
+                .filter(r -> r.configHash().equals(manifest.configHash())).toList();
+        if (writeBaseline != null) {
+            Baseline.Tolerance tolerance = new Baseline.Tolerance(paired ? Baseline.Rule.PAIRED : Baseline.Rule.MARGIN,
+                    margin, alpha);
+            Baseline previous = Files.isRegularFile(writeBaseline) ? Baseline.read(writeBaseline) : null;
+            Baseline b = Baseline.of(records, manifest, tolerance, previous);
+            b.write(writeBaseline);
+            spec.commandLine().getOut().println("baseline: " + writeBaseline + " (" + b.cells().size()
+                    + " cells, config " + b.configHash() + ")");
+            return Main.OK;
+        }
+        Baseline b = Baseline.read(baseline);
+        if (!b.configHash().equals(manifest.configHash()) && !allowConfigChange) {
+            throw new ConfigurationException("run " + run + " has config " + manifest.configHash() + " but baseline "
+                    + baseline + " was taken from config " + b.configHash() + "; rerun with the baseline's config, "
+                    + "refresh the baseline with --write-baseline, or pass --allow-config-change");
+        }
+        Comparison.Result result = Comparison.compare(b, records);
+        spec.commandLine().getOut().print(Comparison.render(result));
+        spec.commandLine().getOut().flush();
+        return result.regressed() ? Main.REGRESSION : Main.OK;
+    }
+}

@@ -1,0 +1,137 @@
+package org.vitbench.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code vitbench compare} end to end on fake plug-ins: the gate passes on its baseline and fails on a degraded method. */
+class CompareCommandTest {
+
+    private static final List<String> METHODS = List.of("oracle", "noise");
+    private static final List<String> METRICS = List.of("fake-deletion", "fake-sum");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aRunPassesAgainstItsOwnBaseline() {
+        Cli cli = new Cli();
+        Path run = tmp.resolve("run");
+        Path baseline = tmp.resolve("ci/baseline.json");
+        assertEquals(Main.OK, cli.benchmark(run, METHODS, METRICS), cli.err);
+
+        assertEquals(Main.OK, cli.run("compare", "--run", run.toString(), "--write-baseline", baseline.toString()),
+                cli.err);
+        assertTrue(cli.out.contains("4 cells"), cli.out);
+        assertEquals(Main.OK, cli.run("compare", "--run", run.toString(), "--baseline", baseline.toString()), cli.err);
+        assertTrue(cli.out.contains("verdict: PASS (4 cells; 0 improved, 0 new)"), cli.out);
+    }
+
+    @Test
+    void aDegradedMethodFailsTheGateAndTheDiffNamesTheCell() {
+        Path baseline = tmp.resolve("baseline.json");
+        Cli good = new Cli();
+        assertEquals(Main.OK, good.benchmark(tmp.resolve("good"), METHODS, METRICS), good.err);
+        assertEquals(Main.OK, good.run("compare", "--run", tmp.resolve("good").toString(), "--write-baseline",
+                baseline.toString()), good.err);
+
+        Cli bad = new Cli();
+        bad.fakes.degradeOracle = true;
+        Path degraded = tmp.resolve("degraded");
+        assertEquals(Main.OK, bad.benchmark(degraded, METHODS, METRICS), bad.err);
+
+        assertEquals(Main.REGRESSION, bad.run("compare", "--run", degraded.toString(), "--baseline",
+                baseline.toString()), bad.err);
+        String oracleDeletion = bad.out.lines().filter(l -> l.startsWith("oracle ") && l.contains("fake-deletion"))
+                .findFirst().orElseThrow(() -> new AssertionError(bad.out));
+        assertTrue(oracleDeletion.contains("REGRESSION"), oracleDeletion);
+        assertTrue(bad.out.lines().filter(l -> l.startsWith("noise ")).allMatch(l -> l.contains(" pass ")), bad.out);
+        assertTrue(bad.out.contains("verdict: REGRESSION in"), bad.out);
+    }
+
+    @Test
+    void thePairedRuleFailsADegradedMethodWithItsPValue() {
+        Path baseline = tmp.resolve("baseline.json");
+        Cli good = new Cli();
+        assertEquals(Main.OK, good.benchmark(tmp.resolve("good"), METHODS, METRICS), good.err);
+        assertEquals(Main.OK, good.run("compare", "--run", tmp.resolve("good").toString(), "--write-baseline",
+                baseline.toString(), "--paired", "--tolerance", "0"), good.err);
+        Cli bad = new Cli();
+        bad.fakes.degradeOracle = true;
+        assertEquals(Main.OK, bad.benchmark(tmp.resolve("bad"), METHODS, METRICS), bad.err);
+
+        assertEquals(Main.REGRESSION, bad.run("compare", "--run", tmp.resolve("bad").toString(), "--baseline",
+                baseline.toString()), bad.err);
+        assertTrue(bad.out.contains("paired p = "), bad.out);
+    }
+
+    @Test
+    void aCellTheRunLacksIsARegressionOnceTheConfigChangeIsAllowed() {
+        Path baseline = tmp.resolve("baseline.json");
+        Cli cli = new Cli();
+        assertEquals(Main.OK, cli.benchmark(tmp.resolve("both"), METHODS, METRICS), cli.err);
+        assertEquals(Main.OK, cli.run("compare", "--run", tmp.resolve("both").toString(), "--write-baseline",
+                baseline.toString()), cli.err);
+        assertEquals(Main.OK, cli.benchmark(tmp.resolve("noise"), List.of("noise"), METRICS), cli.err);
+
+        assertEquals(Main.USAGE, cli.run("compare", "--run", tmp.resolve("noise").toString(), "--baseline",
+                baseline.toString()), cli.out);
+        assertTrue(cli.err.contains("--allow-config-change"), cli.err);
+
+        assertEquals(Main.REGRESSION, cli.run("compare", "--run", tmp.resolve("noise").toString(), "--baseline",
+                baseline.toString(), "--allow-config-change"), cli.err);
+        assertEquals(2, cli.out.lines().filter(l -> l.startsWith("oracle ") && l.contains("MISSING")).count(), cli.out);
+    }
+
+    @Test
+    void aMalformedBaselineIsAUsageErrorNamingTheField() throws Exception {
+        Path baseline = tmp.resolve("baseline.json");
+        Cli cli = new Cli();
+        assertEquals(Main.OK, cli.benchmark(tmp.resolve("run"), METHODS, METRICS), cli.err);
+        assertEquals(Main.OK, cli.run("compare", "--run", tmp.resolve("run").toString(), "--write-baseline",
+                baseline.toString()), cli.err);
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = (ObjectNode) json.readTree(baseline.toFile());
+        ((ObjectNode) root.get("cells").get(1)).remove("mean");
+        json.writeValue(baseline.toFile(), root);
+
+        assertEquals(Main.USAGE, cli.run("compare", "--run", tmp.resolve("run").toString(), "--baseline",
+                baseline.toString()));
+        assertTrue(cli.err.contains("cells[1]: field 'mean' is missing or not a number"), cli.err);
+
+        Files.writeString(baseline, "{\"schema\": \"vitbench-baseline/0\"}");
+        assertEquals(Main.USAGE, cli.run("compare", "--run", tmp.resolve("run").toString(), "--baseline",
+                baseline.toString()));
+        assertTrue(cli.err.contains("field 'schema' is 'vitbench-baseline/0'"), cli.err);
+
+        assertEquals(Main.USAGE, cli.run("compare", "--run", tmp.resolve("run").toString(), "--baseline",
+                tmp.resolve("absent.json").toString()));
+        assertTrue(cli.err.contains("does not exist"), cli.err);
+    }
+
+    @Test
+    void refreshingABaselineKeepsEditedTolerances() throws Exception {
+        Path baseline = tmp.resolve("baseline.json");
+        Cli cli = new Cli();
+        assertEquals(Main.OK, cli.benchmark(tmp.resolve("run"), METHODS, METRICS), cli.err);
+        assertEquals(Main.OK, cli.run("compare", "--run", tmp.resolve("run").toString(), "--write-baseline",
+                baseline.toString()), cli.err);
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = (ObjectNode) json.readTree(baseline.toFile());
+        ((ObjectNode) root.get("cells").get(0).get("tolerance")).put("margin", 0.5);
+        json.writeValue(baseline.toFile(), root);
+
+        assertEquals(Main.OK, cli.run("compare", "--run", tmp.resolve("run").toString(), "--write-baseline",
+                baseline.toString()), cli.err);
+        Baseline refreshed = Baseline.read(baseline);
+        assertEquals(0.5, refreshed.cells().get(0).tolerance().margin());
+        assertEquals(Baseline.Tolerance.DEFAULT.margin(), refreshed.cells().get(1).tolerance().margin());
+    }
+}

@@ -163,8 +163,12 @@ final class Comparison {
     static String render(Result result) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"method", "metric", "baseline", "now", "worse by", "tolerance", "verdict", "why"});
+        Map<String, Long> perId = new java.util.HashMap<>();
+        result.lines().stream().map(Line::method).distinct().forEach(m -> perId.merge(id(m), 1L, Long::sum));
         for (Line l : result.lines()) {
-            rows.add(new String[] {l.method(), l.metric(), format(l.baseline()), format(l.now()), format(l.worseBy()),
+            // the id alone when one configuration of the method is compared, as in the report
+            String method = perId.get(id(l.method())) == 1 ? id(l.method()) : l.method();
+            rows.add(new String[] {method, l.metric(), format(l.baseline()), format(l.now()), format(l.worseBy()),
                 l.tolerance(), l.verdict().label, l.reason()});
         }
         int[] width = new int[rows.get(0).length];
@@ -188,6 +192,11 @@ final class Comparison {
                         + " improved, " + result.count(Verdict.NEW) + " new)"
                 : "verdict: REGRESSION in " + regressions + " of " + result.lines().size() + " cells");
         return sb.append('\n').toString();
+    }
+
+    private static String id(String methodSpec) {
+        int colon = methodSpec.indexOf(':');
+        return colon < 0 ? methodSpec : methodSpec.substring(0, colon);
     }
 
     static SortedMap<String, Double> okScores(List<ResultRecord> cell) {

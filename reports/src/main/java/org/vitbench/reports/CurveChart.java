@@ -28,6 +28,50 @@ final class CurveChart {
 
     /** The chart and its legend for {@code curves}, which all belong to {@code metric}. */
     static String render(String metric, List<ReportData.Curve> curves, String xLabel, String yLabel) {
+        StringBuilder svg = new StringBuilder();
+        svg.append("<figure class=\"chart\">\n<svg viewBox=\"0 0 ").append(WIDTH).append(' ').append(HEIGHT)
+                .append("\" width=\"").append(WIDTH).append("\" height=\"").append(HEIGHT)
+                .append("\" role=\"img\" aria-label=\"mean curves of ").append(Html.escape(metric)).append("\">\n");
+        if (!plot(svg, metric, curves, xLabel, yLabel)) {
+            return "<p class=\"note\">No finite curve values for " + Html.escape(metric) + ".</p>\n";
+        }
+        svg.append("</svg>\n<figcaption><ul class=\"legend\">\n");
+        for (int k = 0; k < curves.size(); k++) {
+            ReportData.Curve c = curves.get(k);
+            svg.append("<li><span class=\"swatch\" style=\"background:").append(PALETTE[k % PALETTE.length])
+                    .append("\"></span>").append(Html.escape(c.method())).append(" <span class=\"meta\">n=")
+                    .append(c.n()).append("</span></li>\n");
+        }
+        return svg.append("</ul></figcaption>\n</figure>\n").toString();
+    }
+
+    /**
+     * The same chart as a standalone SVG document (XML declaration, namespace, its own style and
+     * the legend drawn below the plot), for papers and slides; null when no curve value is finite.
+     */
+    static String standalone(String metric, List<ReportData.Curve> curves, String xLabel, String yLabel) {
+        int height = HEIGHT + 8 + LEGEND_ROW * curves.size();
+        StringBuilder svg = new StringBuilder();
+        svg.append(Svg.header(WIDTH, height, "mean curves of " + metric));
+        if (!plot(svg, metric, curves, xLabel, yLabel)) {
+            return null;
+        }
+        for (int k = 0; k < curves.size(); k++) {
+            ReportData.Curve c = curves.get(k);
+            int y = HEIGHT + 4 + LEGEND_ROW * k;
+            svg.append("<rect x=\"").append(LEFT).append("\" y=\"").append(y + 5).append("\" width=\"14\" height=\"4\" ")
+                    .append("fill=\"").append(PALETTE[k % PALETTE.length]).append("\"/>\n");
+            svg.append("<text x=\"").append(LEFT + 20).append("\" y=\"").append(y + 11).append("\">")
+                    .append(Html.escape(c.method())).append(" (n=").append(c.n()).append(")</text>\n");
+        }
+        return svg.append("</svg>\n").toString();
+    }
+
+    private static final int LEGEND_ROW = 16;
+
+    /** Title, grid, bands, lines and axis labels into {@code svg}; false when no value is finite. */
+    private static boolean plot(StringBuilder svg, String metric, List<ReportData.Curve> curves, String xLabel,
+            String yLabel) {
         double xMin = Double.POSITIVE_INFINITY;
         double xMax = Double.NEGATIVE_INFINITY;
         double yMin = Double.POSITIVE_INFINITY;
@@ -41,15 +85,10 @@ final class CurveChart {
             }
         }
         if (!(xMin <= xMax) || !(yMin <= yMax)) {
-            return "<p class=\"note\">No finite curve values for " + Html.escape(metric) + ".</p>\n";
+            return false;
         }
         Axis xAxis = Axis.of(xMin, xMax, 5, LEFT, WIDTH - RIGHT);
         Axis yAxis = Axis.of(yMin, yMax, 5, HEIGHT - BOTTOM, TOP);
-
-        StringBuilder svg = new StringBuilder();
-        svg.append("<figure class=\"chart\">\n<svg viewBox=\"0 0 ").append(WIDTH).append(' ').append(HEIGHT)
-                .append("\" width=\"").append(WIDTH).append("\" height=\"").append(HEIGHT)
-                .append("\" role=\"img\" aria-label=\"mean curves of ").append(Html.escape(metric)).append("\">\n");
         svg.append("<title>Mean curves of ").append(Html.escape(metric)).append(" with 95% bands</title>\n");
         grid(svg, xAxis, yAxis);
         for (int k = 0; k < curves.size(); k++) {
@@ -65,14 +104,7 @@ final class CurveChart {
                 .append("\" text-anchor=\"middle\" transform=\"rotate(-90 14 ")
                 .append(Html.coordinate((TOP + HEIGHT - BOTTOM) / 2.0)).append(")\">")
                 .append(Html.escape(yLabel)).append("</text>\n");
-        svg.append("</svg>\n<figcaption><ul class=\"legend\">\n");
-        for (int k = 0; k < curves.size(); k++) {
-            ReportData.Curve c = curves.get(k);
-            svg.append("<li><span class=\"swatch\" style=\"background:").append(PALETTE[k % PALETTE.length])
-                    .append("\"></span>").append(Html.escape(c.method())).append(" <span class=\"meta\">n=")
-                    .append(c.n()).append("</span></li>\n");
-        }
-        return svg.append("</ul></figcaption>\n</figure>\n").toString();
+        return true;
     }
 
     private static void grid(StringBuilder svg, Axis x, Axis y) {

@@ -198,7 +198,8 @@ public final class HtmlReport {
                     .append("</td><td class=\"num\">").append(t.n()).append("</td></tr>\n");
         }
         h.append("</tbody>\n</table>\n<p class=\"note\">Wall-clock time of a batch divided by its size; the "
-                + "spread is across batches.</p>\n</section>\n");
+                + "spread is across batches.</p>\n");
+        h.append(RuntimeChart.render(data.timings())).append("</section>\n");
     }
 
     /** The imported JMH results, when there are any. */
@@ -228,7 +229,9 @@ public final class HtmlReport {
         if (a == null) {
             return;
         }
-        h.append("<section id=\"ranks\">\n<h2>Ranks across metrics</h2>\n<table>\n<thead><tr>")
+        h.append("<section id=\"ranks\">\n<h2>Ranks across metrics</h2>\n");
+        h.append(CriticalDifferenceDiagram.render(a));
+        h.append("<table>\n<thead><tr>")
                 .append("<th scope=\"col\">method</th><th scope=\"col\">average rank (1 = best)</th></tr></thead>\n<tbody>\n");
         double[] ranks = a.averageRanks();
         Integer[] order = new Integer[ranks.length];

@@ -1,0 +1,70 @@
+package org.vitbench.reports;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Demšar's grouping on hand-made ranks, and the drawing. */
+class CriticalDifferenceDiagramTest {
+
+    @Test
+    void groupsJoinRanksCloserThanTheCriticalDifference() {
+        assertGroups(new double[] {1.0, 1.5, 3.0, 3.2}, 1.0, new int[][] {{0, 1}, {2, 3}});
+        // a group contained in an earlier one is left out
+        assertGroups(new double[] {1.0, 1.2, 1.4, 2.5}, 1.0, new int[][] {{0, 2}});
+        // overlapping groups both stay
+        assertGroups(new double[] {1.0, 1.8, 2.6}, 1.0, new int[][] {{0, 1}, {1, 2}});
+        // a difference equal to CD is significant (Demšar: "differ by at least the critical difference")
+        assertGroups(new double[] {1.0, 2.0}, 1.0, new int[][] {});
+        assertGroups(new double[] {1.0, 2.0, 3.0}, 5.0, new int[][] {{0, 2}});
+    }
+
+    @Test
+    void theDiagramShowsEveryMethodWithItsRankAndTheCd() throws Exception {
+        ReportData.Agreement a = agreement(0.001, 1.0);
+        String svg = CriticalDifferenceDiagram.standalone(a);
+        Xml.parse(svg);
+        for (String label : List.of("a (1.00)", "b (1.50)", "&lt;c&gt; (3.00)", "d (3.20)", "CD = 1.00")) {
+            assertTrue(svg.contains(label), label);
+        }
+        assertEquals(2, count(svg, "class=\"group\""), "two groups");
+        String html = CriticalDifferenceDiagram.render(a);
+        assertTrue(html.contains("less than the Nemenyi critical difference CD = 1.00"), html);
+    }
+
+    @Test
+    void withoutASignificantFriedmanTestOneBarJoinsAllAndWithoutCdNone() {
+        String notSignificant = CriticalDifferenceDiagram.render(agreement(0.2, 1.0));
+        assertEquals(1, count(notSignificant, "class=\"group\""));
+        assertTrue(notSignificant.contains("does not reject equal ranks (p = 0.200)"), notSignificant);
+        String noCd = CriticalDifferenceDiagram.render(agreement(0.001, Double.NaN));
+        assertEquals(0, count(noCd, "class=\"group\""));
+        assertFalse(noCd.contains("CD ="));
+        assertTrue(noCd.contains("at most 20 methods"));
+    }
+
+    private static ReportData.Agreement agreement(double friedmanP, double cd) {
+        return new ReportData.Agreement(List.of("b", "a", "d", "<c>"), List.of("m1", "m2"),
+                new double[] {1.5, 1.0, 3.2, 3.0}, 9.0, friedmanP, cd, 0.8, 0.01);
+    }
+
+    private static void assertGroups(double[] ranks, double cd, int[][] expected) {
+        List<int[]> groups = CriticalDifferenceDiagram.groups(ranks, cd);
+        assertEquals(expected.length, groups.size(), "groups of " + java.util.Arrays.toString(ranks));
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i][0], groups.get(i)[0]);
+            assertEquals(expected[i][1], groups.get(i)[1]);
+        }
+    }
+
+    static int count(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+}

@@ -59,7 +59,8 @@ final class RuntimeChart {
         boolean log = logarithmic(min, bars.get(bars.size() - 1).meanSeconds());
         double x0 = labelWidth + 16;
         double lo = log ? Math.pow(10, Math.floor(Math.log10(min))) : 0;
-        double hi = log ? Math.pow(10, Math.ceil(Math.log10(max))) : max * 1.05;
+        CurveChart.Axis linear = log ? null : CurveChart.Axis.of(0, max, 4, x0, x0 + PLOT);
+        double hi = log ? Math.pow(10, Math.ceil(Math.log10(max))) : linear.hi;
         int width = (int) Math.ceil(x0 + PLOT + 80);
         int height = TOP + bars.size() * (BAR + GAP) + 40;
         StringBuilder s = new StringBuilder();
@@ -104,15 +105,13 @@ final class RuntimeChart {
                 ticks.add(v);
             }
         } else {
-            for (int k = 0; k <= 4; k++) {
-                ticks.add(hi * k / 4);
-            }
+            ticks.addAll(linear.ticks);
         }
         for (double v : ticks) {
             double px = map(v, lo, hi, log, x0);
             s.append("<text x=\"").append(Html.coordinate(px)).append("\" y=\"").append(Html.coordinate(axisY + 14))
                     .append("\" text-anchor=\"middle\">").append(log ? String.format(Locale.ROOT, "%.0e", v)
-                            : String.format(Locale.ROOT, "%.3g", v)).append("</text>\n");
+                            : linear.label(v)).append("</text>\n");
         }
         s.append("<text class=\"label\" x=\"").append(Html.coordinate(x0 + PLOT / 2.0)).append("\" y=\"")
                 .append(Html.coordinate(axisY + 32)).append("\" text-anchor=\"middle\">seconds per sample")

@@ -25,10 +25,13 @@ import org.vitbench.api.Requirement;
 import org.vitbench.api.ResultRecord;
 import org.vitbench.api.Sample;
 import org.vitbench.api.VitModel;
+import org.vitbench.reports.AllureResults;
+import org.vitbench.reports.Exports;
 import org.vitbench.reports.HtmlReport;
 import org.vitbench.reports.JmhResults;
 import org.vitbench.reports.LeaderboardCsv;
 import org.vitbench.reports.LeaderboardLatex;
+import org.vitbench.reports.LeaderboardMarkdown;
 import org.vitbench.reports.ReportData;
 import org.vitbench.reports.SummaryJson;
 
@@ -169,7 +172,10 @@ final class Benchmark {
         }
     }
 
-    /** Aggregates {@code records} and writes report.html, summary.json and leaderboard.csv into {@code dir}. */
+    /**
+     * Aggregates {@code records} and writes into {@code dir}: report.html, summary.json, the
+     * leaderboard as CSV, LaTeX and Markdown, standalone charts and tables, and Allure results.
+     */
     static List<Path> writeReports(Path dir, List<ResultRecord> records, RunManifest manifest, PrintWriter out) {
         ReportData data = Aggregator.aggregate(TITLE, records, manifest);
         Path jmh = dir.resolve(JMH_FILE);
@@ -184,11 +190,34 @@ final class Benchmark {
         writeText(summary, SummaryJson.render(data));
         writeText(csv, LeaderboardCsv.render(data));
         writeText(tex, LeaderboardLatex.render(data));
+        writeText(dir.resolve("leaderboard.md"), LeaderboardMarkdown.render(data));
+        Exports.write(data, dir);
+        long[] span = span(manifest);
+        AllureResults.write(data, dir.resolve(AllureResults.DIR), java.util.Map.of(), span[0], span[1]);
         out.println("report:      " + html);
         out.println("summary:     " + summary);
-        out.println("leaderboard: " + csv + " (LaTeX: " + tex.getFileName() + ")");
+        out.println("leaderboard: " + csv + " (also leaderboard.tex, leaderboard.md)");
+        out.println("also:        charts/*.svg, tables/*.csv, " + AllureResults.DIR + "/ (Allure results)");
         out.flush();
         return List.of(html, summary, csv, tex);
+    }
+
+    /**
+     * The run's start and end in epoch milliseconds from its manifest (the end is the last
+     * finish, so rendering a report again rewrites the same Allure files); now when absent.
+     */
+    static long[] span(RunManifest manifest) {
+        long now = System.currentTimeMillis();
+        return new long[] {instant(manifest.environment().get("started"), now),
+            instant(manifest.environment().get("finished"), now)};
+    }
+
+    private static long instant(String text, long fallback) {
+        try {
+            return text == null ? fallback : java.time.Instant.parse(text).toEpochMilli();
+        } catch (java.time.format.DateTimeParseException e) {
+            return fallback;
+        }
     }
 
     /** The metric as a spec that {@code --metric} reads back: its resolved preset and parameters. */

@@ -2,10 +2,15 @@ package org.vitbench.runner;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.vitbench.api.ConfigurationException;
+import org.vitbench.api.Direction;
 import org.vitbench.api.ResultRecord;
+import org.vitbench.reports.AllureResults;
+import org.vitbench.reports.ReportData;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -79,8 +84,38 @@ final class CompareCommand implements Callable<Integer> {
                     + "refresh the baseline with --write-baseline, or pass --allow-config-change");
         }
         Comparison.Result result = Comparison.compare(b, records);
+        writeAllure(b, result, records, manifest);
         spec.commandLine().getOut().print(Comparison.render(result));
         spec.commandLine().getOut().flush();
         return result.regressed() ? Main.REGRESSION : Main.OK;
+    }
+
+    /**
+     * The run's Allure results again, now with each baseline cell's threshold and verdict, so a CI
+     * system shows which method x metric regressed.
+     */
+    private void writeAllure(Baseline b, Comparison.Result result, List<ResultRecord> records, RunManifest manifest) {
+        Map<String, String> labels = Aggregator.methodLabels(records);
+        Map<String, String> metrics = Aggregator.metricLabels(records);
+        Map<String, AllureResults.Verdict> verdicts = new HashMap<>();
+        for (int i = 0; i < b.cells().size(); i++) {
+            Baseline.Cell c = b.cells().get(i);
+            Comparison.Line line = result.lines().get(i);
+            String label = labels.get(c.method());
+            String metric = metrics.get(c.specHash());
+            if (label == null || metric == null) {
+                continue;
+            }
+            double limit = c.direction() == Direction.HIGHER_IS_BETTER ? c.mean() - c.tolerance().margin()
+                    : c.mean() + c.tolerance().margin();
+            String threshold = (c.direction() == Direction.HIGHER_IS_BETTER ? ">= " : "<= ") + Comparison.format(limit)
+                    + (c.tolerance().rule() == Baseline.Rule.PAIRED ? " or paired p >= " + Comparison.format(
+                            c.tolerance().alpha()) : "");
+            verdicts.put(AllureResults.key(label, metric), new AllureResults.Verdict(threshold,
+                    line.verdict().regression, line.verdict().label + ": " + line.reason()));
+        }
+        ReportData data = Aggregator.aggregate(Benchmark.TITLE, records, manifest);
+        long[] span = Benchmark.span(manifest);
+        AllureResults.write(data, run.resolve(AllureResults.DIR), verdicts, span[0], span[1]);
     }
 }

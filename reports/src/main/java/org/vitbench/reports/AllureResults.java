@@ -59,8 +59,8 @@ public final class AllureResults {
     }
 
     /**
-     * Writes the results of {@code data} into {@code dir} (created if needed; earlier results of the
-     * same cells are replaced, other files are kept).
+     * Writes the results of {@code data} into {@code dir} (created if needed; result and attachment
+     * files already there, from an earlier rendering of the run, are replaced; other files are kept).
      *
      * @param verdicts gate verdicts by {@link #key}; cells without one carry no threshold
      * @param start start of the run, epoch milliseconds
@@ -68,9 +68,24 @@ public final class AllureResults {
      * @return the files written
      */
     public static List<Path> write(ReportData data, Path dir, Map<String, Verdict> verdicts, long start, long stop) {
+        return write(data, Gallery.EMPTY, dir, verdicts, start, stop);
+    }
+
+    /** As {@link #write(ReportData, Path, Map, long, long)}, with each method's gallery heatmaps attached to its cells. */
+    public static List<Path> write(ReportData data, Gallery gallery, Path dir, Map<String, Verdict> verdicts, long start,
+            long stop) {
         List<Path> written = new ArrayList<>();
         try {
             Files.createDirectories(dir);
+            // the folder holds one run's results: those of an earlier rendering are replaced, not added to
+            try (var old = Files.list(dir)) {
+                for (Path f : old.toList()) {
+                    String name = f.getFileName().toString();
+                    if (name.endsWith("-result.json") || name.contains("-attachment.")) {
+                        Files.delete(f);
+                    }
+                }
+            }
             for (ReportData.Row row : data.rows()) {
                 String historyId = md5(row.method() + '\u0000' + row.spec());
                 // one result per cell and run: the id is fixed by the cell and the run's end
@@ -122,6 +137,16 @@ public final class AllureResults {
                             attachments.addObject().put("name", "mean curve").put("source", source)
                                     .put("type", "image/svg+xml");
                         }
+                    }
+                }
+                int shown = gallery.methods().indexOf(row.method());
+                for (int i = 0; shown >= 0 && i < gallery.samples().size(); i++) {
+                    if (gallery.cells()[shown][i] != null) {
+                        String source = uuid + "-heatmap-" + i + "-attachment.png";
+                        Files.write(dir.resolve(source), gallery.cells()[shown][i]);
+                        written.add(dir.resolve(source));
+                        attachments.addObject().put("name", "heatmap: " + gallery.samples().get(i)).put("source", source)
+                                .put("type", "image/png");
                     }
                 }
                 Path file = dir.resolve(uuid + "-result.json");

@@ -53,6 +53,8 @@ public final class HtmlReport {
               gap: .2rem 1.2rem; font-size: .85rem; }
             .swatch { display: inline-block; width: .9rem; height: .25rem; margin: 0 .35rem .2rem 0;
               vertical-align: middle; }
+            table.gallery td { vertical-align: top; }
+            table.gallery img { image-rendering: pixelated; }
             footer { margin-top: 3rem; font-size: .8rem; color: #57606a; }
             """;
 
@@ -61,8 +63,13 @@ public final class HtmlReport {
 
     /** Writes the report to {@code file} in UTF-8. */
     public static void write(ReportData data, Path file) {
+        write(data, Gallery.EMPTY, file);
+    }
+
+    /** Writes the report with a heatmap gallery to {@code file} in UTF-8. */
+    public static void write(ReportData data, Gallery gallery, Path file) {
         try {
-            Files.writeString(file, render(data), StandardCharsets.UTF_8);
+            Files.writeString(file, render(data, gallery), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write report " + file + ": " + e.getMessage(), e);
         }
@@ -70,6 +77,11 @@ public final class HtmlReport {
 
     /** The complete HTML document. */
     public static String render(ReportData data) {
+        return render(data, Gallery.EMPTY);
+    }
+
+    /** The complete HTML document with a heatmap gallery (left out when empty). */
+    public static String render(ReportData data, Gallery gallery) {
         StringBuilder h = new StringBuilder(16_384);
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
@@ -83,11 +95,15 @@ public final class HtmlReport {
             h.append(" \u00b7 config <code>").append(Html.escape(hash)).append("</code>");
         }
         h.append("</p>\n<nav><a href=\"#leaderboard\">Leaderboard</a><a href=\"#curves\">Curves</a>")
+                .append(gallery.methods().isEmpty() ? "" : "<a href=\"#heatmaps\">Heatmaps</a>")
                 .append("<a href=\"#runtime\">Runtime</a><a href=\"#failures\">Failures</a>")
                 .append("<a href=\"#metadata\">Run metadata</a></nav>\n</header>\n");
         leaderboard(h, data);
         agreement(h, data);
         curves(h, data);
+        if (!gallery.methods().isEmpty()) {
+            h.append(gallery.html());
+        }
         runtime(h, data);
         failures(h, data);
         metadata(h, data);

@@ -33,9 +33,10 @@ final class BatchRun {
     private final List<Unit.Pair> pairs;
     private final ResultStore store;
     private final ConsoleProgress progress;
+    private final GalleryCollector gallery;
 
     BatchRun(VitModel model, VitModel evaluationModel, long seed, String configHash, List<Unit.Pair> pairs, ResultStore store,
-            ConsoleProgress progress) {
+            ConsoleProgress progress, GalleryCollector gallery) {
         this.model = model;
         this.evaluationModel = evaluationModel;
         this.seed = seed;
@@ -43,6 +44,7 @@ final class BatchRun {
         this.pairs = pairs;
         this.store = store;
         this.progress = progress;
+        this.gallery = gallery;
     }
 
     /** The records of the batch's pending units; empty when all are stored. */
@@ -105,6 +107,9 @@ final class BatchRun {
         String[] reasons = new String[samples.size()];
         for (int i = 0; i < reasons.length; i++) {
             reasons[i] = failure != null ? failure : nonFinite(heatmaps.target()[i]);
+            if (reasons[i] == null && gallery != null) {
+                gallery.offer(method, samples.get(i), heatmaps.target()[i], heatmaps.grid());
+            }
         }
         for (Unit.Pair pair : methodPairs) {
             List<Integer> scored = new ArrayList<>();

@@ -27,6 +27,7 @@ import org.vitbench.api.Sample;
 import org.vitbench.api.VitModel;
 import org.vitbench.reports.AllureResults;
 import org.vitbench.reports.Exports;
+import org.vitbench.reports.Gallery;
 import org.vitbench.reports.HtmlReport;
 import org.vitbench.reports.JmhResults;
 import org.vitbench.reports.LeaderboardCsv;
@@ -45,6 +46,9 @@ import org.vitbench.reports.SummaryJson;
 final class Benchmark {
 
     static final String TITLE = "vitbench report";
+
+    /** Samples in the report's heatmap gallery: the run's first ones. */
+    static final int GALLERY_SAMPLES = 4;
     private static final Logger LOG = LoggerFactory.getLogger(Benchmark.class);
 
     private final Registry registry;
@@ -108,6 +112,11 @@ final class Benchmark {
             manifest.write(config.out());
             LOG.info("config {}: {} samples x {} method-metric pairs into {}", hash, n, pairs.size(),
                     config.out().toAbsolutePath());
+            List<Sample> shown = new ArrayList<>();
+            for (int i = 0; i < Math.min(GALLERY_SAMPLES, n); i++) {
+                shown.add(dataset.get(i));
+            }
+            GalleryCollector gallery = new GalleryCollector(config.out(), shown, methods);
             long total = (long) n * pairs.size();
             try (ConsoleProgress progress = new ConsoleProgress(err, progressMode, total,
                     Math.min(total, store.records().size()), System::nanoTime)) {
@@ -122,12 +131,14 @@ final class Benchmark {
                         }
                         batch.add(s);
                     }
-                    List<ResultRecord> records = new BatchRun(model, scoring, config.seed(), hash, pairs, store, progress)
+                    List<ResultRecord> records = new BatchRun(model, scoring, config.seed(), hash, pairs, store, progress,
+                            gallery)
                             .run(batch);
                     store.append(records);
                     progress.advance(records.size());
                 }
             }
+            gallery.finish(store.records(), model.info().classNames());
             Map<String, String> finished = new LinkedHashMap<>(env);
             finished.put("finished", Environment.now());
             manifest = manifest.withEnvironment(finished);
@@ -186,14 +197,15 @@ final class Benchmark {
         Path summary = dir.resolve("summary.json");
         Path csv = dir.resolve("leaderboard.csv");
         Path tex = dir.resolve("leaderboard.tex");
-        HtmlReport.write(data, html);
+        Gallery gallery = Gallery.read(dir.resolve(Gallery.DIR));
+        HtmlReport.write(data, gallery, html);
         writeText(summary, SummaryJson.render(data));
         writeText(csv, LeaderboardCsv.render(data));
         writeText(tex, LeaderboardLatex.render(data));
         writeText(dir.resolve("leaderboard.md"), LeaderboardMarkdown.render(data));
         Exports.write(data, dir);
         long[] span = span(manifest);
-        AllureResults.write(data, dir.resolve(AllureResults.DIR), java.util.Map.of(), span[0], span[1]);
+        AllureResults.write(data, gallery, dir.resolve(AllureResults.DIR), java.util.Map.of(), span[0], span[1]);
         out.println("report:      " + html);
         out.println("summary:     " + summary);
         out.println("leaderboard: " + csv + " (also leaderboard.tex, leaderboard.md)");

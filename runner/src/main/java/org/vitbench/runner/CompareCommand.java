@@ -10,6 +10,7 @@ import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Direction;
 import org.vitbench.api.ResultRecord;
 import org.vitbench.reports.AllureResults;
+import org.vitbench.reports.Gallery;
 import org.vitbench.reports.ReportData;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -116,6 +117,7 @@ final class CompareCommand implements Callable<Integer> {
         }
         ReportData data = Aggregator.aggregate(Benchmark.TITLE, records, manifest);
         long[] span = Benchmark.span(manifest);
-        AllureResults.write(data, run.resolve(AllureResults.DIR), verdicts, span[0], span[1]);
+        AllureResults.write(data, Gallery.read(run.resolve(Gallery.DIR)), run.resolve(AllureResults.DIR), verdicts, span[0],
+                span[1]);
     }
 }

@@ -47,20 +47,30 @@ final class Benchmark {
 
     static final String TITLE = "vitbench report";
 
+    /** The run manifest's environment entry that names a shard ({@code i/n}). */
+    static final String SHARD_KEY = "shard";
+
     /** Samples in the report's heatmap gallery: the run's first ones. */
     static final int GALLERY_SAMPLES = 4;
     private static final Logger LOG = LoggerFactory.getLogger(Benchmark.class);
 
     private final Registry registry;
     private final RunConfig config;
+    private final Shard shard;
     private final ConsoleProgress.Mode progressMode;
     private final PrintWriter out;
     private final PrintWriter err;
 
     Benchmark(Registry registry, RunConfig config, ConsoleProgress.Mode progressMode, PrintWriter out,
             PrintWriter err) {
+        this(registry, config, Shard.WHOLE, progressMode, out, err);
+    }
+
+    Benchmark(Registry registry, RunConfig config, Shard shard, ConsoleProgress.Mode progressMode, PrintWriter out,
+            PrintWriter err) {
         this.registry = registry;
         this.config = config;
+        this.shard = shard;
         this.progressMode = progressMode;
         this.out = out;
         this.err = err;
@@ -101,12 +111,23 @@ final class Benchmark {
             VitModel scoring = evaluationModel == null ? model : evaluationModel;
             checkCompatible(model, scoring, config);
             Dataset dataset = registry.dataset(config.dataset().id()).open(config.dataset().toParameters());
-            int n = config.limit() == 0 ? dataset.size() : Math.min(config.limit(), dataset.size());
+            int all = config.limit() == 0 ? dataset.size() : Math.min(config.limit(), dataset.size());
+            List<Integer> positions = new ArrayList<>();
+            for (int k = 0; k < all; k++) {
+                if (shard.contains(k)) {
+                    positions.add(k);
+                }
+            }
+            int n = positions.size();
             List<RunManifest.Skipped> skipped = new ArrayList<>();
             List<Unit.Pair> pairs = plan(methods, metrics, dataset, skipped);
             Map<String, Direction> directions = new HashMap<>();
             metrics.forEach(m -> directions.put(m.spec().hash(), m.info().direction()));
-            Map<String, String> env = Environment.describe(config, resolved, model, dataset, n, started);
+            Map<String, String> env = new LinkedHashMap<>(Environment.describe(config, resolved, model, dataset, n,
+                    started));
+            if (!shard.whole()) {
+                env.put(SHARD_KEY, shard.format());
+            }
             RunManifest manifest = new RunManifest(hash, resolved.canonicalYaml(), config.seed(), directions,
                     skipped, env);
             manifest.write(config.out());
@@ -114,7 +135,7 @@ final class Benchmark {
                     config.out().toAbsolutePath());
             List<Sample> shown = new ArrayList<>();
             for (int i = 0; i < Math.min(GALLERY_SAMPLES, n); i++) {
-                shown.add(dataset.get(i));
+                shown.add(dataset.get(positions.get(i)));
             }
             GalleryCollector gallery = new GalleryCollector(config.out(), shown, methods);
             long total = (long) n * pairs.size();
@@ -124,7 +145,7 @@ final class Benchmark {
                 for (int start = 0; start < n; start += config.batchSize()) {
                     List<Sample> batch = new ArrayList<>();
                     for (int i = start; i < Math.min(n, start + config.batchSize()); i++) {
-                        Sample s = dataset.get(i);
+                        Sample s = dataset.get(positions.get(i));
                         if (!ids.add(s.id())) {
                             throw new ConfigurationException("dataset " + dataset.name() + " has two samples with id "
                                     + s.id() + "; sample ids must be unique because results are keyed by them");

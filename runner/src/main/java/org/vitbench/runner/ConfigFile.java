@@ -33,6 +33,7 @@ import org.vitbench.api.ConfigurationException;
  * seed: 0
  * batch-size: 16
  * out: vitbench-out
+ * shard: 1/4
  * </pre>
  *
  * @param model the model, or null
@@ -44,13 +45,15 @@ import org.vitbench.api.ConfigurationException;
  * @param seed the seed, or null
  * @param batchSize the batch size, or null
  * @param out the output directory (relative to the working directory), or null
+ * @param shard the part of the samples this process evaluates ({@code i/n}), or null
  */
 record ConfigFile(PluginSpec model, PluginSpec evaluationModel, PluginSpec dataset, Integer limit, List<PluginSpec> methods,
-        List<PluginSpec> metrics, Long seed, Integer batchSize, Path out) {
+        List<PluginSpec> metrics, Long seed, Integer batchSize, Path out, Shard shard) {
 
-    static final Set<String> KEYS = Set.of("model", "evaluation-model", "dataset", "limit", "methods", "metrics", "seed", "batch-size", "out");
+    static final Set<String> KEYS = Set.of("model", "evaluation-model", "dataset", "limit", "methods", "metrics", "seed", "batch-size", "out",
+            "shard");
 
-    static final ConfigFile EMPTY = new ConfigFile(null, null, null, null, null, null, null, null, null);
+    static final ConfigFile EMPTY = new ConfigFile(null, null, null, null, null, null, null, null, null, null);
 
     static ConfigFile read(Path file) {
         String text;
@@ -89,7 +92,9 @@ record ConfigFile(PluginSpec model, PluginSpec evaluationModel, PluginSpec datas
                 optionalPlugin(root, "dataset", source),
                 integer(root, "limit", source), plugins(root, "methods", source), plugins(root, "metrics", source),
                 root.has("seed") ? longValue(root.get("seed"), "seed", source) : null,
-                integer(root, "batch-size", source), root.has("out") ? Path.of(text(root.get("out"), "out", source)) : null);
+                integer(root, "batch-size", source), root.has("out") ? Path.of(text(root.get("out"), "out", source)) : null,
+                root.has("shard") ? Shard.parse(text(root.get("shard"), "shard", source), "'shard' in config " + source)
+                        : null);
     }
 
     private static PluginSpec optionalPlugin(JsonNode root, String key, String source) {

@@ -30,7 +30,7 @@ final class RunCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--config", paramLabel = "FILE", description = "YAML config (keys: model, evaluation-model, dataset, limit, "
-            + "methods, metrics, seed, batch-size, out); options given here override it")
+            + "methods, metrics, seed, batch-size, out, shard); options given here override it")
     Path configFile;
 
     @Option(names = "--model", paramLabel = "ID[:K=V,...]", description = "model (default: embedded)")
@@ -67,6 +67,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "output directory (default: vitbench-out)")
     Path out;
 
+    @Option(names = "--shard", paramLabel = "I/N",
+            description = "evaluate only shard I of N (sample k belongs to shard k mod N + 1); combine the shards' "
+                    + "output directories with vitbench merge")
+    String shard;
+
     @Option(names = {"-q", "--quiet"}, description = "no progress output")
     boolean quiet;
 
@@ -76,12 +81,14 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RunConfig config = resolve(configFile == null ? ConfigFile.EMPTY : ConfigFile.read(configFile),
+        ConfigFile file = configFile == null ? ConfigFile.EMPTY : ConfigFile.read(configFile);
+        RunConfig config = resolve(file,
                 main.registry().explainers().keySet(), main.registry().metrics().keySet());
         if (jmh != null) {
             Benchmark.importJmh(jmh, config.out());
         }
-        new Benchmark(main.registry(), config, ConsoleProgress.mode(quiet), spec.commandLine().getOut(),
+        Shard part = shard != null ? Shard.parse(shard, "--shard") : file.shard() != null ? file.shard() : Shard.WHOLE;
+        new Benchmark(main.registry(), config, part, ConsoleProgress.mode(quiet), spec.commandLine().getOut(),
                 spec.commandLine().getErr()).run();
         return Main.OK;
     }

@@ -1,0 +1,89 @@
+package org.vitbench.runner;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vitbench.api.ResultRecord;
+
+/** A run split into shards and merged equals the unsharded run, statistics included. */
+class ShardMergeTest {
+
+    private static final List<String> METHODS = List.of("oracle", "noise");
+    private static final List<String> METRICS = List.of("fake-deletion", "fake-sum");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void threeShardsMergeIntoTheWholeRun() throws Exception {
+        Cli cli = new Cli();
+        Path whole = tmp.resolve("whole");
+        assertEquals(Main.OK, cli.benchmark(whole, METHODS, METRICS), cli.err);
+        List<String> dirs = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            Path dir = tmp.resolve("shard" + i);
+            assertEquals(Main.OK, cli.benchmark(dir, METHODS, METRICS, "--shard", i + "/3"), cli.err);
+            dirs.add(dir.toString());
+        }
+        assertEquals(4 * 4, ResultStore.read(tmp.resolve("shard1")).size(), "samples 0, 3, 6, 9");
+        assertEquals(3 * 4, ResultStore.read(tmp.resolve("shard2")).size(), "samples 1, 4, 7");
+
+        Path merged = tmp.resolve("merged");
+        List<String> args = new ArrayList<>(List.of("merge", "--out", merged.toString()));
+        args.addAll(List.of(dirs.get(2), dirs.get(0), dirs.get(1)));
+        assertEquals(Main.OK, cli.run(args.toArray(String[]::new)), cli.err);
+
+        Map<String, ResultRecord> a = byKey(ResultStore.read(whole));
+        Map<String, ResultRecord> b = byKey(ResultStore.read(merged));
+        assertEquals(a.keySet(), b.keySet());
+        for (String key : a.keySet()) {
+            assertEquals(a.get(key).score(), b.get(key).score(), 0.0, key);
+            assertArrayEquals(a.get(key).curve(), b.get(key).curve(), key);
+        }
+        ObjectMapper json = new ObjectMapper();
+        JsonNode x = json.readTree(whole.resolve("summary.json").toFile()).get("leaderboard");
+        JsonNode y = json.readTree(merged.resolve("summary.json").toFile()).get("leaderboard");
+        assertEquals(x, y, "the same leaderboard, bootstrap intervals and tests included");
+        assertEquals(Files.readString(whole.resolve("leaderboard.csv")), Files.readString(merged.resolve("leaderboard.csv")));
+    }
+
+    @Test
+    void shardsOfDifferentConfigsAreRefusedAndMissingShardsAreNamed() {
+        Cli cli = new Cli();
+        assertEquals(Main.OK, cli.benchmark(tmp.resolve("a"), METHODS, METRICS, "--shard", "1/2"), cli.err);
+        assertEquals(Main.OK, cli.benchmark(tmp.resolve("b"), List.of("oracle"), METRICS, "--shard", "2/2"), cli.err);
+        assertEquals(Main.USAGE, cli.run("merge", "--out", tmp.resolve("m").toString(), tmp.resolve("a").toString(),
+                tmp.resolve("b").toString()));
+        assertTrue(cli.err.contains("cannot merge"), cli.err);
+
+        assertEquals(Main.OK, cli.run("merge", "--out", tmp.resolve("m").toString(), tmp.resolve("a").toString()),
+                cli.err);
+        assertTrue(cli.err.contains("shards 2/2 are missing"), cli.err);
+    }
+
+    @Test
+    void aBadShardIsAUsageError() {
+        Cli cli = new Cli();
+        assertEquals(Main.USAGE, cli.benchmark(tmp.resolve("x"), METHODS, METRICS, "--shard", "3/2"));
+        assertTrue(cli.err.contains("invalid shard 3/2; allowed: i/n with 1 <= i <= n"), cli.err);
+        assertEquals(Main.USAGE, cli.benchmark(tmp.resolve("y"), METHODS, METRICS, "--shard", "two"));
+        assertTrue(cli.err.contains("invalid value 'two' for --shard"), cli.err);
+    }
+
+    private static Map<String, ResultRecord> byKey(List<ResultRecord> records) {
+        Map<String, ResultRecord> out = new TreeMap<>();
+        records.forEach(r -> out.put(r.key(), r));
+        return out;
+    }
+}

@@ -31,6 +31,7 @@ import org.vitbench.reports.Gallery;
 import org.vitbench.reports.HtmlReport;
 import org.vitbench.reports.JmhResults;
 import org.vitbench.reports.LeaderboardCsv;
+import org.vitbench.reports.LeaderboardJson;
 import org.vitbench.reports.LeaderboardLatex;
 import org.vitbench.reports.LeaderboardMarkdown;
 import org.vitbench.reports.ReportData;
@@ -209,6 +210,27 @@ final class Benchmark {
      * leaderboard as CSV, LaTeX and Markdown, standalone charts and tables, and Allure results.
      */
     static List<Path> writeReports(Path dir, List<ResultRecord> records, RunManifest manifest, PrintWriter out) {
+        Map<String, String> source = source(dir, manifest);
+        Map<String, Map<String, String>> provenance = new LinkedHashMap<>();
+        Aggregator.methodLabels(records).values().forEach(label -> provenance.put(label, source));
+        return writeReports(dir, records, manifest, provenance, out);
+    }
+
+    /** Where a run's results come from, for leaderboards: its directory, machine, commit and end. */
+    static Map<String, String> source(Path dir, RunManifest manifest) {
+        Map<String, String> source = new LinkedHashMap<>();
+        source.put("run", dir.toString());
+        for (String key : List.of("CPU", "OS", "git commit", "finished")) {
+            if (manifest.environment().containsKey(key)) {
+                source.put(key, manifest.environment().get(key));
+            }
+        }
+        return source;
+    }
+
+    /** As above, with each method's provenance given (a leaderboard merges runs of several machines). */
+    static List<Path> writeReports(Path dir, List<ResultRecord> records, RunManifest manifest,
+            Map<String, Map<String, String>> provenance, PrintWriter out) {
         ReportData data = Aggregator.aggregate(TITLE, records, manifest);
         Path jmh = dir.resolve(JMH_FILE);
         if (Files.isRegularFile(jmh)) {
@@ -224,12 +246,15 @@ final class Benchmark {
         writeText(csv, LeaderboardCsv.render(data));
         writeText(tex, LeaderboardLatex.render(data));
         writeText(dir.resolve("leaderboard.md"), LeaderboardMarkdown.render(data));
+        String protocol = Protocol.of(manifest.config());
+        writeText(dir.resolve("leaderboard.json"), LeaderboardJson.render(data, Protocol.hash(protocol), protocol,
+                provenance));
         Exports.write(data, dir);
         long[] span = span(manifest);
         AllureResults.write(data, gallery, dir.resolve(AllureResults.DIR), java.util.Map.of(), span[0], span[1]);
         out.println("report:      " + html);
         out.println("summary:     " + summary);
-        out.println("leaderboard: " + csv + " (also leaderboard.tex, leaderboard.md)");
+        out.println("leaderboard: " + csv + " (also leaderboard.json, .md, .tex)");
         out.println("also:        charts/*.svg, tables/*.csv, " + AllureResults.DIR + "/ (Allure results)");
         out.flush();
         return List.of(html, summary, csv, tex);

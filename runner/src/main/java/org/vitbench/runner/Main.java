@@ -39,7 +39,8 @@ public final class Main implements Runnable {
 
     /** The subcommands, in help order; the extension point for new commands. */
     static final Class<?>[] SUBCOMMANDS = {RunCommand.class, ListCommand.class, ReportCommand.class,
-        CompareCommand.class, MergeCommand.class, TrainCommand.class, EvaluateCommand.class, EstimationErrorCommand.class,
+        CompareCommand.class, MergeCommand.class, LeaderboardCommand.class,
+        TrainCommand.class, EvaluateCommand.class, EstimationErrorCommand.class,
         ExplainCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class};
 
     private final Supplier<Registry> registrySupplier;
@@ -101,7 +102,8 @@ public final class Main implements Runnable {
     /** Without a subcommand: print usage and exit with the usage code. */
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: run, list, report, compare, merge, explain, train, evaluate, estimation-error or completion");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: run, list, report, compare, "
+                + "merge, leaderboard, explain, train, evaluate, estimation-error or completion");
     }
 
     /**

@@ -1,6 +1,5 @@
 package org.vitbench.reports;
 
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.vitbench.api.Direction;
@@ -18,12 +17,7 @@ public final class LeaderboardMarkdown {
     }
 
     public static String render(ReportData data) {
-        Map<String, ReportData.Row> cells = new LinkedHashMap<>();
-        Map<String, Direction> directions = new LinkedHashMap<>();
-        for (ReportData.Row r : data.rows()) {
-            cells.put(r.method() + '\u0000' + r.metric(), r);
-            directions.putIfAbsent(r.metric(), r.direction());
-        }
+        Map<String, Direction> directions = data.metricDirections();
         StringBuilder t = new StringBuilder("| method |");
         directions.forEach((metric, d) -> t.append(' ').append(escape(metric)).append(' ')
                 .append(d == Direction.HIGHER_IS_BETTER ? "\u2191" : "\u2193").append(" |"));
@@ -31,7 +25,7 @@ public final class LeaderboardMarkdown {
         for (String method : data.methods()) {
             t.append("| ").append(escape(method)).append(" |");
             for (String metric : directions.keySet()) {
-                ReportData.Row r = cells.get(method + '\u0000' + metric);
+                ReportData.Row r = data.row(method, metric);
                 if (r == null || r.n() == 0) {
                     t.append(" \u2013 |");
                     continue;

@@ -87,6 +87,23 @@ public record ReportData(String title, Map<String, String> metadata, List<Row> r
         return List.copyOf(out);
     }
 
+    /** Each metric's score direction, metrics in order of first appearance. */
+    public Map<String, Direction> metricDirections() {
+        Map<String, Direction> out = new LinkedHashMap<>();
+        rows.forEach(r -> out.putIfAbsent(r.metric(), r.direction()));
+        return out;
+    }
+
+    /** The row of {@code method} under {@code metric}, or null when the run has none. */
+    public Row row(String method, String metric) {
+        for (Row r : rows) {
+            if (r.method().equals(method) && r.metric().equals(metric)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
     /** Metric labels in order of first appearance. */
     public List<String> metrics() {
         LinkedHashSet<String> out = new LinkedHashSet<>();

@@ -20,6 +20,17 @@ class CompareCommandTest {
     @TempDir
     Path tmp;
 
+    /** Runs the fake benchmark of {@code methods} into {@code dir} and writes its baseline with {@code options}. */
+    private Path baselineOf(Cli cli, Path dir, List<String> methods, String... options) {
+        Path baseline = tmp.resolve("baseline-" + dir.getFileName() + ".json");
+        assertEquals(Main.OK, cli.benchmark(dir, methods, METRICS), cli.err);
+        List<String> args = new java.util.ArrayList<>(List.of("compare", "--run", dir.toString(), "--write-baseline",
+                baseline.toString()));
+        args.addAll(List.of(options));
+        assertEquals(Main.OK, cli.run(args.toArray(String[]::new)), cli.err);
+        return baseline;
+    }
+
     @Test
     void aRunPassesAgainstItsOwnBaseline() {
         Cli cli = new Cli();
@@ -36,11 +47,7 @@ class CompareCommandTest {
 
     @Test
     void aDegradedMethodFailsTheGateAndTheDiffNamesTheCell() {
-        Path baseline = tmp.resolve("baseline.json");
-        Cli good = new Cli();
-        assertEquals(Main.OK, good.benchmark(tmp.resolve("good"), METHODS, METRICS), good.err);
-        assertEquals(Main.OK, good.run("compare", "--run", tmp.resolve("good").toString(), "--write-baseline",
-                baseline.toString()), good.err);
+        Path baseline = baselineOf(new Cli(), tmp.resolve("good"), METHODS);
 
         Cli bad = new Cli();
         bad.fakes.degradeOracle = true;
@@ -58,11 +65,7 @@ class CompareCommandTest {
 
     @Test
     void thePairedRuleFailsADegradedMethodWithItsPValue() {
-        Path baseline = tmp.resolve("baseline.json");
-        Cli good = new Cli();
-        assertEquals(Main.OK, good.benchmark(tmp.resolve("good"), METHODS, METRICS), good.err);
-        assertEquals(Main.OK, good.run("compare", "--run", tmp.resolve("good").toString(), "--write-baseline",
-                baseline.toString(), "--paired", "--tolerance", "0"), good.err);
+        Path baseline = baselineOf(new Cli(), tmp.resolve("good"), METHODS, "--paired", "--tolerance", "0");
         Cli bad = new Cli();
         bad.fakes.degradeOracle = true;
         assertEquals(Main.OK, bad.benchmark(tmp.resolve("bad"), METHODS, METRICS), bad.err);
@@ -74,11 +77,8 @@ class CompareCommandTest {
 
     @Test
     void aCellTheRunLacksIsARegressionOnceTheConfigChangeIsAllowed() {
-        Path baseline = tmp.resolve("baseline.json");
         Cli cli = new Cli();
-        assertEquals(Main.OK, cli.benchmark(tmp.resolve("both"), METHODS, METRICS), cli.err);
-        assertEquals(Main.OK, cli.run("compare", "--run", tmp.resolve("both").toString(), "--write-baseline",
-                baseline.toString()), cli.err);
+        Path baseline = baselineOf(cli, tmp.resolve("both"), METHODS);
         assertEquals(Main.OK, cli.benchmark(tmp.resolve("noise"), List.of("noise"), METRICS), cli.err);
 
         assertEquals(Main.USAGE, cli.run("compare", "--run", tmp.resolve("noise").toString(), "--baseline",
@@ -92,11 +92,8 @@ class CompareCommandTest {
 
     @Test
     void aMalformedBaselineIsAUsageErrorNamingTheField() throws Exception {
-        Path baseline = tmp.resolve("baseline.json");
         Cli cli = new Cli();
-        assertEquals(Main.OK, cli.benchmark(tmp.resolve("run"), METHODS, METRICS), cli.err);
-        assertEquals(Main.OK, cli.run("compare", "--run", tmp.resolve("run").toString(), "--write-baseline",
-                baseline.toString()), cli.err);
+        Path baseline = baselineOf(cli, tmp.resolve("run"), METHODS);
         ObjectMapper json = new ObjectMapper();
         ObjectNode root = (ObjectNode) json.readTree(baseline.toFile());
         ((ObjectNode) root.get("cells").get(1)).remove("mean");
@@ -118,11 +115,8 @@ class CompareCommandTest {
 
     @Test
     void refreshingABaselineKeepsEditedTolerances() throws Exception {
-        Path baseline = tmp.resolve("baseline.json");
         Cli cli = new Cli();
-        assertEquals(Main.OK, cli.benchmark(tmp.resolve("run"), METHODS, METRICS), cli.err);
-        assertEquals(Main.OK, cli.run("compare", "--run", tmp.resolve("run").toString(), "--write-baseline",
-                baseline.toString()), cli.err);
+        Path baseline = baselineOf(cli, tmp.resolve("run"), METHODS);
         ObjectMapper json = new ObjectMapper();
         ObjectNode root = (ObjectNode) json.readTree(baseline.toFile());
         ((ObjectNode) root.get("cells").get(0).get("tolerance")).put("margin", 0.5);

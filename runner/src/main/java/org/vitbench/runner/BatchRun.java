@@ -34,9 +34,10 @@ final class BatchRun {
     private final ResultStore store;
     private final ConsoleProgress progress;
     private final GalleryCollector gallery;
+    private final HeatmapCache heatmapCache;
 
     BatchRun(VitModel model, VitModel evaluationModel, long seed, String configHash, List<Unit.Pair> pairs, ResultStore store,
-            ConsoleProgress progress, GalleryCollector gallery) {
+            ConsoleProgress progress, GalleryCollector gallery, HeatmapCache heatmapCache) {
         this.model = model;
         this.evaluationModel = evaluationModel;
         this.seed = seed;
@@ -45,6 +46,7 @@ final class BatchRun {
         this.store = store;
         this.progress = progress;
         this.gallery = gallery;
+        this.heatmapCache = heatmapCache;
     }
 
     /** The records of the batch's pending units; empty when all are stored. */
@@ -90,8 +92,9 @@ final class BatchRun {
         long t0 = System.nanoTime();
         Heatmaps heatmaps;
         String failure = null;
+        HeatmapCache.Cached cached = heatmapCache == null ? null : heatmapCache.load(method, samples, sampleTargets);
         try {
-            heatmaps = method.explainer().explain(context, samples, sampleTargets);
+            heatmaps = cached != null ? cached.heatmaps() : method.explainer().explain(context, samples, sampleTargets);
             if (heatmaps.batchSize() != samples.size() || heatmaps.grid() != model.info().grid()) {
                 failure = "method returned " + heatmaps.batchSize() + " heatmaps on a " + heatmaps.grid() + "x"
                         + heatmaps.grid() + " grid for " + samples.size() + " samples on the model's "
@@ -103,7 +106,12 @@ final class BatchRun {
             LOG.warn("{} failed on a batch of {} samples: {}", method.label(), samples.size(), failure);
             LOG.debug("stack trace", ex);
         }
-        double explainSeconds = (System.nanoTime() - t0) / 1e9 / samples.size();
+        // cached heatmaps keep the time their computation took, so runtime figures stay the method's
+        double explainSeconds = cached != null ? cached.secondsPerSample()
+                : (System.nanoTime() - t0) / 1e9 / samples.size();
+        if (cached == null && failure == null && heatmapCache != null) {
+            heatmapCache.store(method, samples, sampleTargets, heatmaps, explainSeconds);
+        }
         String[] reasons = new String[samples.size()];
         for (int i = 0; i < reasons.length; i++) {
             reasons[i] = failure != null ? failure : nonFinite(heatmaps.target()[i]);

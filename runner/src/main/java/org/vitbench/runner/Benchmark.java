@@ -58,6 +58,7 @@ final class Benchmark {
     private final Registry registry;
     private final RunConfig config;
     private final Shard shard;
+    private final Path heatmapDir;
     private final ConsoleProgress.Mode progressMode;
     private final PrintWriter out;
     private final PrintWriter err;
@@ -69,9 +70,18 @@ final class Benchmark {
 
     Benchmark(Registry registry, RunConfig config, Shard shard, ConsoleProgress.Mode progressMode, PrintWriter out,
             PrintWriter err) {
+        this(registry, config, shard, null, progressMode, out, err);
+    }
+
+    /**
+     * @param heatmapDir where heatmaps are cached; null for {@code <out>/heatmaps}
+     */
+    Benchmark(Registry registry, RunConfig config, Shard shard, Path heatmapDir, ConsoleProgress.Mode progressMode,
+            PrintWriter out, PrintWriter err) {
         this.registry = registry;
         this.config = config;
         this.shard = shard;
+        this.heatmapDir = heatmapDir;
         this.progressMode = progressMode;
         this.out = out;
         this.err = err;
@@ -139,6 +149,9 @@ final class Benchmark {
                 shown.add(dataset.get(positions.get(i)));
             }
             GalleryCollector gallery = new GalleryCollector(config.out(), shown, methods);
+            HeatmapCache heatmapCache = new HeatmapCache(heatmapDir == null ? config.out().resolve("heatmaps") : heatmapDir,
+                    config.model().format() + '\u0000' + model.info().name() + '\u0000' + config.dataset().format()
+                            + '\u0000' + config.seed());
             long total = (long) n * pairs.size();
             try (ConsoleProgress progress = new ConsoleProgress(err, progressMode, total,
                     Math.min(total, store.records().size()), System::nanoTime)) {
@@ -154,7 +167,7 @@ final class Benchmark {
                         batch.add(s);
                     }
                     List<ResultRecord> records = new BatchRun(model, scoring, config.seed(), hash, pairs, store, progress,
-                            gallery)
+                            gallery, heatmapCache)
                             .run(batch);
                     store.append(records);
                     progress.advance(records.size());

@@ -72,6 +72,11 @@ final class RunCommand implements Callable<Integer> {
                     + "output directories with vitbench merge")
     String shard;
 
+    @Option(names = "--heatmap-cache", paramLabel = "DIR",
+            description = "where heatmaps are cached (default: OUT/heatmaps); give an earlier run's to add metrics "
+                    + "without explaining again")
+    Path heatmapCache;
+
     @Option(names = {"-q", "--quiet"}, description = "no progress output")
     boolean quiet;
 
@@ -88,8 +93,8 @@ final class RunCommand implements Callable<Integer> {
             Benchmark.importJmh(jmh, config.out());
         }
         Shard part = shard != null ? Shard.parse(shard, "--shard") : file.shard() != null ? file.shard() : Shard.WHOLE;
-        new Benchmark(main.registry(), config, part, ConsoleProgress.mode(quiet), spec.commandLine().getOut(),
-                spec.commandLine().getErr()).run();
+        new Benchmark(main.registry(), config, part, heatmapCache, ConsoleProgress.mode(quiet),
+                spec.commandLine().getOut(), spec.commandLine().getErr()).run();
         return Main.OK;
     }
 

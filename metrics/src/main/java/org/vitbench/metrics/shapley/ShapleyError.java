@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.commons.rng.simple.RandomSource;
 import org.vitbench.api.Batches;
 import org.vitbench.api.Category;
@@ -70,7 +71,8 @@ import org.vitbench.models.masking.ShapleyRegression.Variant;
  * as they are. The reference's Pearson and Spearman correlations have the opposite direction and
  * are not scores of this metric, whose {@link MetricInfo#direction()} is fixed per id.
  *
- * <p>Cost: one truth per (model, sample, target, run seed) and metric instance, that is
+ * <p>Cost: one truth per (model, sample, target, run seed) and truth settings in a JVM, shared by
+ * every instance of this metric and of {@link ShapleyCorrelation} with the same settings, that is
  * {@code 2 + 2 * subsets * floor((budget - 2) / (2 * subsets))} masked forward passes (3842 by
  * default) per sample however many methods the instance scores; it is kept in a bounded
  * thread-safe {@link SubsetCache} (the model compared by identity, the image by a pixel
@@ -106,7 +108,7 @@ public final class ShapleyError implements Metric {
 
     private static final MetricInfo INFO = info(Set.of(Requirement.MASKING));
 
-    private static final Set<String> KEYS = Set.of("preset", "budget", "subsets", "threshold", "removal", "classes",
+    static final Set<String> KEYS = Set.of("preset", "budget", "subsets", "threshold", "removal", "classes",
             "batchSize");
 
     private final Settings settings;
@@ -114,6 +116,7 @@ public final class ShapleyError implements Metric {
     private final boolean nonTarget;
     private final int batchSize;
     private final SubsetCache cache;
+    private final java.util.concurrent.atomic.AtomicLong computed = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * @param budget game evaluations of the truth per sample, at least {@code 2 + 2 * subsets}
@@ -138,7 +141,21 @@ public final class ShapleyError implements Metric {
         this.removal = removal;
         this.nonTarget = nonTarget;
         this.batchSize = batchSize;
-        this.cache = nonTarget ? new SubsetCache(ALL_CLASSES_CAPACITY) : new SubsetCache();
+        this.cache = SHARED.computeIfAbsent(truthKey(), k -> nonTarget ? new SubsetCache(ALL_CLASSES_CAPACITY)
+                : new SubsetCache());
+    }
+
+    /**
+     * Truth caches by truth settings, shared by every instance in this JVM (of this metric and of
+     * {@link ShapleyCorrelation}), so a truth is computed once per (model, sample, target, seed)
+     * whichever metric asks first.
+     */
+    private static final ConcurrentHashMap<String, SubsetCache> SHARED = new ConcurrentHashMap<>();
+
+    /** What the truth depends on besides model, sample, target and seed (the batch size does not change it). */
+    private String truthKey() {
+        return settings.budget() + "/" + settings.subsets() + "/" + settings.threshold() + "/" + removal.id() + "/"
+                + (nonTarget ? "all-classes" : "target");
     }
 
     /** The defaults: 4096 evaluations, 128 paired subsets, no early stop, token dropping, target class. */
@@ -149,6 +166,11 @@ public final class ShapleyError implements Metric {
     /** Creates the metric from validated parameters; unknown keys and bad values fail. */
     public static ShapleyError create(Parameters parameters) {
         parameters.requireOnly(KEYS);
+        return truths(parameters);
+    }
+
+    /** The truth settings of {@code parameters} (keys as this metric's; the caller checks for unknown keys). */
+    static ShapleyError truths(Parameters parameters) {
         parameters.getChoice("preset", KERNEL_SHAP, Set.of(KERNEL_SHAP));
         int subsets = parameters.getInt("subsets", DEFAULT_SUBSETS, 1, 1 << 16);
         long minimum = Settings.minimumBudget(subsets, true);
@@ -179,13 +201,7 @@ public final class ShapleyError implements Metric {
 
     @Override
     public MetricSpec spec() {
-        Map<String, String> parameters = new TreeMap<>();
-        parameters.put("budget", Long.toString(settings.budget()));
-        parameters.put("subsets", Integer.toString(settings.subsets()));
-        parameters.put("threshold", Double.toString(settings.threshold()));
-        parameters.put("removal", removal.id());
-        parameters.put("classes", nonTarget ? "non-target" : "target");
-        return MetricSpec.of(ID, KERNEL_SHAP, parameters);
+        return MetricSpec.of(ID, KERNEL_SHAP, truthParameters());
     }
 
     @Override
@@ -224,13 +240,31 @@ public final class ShapleyError implements Metric {
      */
     Truth truth(Context context, Sample sample, int target) {
         VitModel model = context.model();
-        return Truth.unpack(cache.get(model, sample, target, context.seed(),
-                () -> compute(context, model, sample, target).pack(nonTarget)));
+        return Truth.unpack(cache.get(model, sample, target, context.seed(), () -> {
+            computed.incrementAndGet();
+            return compute(context, model, sample, target).pack(nonTarget);
+        }));
     }
 
-    /** Truths computed (not served from the cache) by this instance so far. */
+    /** Truths computed (not served from the shared cache) by this instance so far. */
     long truthComputations() {
-        return cache.computations();
+        return computed.get();
+    }
+
+    /** Whether this instance scores the non-target classes. */
+    boolean nonTarget() {
+        return nonTarget;
+    }
+
+    /** The truth settings as spec parameters (shared with {@link ShapleyCorrelation}). */
+    Map<String, String> truthParameters() {
+        Map<String, String> parameters = new TreeMap<>();
+        parameters.put("budget", Long.toString(settings.budget()));
+        parameters.put("subsets", Integer.toString(settings.subsets()));
+        parameters.put("threshold", Double.toString(settings.threshold()));
+        parameters.put("removal", removal.id());
+        parameters.put("classes", nonTarget ? "non-target" : "target");
+        return parameters;
     }
 
     private Truth compute(Context context, VitModel model, Sample sample, int target) {

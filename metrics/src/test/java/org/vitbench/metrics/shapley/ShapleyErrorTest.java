@@ -155,8 +155,20 @@ class ShapleyErrorTest {
             assertEquals(norm(PHI), second.scores()[1], FLOAT_ROUNDING);
             run(metric, model, samples.subList(0, 1), new int[1], Heatmaps.of(4, new float[][] {PHI}), 8L);
             assertEquals(3 * DEFAULT_EVALUATIONS, model.evaluations(), "another run seed is another truth");
-            run(new ShapleyError(), model, samples.subList(0, 1), new int[1], Heatmaps.of(4, new float[][] {PHI}), 7L);
-            assertEquals(4 * DEFAULT_EVALUATIONS, model.evaluations(), "the cache belongs to the instance");
+            ShapleyError another = new ShapleyError();
+            run(another, model, samples.subList(0, 1), new int[1], Heatmaps.of(4, new float[][] {PHI}), 7L);
+            assertEquals(3 * DEFAULT_EVALUATIONS, model.evaluations(), "instances with the same settings share truths");
+            assertEquals(0, another.truthComputations());
+            ShapleyCorrelation correlation = ShapleyCorrelation.create(Parameters.of("shapley-correlation", Map.of()));
+            MetricResult r = run(correlation, model, samples, new int[2],
+                    Heatmaps.of(4, new float[][] {scaled(PHI, 2), scaled(PHI, -1)}), 7L);
+            assertEquals(3 * DEFAULT_EVALUATIONS, model.evaluations(), "shapley-correlation shares them too");
+            // the truth is PHI up to KernelSHAP's sampling error: correlations of about 1 and -1
+            assertEquals(1, r.scores()[0], 1e-3);
+            assertEquals(-1, r.scores()[1], 1e-3);
+            run(new ShapleyError(2048, 128, 0, Removal.TOKEN_DROP, false, 64), model, samples.subList(0, 1), new int[1],
+                    Heatmaps.of(4, new float[][] {PHI}), 7L);
+            assertEquals(3 * DEFAULT_EVALUATIONS + 1794, model.evaluations(), "other settings are another truth");
         }
     }
 

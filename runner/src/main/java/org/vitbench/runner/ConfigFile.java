@@ -33,6 +33,7 @@ import org.vitbench.api.ConfigurationException;
  * seed: 0
  * batch-size: 16
  * out: vitbench-out
+ * device: cpu
  * shard: 1/4
  * </pre>
  *
@@ -46,14 +47,16 @@ import org.vitbench.api.ConfigurationException;
  * @param batchSize the batch size, or null
  * @param out the output directory (relative to the working directory), or null
  * @param shard the part of the samples this process evaluates ({@code i/n}), or null
+ * @param device the device of the model and evaluation model ({@code cpu}, {@code gpu},
+ *     {@code gpu:N}), or null
  */
 record ConfigFile(PluginSpec model, PluginSpec evaluationModel, PluginSpec dataset, Integer limit, List<PluginSpec> methods,
-        List<PluginSpec> metrics, Long seed, Integer batchSize, Path out, Shard shard) {
+        List<PluginSpec> metrics, Long seed, Integer batchSize, Path out, Shard shard, String device) {
 
     static final Set<String> KEYS = Set.of("model", "evaluation-model", "dataset", "limit", "methods", "metrics", "seed", "batch-size", "out",
-            "shard");
+            "shard", "device");
 
-    static final ConfigFile EMPTY = new ConfigFile(null, null, null, null, null, null, null, null, null, null);
+    static final ConfigFile EMPTY = new ConfigFile(null, null, null, null, null, null, null, null, null, null, null);
 
     static ConfigFile read(Path file) {
         String text;
@@ -94,7 +97,8 @@ record ConfigFile(PluginSpec model, PluginSpec evaluationModel, PluginSpec datas
                 root.has("seed") ? longValue(root.get("seed"), "seed", source) : null,
                 integer(root, "batch-size", source), root.has("out") ? Path.of(text(root.get("out"), "out", source)) : null,
                 root.has("shard") ? Shard.parse(text(root.get("shard"), "shard", source), "'shard' in config " + source)
-                        : null);
+                        : null,
+                root.has("device") ? text(root.get("device"), "device", source) : null);
     }
 
     private static PluginSpec optionalPlugin(JsonNode root, String key, String source) {

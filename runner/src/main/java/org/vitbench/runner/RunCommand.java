@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.vitbench.api.ConfigurationException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -30,7 +31,7 @@ final class RunCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--config", paramLabel = "FILE", description = "YAML config (keys: model, evaluation-model, dataset, limit, "
-            + "methods, metrics, seed, batch-size, out, shard); options given here override it")
+            + "methods, metrics, seed, device, batch-size, out, shard); options given here override it")
     Path configFile;
 
     @Option(names = "--model", paramLabel = "ID[:K=V,...]", description = "model (default: embedded)")
@@ -72,6 +73,10 @@ final class RunCommand implements Callable<Integer> {
                     + "output directories with vitbench merge")
     String shard;
 
+    @Option(names = "--device", paramLabel = "cpu|gpu|gpu:N",
+            description = "device of the model and the evaluation model (default: cpu); sets their device parameter")
+    String device;
+
     @Option(names = "--heatmap-cache", paramLabel = "DIR",
             description = "where heatmaps are cached (default: OUT/heatmaps); give an earlier run's to add metrics "
                     + "without explaining again")
@@ -103,14 +108,15 @@ final class RunCommand implements Callable<Integer> {
      * one runs with its default parameters.
      */
     RunConfig resolve(ConfigFile file, Collection<String> registeredMethods, Collection<String> registeredMetrics) {
-        PluginSpec chosenModel = pick(model == null ? null : PluginSpec.parse(model), file.model(),
-                RunConfig.DEFAULT_MODEL);
+        String chosenDevice = pick(device, file.device(), null);
+        PluginSpec chosenModel = onDevice(pick(model == null ? null : PluginSpec.parse(model), file.model(),
+                RunConfig.DEFAULT_MODEL), chosenDevice);
         return new RunConfig(
                 chosenModel,
-                pick(evaluationModel == null ? null : PluginSpec.parse(evaluationModel), file.evaluationModel(),
+                onDevice(pick(evaluationModel == null ? null : PluginSpec.parse(evaluationModel), file.evaluationModel(),
                         chosenModel.id().equals(RunConfig.DEFAULT_MODEL.id())
                                 ? PluginSpec.of(RunConfig.DEFAULT_EVALUATION_MODEL.id(), chosenModel.parameters())
-                                : null),
+                                : null), chosenDevice),
                 pick(dataset == null ? null : PluginSpec.parse(dataset), file.dataset(), RunConfig.DEFAULT_DATASET),
                 pick(limit, file.limit(), RunConfig.DEFAULT_LIMIT),
                 pick(specs(methods), file.methods(), registeredMethods.stream().map(PluginSpec::of).toList()),
@@ -142,6 +148,27 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         return specs;
+    }
+
+    /**
+     * The model spec with its {@code device} parameter set (a shorthand for {@code id:device=...}
+     * on both models); a device named in the spec itself must agree.
+     */
+    static PluginSpec onDevice(PluginSpec spec, String device) {
+        if (spec == null || device == null) {
+            return spec;
+        }
+        String named = spec.parameters().get("device");
+        if (named == null && device.equals("cpu")) {
+            return spec; // the default device: the spec, and so the config hash, stays as without the option
+        }
+        if (named != null && !named.equals(device)) {
+            throw new ConfigurationException("model " + spec.format() + " names device " + named + " but --device (or "
+                    + "the config key device) is " + device + "; give the device once");
+        }
+        java.util.Map<String, String> p = new java.util.TreeMap<>(spec.parameters());
+        p.put("device", device);
+        return PluginSpec.of(spec.id(), p);
     }
 
     private static <T> T pick(T option, T file, T fallback) {

@@ -120,4 +120,24 @@ class RunConfigTest {
         assertEquals("checkpoint:path=/s", named.scoringModel().format());
         assertNotEquals(own.hash(), named.hash(), "the evaluation model decides results");
     }
+
+    @Test
+    void theDeviceKeySetsBothModelsDevice() {
+        ConfigFile file = ConfigFile.parse("model: embedded\ndevice: gpu:1\nshard: 2/3\n", "t");
+        assertEquals("gpu:1", file.device());
+        assertEquals(new Shard(2, 3), file.shard());
+        RunCommand command = new RunCommand();
+        RunConfig config = command.resolve(file, List.of("random"), List.of("deletion"));
+        assertEquals(PluginSpec.of("embedded", Map.of("device", "gpu:1")), config.model());
+        assertEquals(PluginSpec.of("embedded-surrogate", Map.of("device", "gpu:1")), config.evaluationModel());
+
+        RunConfig cpu = command.resolve(ConfigFile.parse("device: cpu\n", "t"), List.of("random"), List.of("deletion"));
+        assertEquals(RunConfig.DEFAULT_MODEL, cpu.model(), "the default device leaves the spec and its hash alone");
+
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> command.resolve(
+                ConfigFile.parse("model: embedded:device=cpu\ndevice: gpu\n", "t"), List.of("random"),
+                List.of("deletion")));
+        assertTrue(e.getMessage().contains("names device cpu but --device (or the config key device) is gpu"),
+                e.getMessage());
+    }
 }

@@ -91,7 +91,8 @@ final class CriticalDifferenceDiagram {
         int left = (k + 1) / 2;
         double labelWidth = 0;
         for (String m : a.methods()) {
-            labelWidth = Math.max(labelWidth, m.length() * CHAR_WIDTH);
+            // the label is the method and its rank, " (1.50)": 7 characters more
+            labelWidth = Math.max(labelWidth, (m.length() + 7) * CHAR_WIDTH);
         }
         double x0 = 24 + labelWidth + 16;
         double x1 = x0 + AXIS_WIDTH;

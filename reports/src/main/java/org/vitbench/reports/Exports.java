@@ -15,9 +15,13 @@ import java.util.Set;
 
 /**
  * The report's charts and tables as files for papers and slides: {@code charts/*.svg} (each curve
- * chart, the critical-difference diagram, the runtime chart; standalone SVG documents) and
- * {@code tables/*.csv} (runtime, ranks across metrics, failed cells; RFC 4180). The leaderboard
- * itself is {@code leaderboard.csv} beside them.
+ * chart, the critical-difference diagram, the runtime chart; standalone SVG documents with XML
+ * declaration and namespace) and {@code tables/*.csv} (the leaderboard in long form, one row per
+ * method x metric, the same as {@code leaderboard.csv}; runtime; average ranks across metrics;
+ * failed cells). Fields are quoted as RFC 4180 says; lines end with {@code \n} like
+ * {@link LeaderboardCsv}'s, so every CSV vitbench writes reads the same way. File names come from
+ * labels, lower-cased, with anything outside {@code [a-z0-9._-]} replaced by {@code -} and a
+ * numeric suffix against collisions.
  */
 public final class Exports {
 
@@ -46,6 +50,7 @@ public final class Exports {
         if (runtime != null) {
             files.put("charts/runtime.svg", runtime);
         }
+        files.put("tables/leaderboard.csv", LeaderboardCsv.render(data));
         files.put("tables/runtime.csv", runtimeCsv(data));
         files.put("tables/failures.csv", failuresCsv(data));
         if (data.agreement() != null) {
@@ -82,42 +87,36 @@ public final class Exports {
     }
 
     static String runtimeCsv(ReportData data) {
-        StringBuilder sb = new StringBuilder("component,stage,mean_seconds,sd_seconds,n\r\n");
+        StringBuilder sb = new StringBuilder("component,stage,mean_seconds,sd_seconds,n\n");
         for (ReportData.Timing t : data.timings()) {
-            sb.append(field(t.component())).append(',').append(field(t.stage())).append(',')
-                    .append(number(t.meanSeconds())).append(',').append(number(t.sdSeconds())).append(',').append(t.n())
-                    .append("\r\n");
+            row(sb, t.component(), t.stage(), number(t.meanSeconds()), number(t.sdSeconds()), String.valueOf(t.n()));
         }
         return sb.toString();
     }
 
     static String failuresCsv(ReportData data) {
-        StringBuilder sb = new StringBuilder("method,metric,samples,reason,example_sample\r\n");
+        StringBuilder sb = new StringBuilder("method,metric,samples,reason,example_sample\n");
         for (ReportData.Failure f : data.failures()) {
-            sb.append(field(f.method())).append(',').append(field(f.metric())).append(',').append(f.count()).append(',')
-                    .append(field(f.reason())).append(',').append(field(f.exampleSample())).append("\r\n");
+            row(sb, f.method(), f.metric(), String.valueOf(f.count()), f.reason(), f.exampleSample());
         }
         return sb.toString();
     }
 
     static String ranksCsv(ReportData.Agreement a) {
-        StringBuilder sb = new StringBuilder("method,average_rank\r\n");
+        StringBuilder sb = new StringBuilder("method,average_rank\n");
         double[] ranks = a.averageRanks();
         for (int i = 0; i < ranks.length; i++) {
-            sb.append(field(a.methods().get(i))).append(',').append(number(ranks[i])).append("\r\n");
+            row(sb, a.methods().get(i), number(ranks[i]));
         }
         return sb.toString();
     }
 
-    /** An RFC 4180 field: quoted when it holds a comma, quote or line break, quotes doubled. */
-    static String field(String text) {
-        if (text == null) {
-            return "";
+    /** One CSV line of {@code fields}, each quoted as {@link LeaderboardCsv#field} does. */
+    private static void row(StringBuilder sb, String... fields) {
+        for (int i = 0; i < fields.length; i++) {
+            sb.append(i == 0 ? "" : ",").append(LeaderboardCsv.field(fields[i]));
         }
-        if (text.contains(",") || text.contains("\"") || text.contains("\n") || text.contains("\r")) {
-            return '"' + text.replace("\"", "\"\"") + '"';
-        }
-        return text;
+        sb.append('\n');
     }
 
     private static String number(double v) {

@@ -14,9 +14,9 @@ import org.vitbench.api.Direction;
 /**
  * Renders a {@link ReportData} as one self-contained HTML file: inline CSS, charts as inline SVG,
  * no script, no external resource, every string from the data escaped with {@link Html#escape}.
- * The page opens with the leaderboard, then mean curves, runtime, failed cells and the run's
- * metadata. The output depends only on the data (no clock, no locale), so it can be sealed by a
- * golden file.
+ * The page opens with the leaderboard, then mean curves, the heatmap gallery, runtime, failed
+ * cells and the run's metadata. The output depends only on the data (no clock, no locale), so it
+ * can be sealed by a golden file.
  */
 public final class HtmlReport {
 
@@ -55,6 +55,8 @@ public final class HtmlReport {
               vertical-align: middle; }
             table.gallery td { vertical-align: top; }
             table.gallery img { image-rendering: pixelated; }
+            div.scales { display: flex; flex-wrap: wrap; gap: 0 2.5rem; }
+            figure.scale { margin: .6rem 0 0; }
             footer { margin-top: 3rem; font-size: .8rem; color: #57606a; }
             """;
 
@@ -63,25 +65,16 @@ public final class HtmlReport {
 
     /** Writes the report to {@code file} in UTF-8. */
     public static void write(ReportData data, Path file) {
-        write(data, Gallery.EMPTY, file);
-    }
-
-    /** Writes the report with a heatmap gallery to {@code file} in UTF-8. */
-    public static void write(ReportData data, Gallery gallery, Path file) {
         try {
-            Files.writeString(file, render(data, gallery), StandardCharsets.UTF_8);
+            Files.writeString(file, render(data), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write report " + file + ": " + e.getMessage(), e);
         }
     }
 
-    /** The complete HTML document. */
+    /** The complete HTML document; the heatmap gallery's section is left out when it is empty. */
     public static String render(ReportData data) {
-        return render(data, Gallery.EMPTY);
-    }
-
-    /** The complete HTML document with a heatmap gallery (left out when empty). */
-    public static String render(ReportData data, Gallery gallery) {
+        Gallery gallery = data.gallery();
         StringBuilder h = new StringBuilder(16_384);
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
@@ -95,13 +88,13 @@ public final class HtmlReport {
             h.append(" \u00b7 config <code>").append(Html.escape(hash)).append("</code>");
         }
         h.append("</p>\n<nav><a href=\"#leaderboard\">Leaderboard</a><a href=\"#curves\">Curves</a>")
-                .append(gallery.methods().isEmpty() ? "" : "<a href=\"#heatmaps\">Heatmaps</a>")
+                .append(gallery.isEmpty() ? "" : "<a href=\"#heatmaps\">Heatmaps</a>")
                 .append("<a href=\"#runtime\">Runtime</a><a href=\"#failures\">Failures</a>")
                 .append("<a href=\"#metadata\">Run metadata</a></nav>\n</header>\n");
         leaderboard(h, data);
         agreement(h, data);
         curves(h, data);
-        if (!gallery.methods().isEmpty()) {
+        if (!gallery.isEmpty()) {
             h.append(gallery.html());
         }
         runtime(h, data);

@@ -26,14 +26,23 @@ import org.vitbench.api.Direction;
  * @param benchmarks JMH results imported into the runtime section (empty when none)
  * @param agreement ranks of the methods across metrics, or {@code null} when there are fewer than
  *     2 metrics or 2 methods scored on all of them
+ * @param gallery heatmaps of the first samples by every method, {@link Gallery#EMPTY} when the run
+ *     drew none
  */
 public record ReportData(String title, Map<String, String> metadata, List<Row> rows, List<Curve> curves,
-        List<Failure> failures, List<Timing> timings, List<JmhResults.Result> benchmarks, Agreement agreement) {
+        List<Failure> failures, List<Timing> timings, List<JmhResults.Result> benchmarks, Agreement agreement,
+        Gallery gallery) {
 
     /** A report without JMH results or ranks across metrics. */
     public ReportData(String title, Map<String, String> metadata, List<Row> rows, List<Curve> curves,
             List<Failure> failures, List<Timing> timings) {
         this(title, metadata, rows, curves, failures, timings, List.of(), null);
+    }
+
+    /** A report without a heatmap gallery. */
+    public ReportData(String title, Map<String, String> metadata, List<Row> rows, List<Curve> curves,
+            List<Failure> failures, List<Timing> timings, List<JmhResults.Result> benchmarks, Agreement agreement) {
+        this(title, metadata, rows, curves, failures, timings, benchmarks, agreement, Gallery.EMPTY);
     }
 
     /**
@@ -68,16 +77,22 @@ public record ReportData(String title, Map<String, String> metadata, List<Row> r
         failures = List.copyOf(failures);
         timings = List.copyOf(timings);
         benchmarks = List.copyOf(benchmarks);
+        Objects.requireNonNull(gallery, "gallery (Gallery.EMPTY for none)");
     }
 
     /** This report with JMH results in its runtime section. */
     public ReportData withBenchmarks(List<JmhResults.Result> results) {
-        return new ReportData(title, metadata, rows, curves, failures, timings, results, agreement);
+        return new ReportData(title, metadata, rows, curves, failures, timings, results, agreement, gallery);
     }
 
     /** This report with ranks across metrics. */
     public ReportData withAgreement(Agreement a) {
-        return new ReportData(title, metadata, rows, curves, failures, timings, benchmarks, a);
+        return new ReportData(title, metadata, rows, curves, failures, timings, benchmarks, a, gallery);
+    }
+
+    /** This report with a heatmap gallery ({@link Gallery#EMPTY} leaves the section out). */
+    public ReportData withGallery(Gallery g) {
+        return new ReportData(title, metadata, rows, curves, failures, timings, benchmarks, agreement, g);
     }
 
     /** Method labels in order of first appearance. */

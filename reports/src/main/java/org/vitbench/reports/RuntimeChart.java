@@ -76,6 +76,7 @@ final class RuntimeChart {
             ReportData.Timing t = bars.get(i);
             double y = TOP + i * (BAR + GAP);
             double end = map(t.meanSeconds(), lo, hi, log, x0);
+            double labelX = Math.max(end, x0) + 6;
             s.append("<text x=\"").append(Html.coordinate(x0 - 6)).append("\" y=\"").append(Html.coordinate(y + BAR - 4))
                     .append("\" text-anchor=\"end\">").append(Html.escape(t.component())).append("</text>\n");
             s.append("<rect class=\"bar\" fill=\"#0072B2\" x=\"").append(Html.coordinate(x0)).append("\" y=\"")
@@ -86,12 +87,13 @@ final class RuntimeChart {
             if (Double.isFinite(t.sdSeconds()) && t.sdSeconds() > 0) {
                 double a = map(Math.max(t.meanSeconds() - t.sdSeconds(), lo), lo, hi, log, x0);
                 double b = map(t.meanSeconds() + t.sdSeconds(), lo, hi, log, x0);
+                labelX = Math.max(labelX, b + 4);
                 double mid = y + BAR / 2.0;
                 s.append("<g class=\"spread\"><line stroke=\"#1f2328\" x1=\"").append(Html.coordinate(a)).append("\" x2=\"")
                         .append(Html.coordinate(b)).append("\" y1=\"").append(Html.coordinate(mid)).append("\" y2=\"")
                         .append(Html.coordinate(mid)).append("\"/></g>\n");
             }
-            s.append("<text x=\"").append(Html.coordinate(Math.max(end, x0) + 6)).append("\" y=\"")
+            s.append("<text x=\"").append(Html.coordinate(labelX)).append("\" y=\"")
                     .append(Html.coordinate(y + BAR - 4)).append("\">").append(Html.number(t.meanSeconds()))
                     .append("</text>\n");
         }

@@ -77,6 +77,24 @@ class AllureResultsTest {
     }
 
     @Test
+    void aRegressedCellMatchesItsGoldenFile() throws Exception {
+        // uuids are derived from the cell and the run's end, so a fixed clock gives fixed files
+        AllureResults.write(Fixtures.report(), tmp, Map.of(AllureResults.key("random", "deletion"),
+                new AllureResults.Verdict("<= 0.3800", true, "REGRESSION: worse by 0.0200")), 1_000L, 2_000L);
+        Path regressed = null;
+        try (var files = Files.list(tmp)) {
+            for (Path f : files.filter(p -> p.toString().endsWith("-result.json")).toList()) {
+                if (new ObjectMapper().readTree(f.toFile()).get("name").asText().equals("random \u00d7 deletion")) {
+                    regressed = f;
+                }
+            }
+        }
+        assertTrue(regressed != null, "no result for random x deletion");
+        Golden.check("allure-random-deletion-result.json", Files.readString(regressed));
+        Golden.check("allure-environment.properties", Files.readString(tmp.resolve("environment.properties")));
+    }
+
+    @Test
     void writingTheSameRunAgainReplacesItsFiles() throws Exception {
         AllureResults.write(Fixtures.report(), tmp, Map.of(), 1_000L, 2_000L);
         List<Path> first;

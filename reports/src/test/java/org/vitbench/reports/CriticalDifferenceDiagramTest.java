@@ -36,6 +36,13 @@ class CriticalDifferenceDiagramTest {
     }
 
     @Test
+    void theDiagramOfAFixedAgreementMatchesItsGoldenFile() throws Exception {
+        String svg = CriticalDifferenceDiagram.standalone(agreement(0.001, 1.0));
+        Xml.parse(svg);
+        Golden.check("critical-difference.svg", svg);
+    }
+
+    @Test
     void withoutASignificantFriedmanTestOneBarJoinsAllAndWithoutCdNone() {
         String notSignificant = CriticalDifferenceDiagram.render(agreement(0.2, 1.0));
         assertEquals(1, count(notSignificant, "class=\"group\""));

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,19 +27,28 @@ class ExportsTest {
         Set<String> names = new HashSet<>();
         files.forEach(f -> names.add(tmp.relativize(f).toString()));
         assertEquals(Set.of("charts/curves-deletion.svg", "charts/critical-difference.svg", "charts/runtime.svg",
-                "tables/runtime.csv", "tables/failures.csv", "tables/ranks.csv"), names);
+                "tables/leaderboard.csv", "tables/runtime.csv", "tables/failures.csv", "tables/ranks.csv"), names);
         for (Path f : files) {
             if (f.toString().endsWith(".svg")) {
-                Xml.parse(Files.readString(f));
+                String svg = Files.readString(f);
+                assertTrue(svg.startsWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg "), f.toString());
+                Xml.parse(svg);
             }
         }
-        assertEquals("component,stage,mean_seconds,sd_seconds,n\r\n"
-                + "\"a,\"\"b\"\"\nc\",explain,0.0123,0.001,4\r\n"
-                + "random,explain,4.56E-5,1.0E-5,4\r\n"
-                + "deletion,metric,0.5,0.05,8\r\n", Files.readString(tmp.resolve("tables/runtime.csv")));
-        assertEquals("method,average_rank\r\nx,1.0\r\ny,2.0\r\n", Files.readString(tmp.resolve("tables/ranks.csv")));
-        assertTrue(Files.readString(tmp.resolve("tables/failures.csv"))
-                .contains("kernel-shap:budget=64,deletion,4,IllegalStateException: out of memory & <time>,test-0000"));
+        Golden.check("exports-leaderboard.csv", Files.readString(tmp.resolve("tables/leaderboard.csv")));
+        Golden.check("exports-runtime.csv", Files.readString(tmp.resolve("tables/runtime.csv")));
+        Golden.check("exports-failures.csv", Files.readString(tmp.resolve("tables/failures.csv")));
+        Golden.check("exports-ranks.csv", Files.readString(tmp.resolve("tables/ranks.csv")));
+    }
+
+    @Test
+    void fieldsWithCommasQuotesOrLineBreaksAreQuotedAsRfc4180Says() {
+        ReportData data = new ReportData("t", Map.of(), List.of(), List.of(), List.of(
+                new ReportData.Failure("m,1", "say \"hi\"", 2, "line one\nline two\r\nthree", null),
+                new ReportData.Failure("plain", "metric", 1, "", "s-1")), List.of());
+        assertEquals("method,metric,samples,reason,example_sample\n"
+                + "\"m,1\",\"say \"\"hi\"\"\",2,\"line one\nline two\r\nthree\",\n"
+                + "plain,metric,1,,s-1\n", Exports.failuresCsv(data));
     }
 
     @Test

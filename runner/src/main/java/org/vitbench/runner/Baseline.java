@@ -31,9 +31,12 @@ import org.vitbench.api.ResultRecord;
  * the labels may change without breaking a baseline.
  *
  * @param configHash the config hash of the run the baseline was taken from
+ * @param defaults the tolerance given to cells that were new when the baseline was written (the
+ *     command-line {@code --tolerance}, {@code --paired}, {@code --alpha}); a refresh without those
+ *     options gives new cells these again
  * @param cells one per method x metric, in run order
  */
-record Baseline(String configHash, List<Cell> cells) {
+record Baseline(String configHash, Tolerance defaults, List<Cell> cells) {
 
     static final String SCHEMA = "vitbench-baseline/1";
 
@@ -41,6 +44,7 @@ record Baseline(String configHash, List<Cell> cells) {
 
     Baseline {
         Objects.requireNonNull(configHash, "configHash");
+        Objects.requireNonNull(defaults, "defaults");
         cells = List.copyOf(cells);
     }
 
@@ -159,7 +163,7 @@ record Baseline(String configHash, List<Cell> cells) {
             cells.add(new Cell(first.methodSpec(), metricLabels.get(first.specHash()), first.specHash(), direction,
                     Comparison.mean(scores.values()), failed, kept.getOrDefault(e.getKey(), tolerance), scores));
         }
-        return new Baseline(manifest.configHash(), cells);
+        return new Baseline(manifest.configHash(), tolerance, cells);
     }
 
     /** Writes the baseline as JSON: to a temporary file beside {@code file}, then moved over it. */
@@ -167,6 +171,7 @@ record Baseline(String configHash, List<Cell> cells) {
         ObjectNode root = JSON.createObjectNode();
         root.put("schema", SCHEMA);
         root.put("configHash", configHash);
+        tolerance(root.putObject("defaults"), defaults);
         ArrayNode array = root.putArray("cells");
         for (Cell c : cells) {
             ObjectNode n = array.addObject();
@@ -177,22 +182,26 @@ record Baseline(String configHash, List<Cell> cells) {
             n.put("mean", c.mean());
             n.put("n", c.scores().size());
             n.put("failed", c.failed());
-            ObjectNode t = n.putObject("tolerance");
-            t.put("rule", c.tolerance().rule().id);
-            t.put("margin", c.tolerance().margin());
-            t.put("alpha", c.tolerance().alpha());
+            tolerance(n.putObject("tolerance"), c.tolerance());
             ObjectNode s = n.putObject("scores");
             c.scores().forEach(s::put);
         }
         try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+            Path target = file.toAbsolutePath();
+            Files.createDirectories(target.getParent());
+            // a plain sibling, not createTempFile: that would leave the baseline readable by its owner only
+            Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
             Files.writeString(tmp, JSON.writeValueAsString(root) + "\n");
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write baseline " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    private static void tolerance(ObjectNode node, Tolerance t) {
+        node.put("rule", t.rule().id);
+        node.put("margin", t.margin());
+        node.put("alpha", t.alpha());
     }
 
     /**
@@ -221,6 +230,7 @@ record Baseline(String configHash, List<Cell> cells) {
                     + SCHEMA);
         }
         String configHash = text(root, "configHash", where);
+        Tolerance defaults = tolerance(root, "defaults", where);
         JsonNode array = root.get("cells");
         if (array == null || !array.isArray()) {
             throw new ConfigurationException(where + ": field 'cells' is missing or not an array");
@@ -229,24 +239,14 @@ record Baseline(String configHash, List<Cell> cells) {
         for (int i = 0; i < array.size(); i++) {
             cells.add(cell(array.get(i), where + ", cells[" + i + "]"));
         }
-        return new Baseline(configHash, cells);
+        return new Baseline(configHash, defaults, cells);
     }
 
     private static Cell cell(JsonNode n, String where) {
         if (!n.isObject()) {
             throw new ConfigurationException(where + " is not an object");
         }
-        JsonNode t = n.get("tolerance");
-        if (t == null || !t.isObject()) {
-            throw new ConfigurationException(where + ": field 'tolerance' is missing or not an object");
-        }
-        Tolerance tolerance;
-        try {
-            tolerance = new Tolerance(Rule.parse(text(t, "rule", where + ".tolerance"), where + ".tolerance.rule"),
-                    number(t, "margin", where + ".tolerance"), number(t, "alpha", where + ".tolerance"));
-        } catch (ConfigurationException e) {
-            throw new ConfigurationException(where + ": " + e.getMessage());
-        }
+        Tolerance tolerance = tolerance(n, "tolerance", where);
         JsonNode s = n.get("scores");
         if (s == null || !s.isObject()) {
             throw new ConfigurationException(where + ": field 'scores' is missing or not an object");
@@ -263,6 +263,21 @@ record Baseline(String configHash, List<Cell> cells) {
         return new Cell(text(n, "method", where), text(n, "metric", where), text(n, "specHash", where),
                 RunManifest.parseDirection(direction, where + ".direction"), number(n, "mean", where),
                 (int) number(n, "failed", where), tolerance, scores);
+    }
+
+    /** The tolerance object in field {@code field} of {@code n}. */
+    private static Tolerance tolerance(JsonNode n, String field, String where) {
+        JsonNode t = n.get(field);
+        if (t == null || !t.isObject()) {
+            throw new ConfigurationException(where + ": field '" + field + "' is missing or not an object");
+        }
+        String at = where + "." + field;
+        try {
+            return new Tolerance(Rule.parse(text(t, "rule", at), at + ".rule"), number(t, "margin", at),
+                    number(t, "alpha", at));
+        } catch (ConfigurationException e) {
+            throw e.getMessage().startsWith(where) ? e : new ConfigurationException(at + ": " + e.getMessage());
+        }
     }
 
     private static String text(JsonNode n, String field, String where) {

@@ -18,8 +18,9 @@ import org.vitbench.api.Sample;
 import org.vitbench.api.VitModel;
 
 /**
- * The work of one batch: predict targets, then per method explain the samples that still have
- * pending units and score them with each metric. Runs inside its own {@link NDManager} scope, so no
+ * The work of one batch: predict targets, then per method take the heatmaps of the samples that
+ * still have pending units from the {@link HeatmapCache} or explain those it lacks, and score them
+ * with each metric. Runs inside its own {@link NDManager} scope, so no
  * native memory outlives the batch; only records leave it.
  */
 final class BatchRun {
@@ -89,34 +90,10 @@ final class BatchRun {
         }
         List<Sample> samples = todo.stream().map(batch::get).toList();
         int[] sampleTargets = todo.stream().mapToInt(b -> targets[b]).toArray();
-        long t0 = System.nanoTime();
-        Heatmaps heatmaps;
-        String failure = null;
-        HeatmapCache.Cached cached = heatmapCache == null ? null : heatmapCache.load(method, samples, sampleTargets);
-        try {
-            heatmaps = cached != null ? cached.heatmaps() : method.explainer().explain(context, samples, sampleTargets);
-            if (heatmaps.batchSize() != samples.size() || heatmaps.grid() != model.info().grid()) {
-                failure = "method returned " + heatmaps.batchSize() + " heatmaps on a " + heatmaps.grid() + "x"
-                        + heatmaps.grid() + " grid for " + samples.size() + " samples on the model's "
-                        + model.info().grid() + "x" + model.info().grid() + " grid";
-            }
-        } catch (RuntimeException ex) {
-            heatmaps = null;
-            failure = describe(ex);
-            LOG.warn("{} failed on a batch of {} samples: {}", method.label(), samples.size(), failure);
-            LOG.debug("stack trace", ex);
-        }
-        // cached heatmaps keep the time their computation took, so runtime figures stay the method's
-        double explainSeconds = cached != null ? cached.secondsPerSample()
-                : (System.nanoTime() - t0) / 1e9 / samples.size();
-        if (cached == null && failure == null && heatmapCache != null) {
-            heatmapCache.store(method, samples, sampleTargets, heatmaps, explainSeconds);
-        }
-        String[] reasons = new String[samples.size()];
-        for (int i = 0; i < reasons.length; i++) {
-            reasons[i] = failure != null ? failure : nonFinite(heatmaps.target()[i]);
-            if (reasons[i] == null && gallery != null) {
-                gallery.offer(method, samples.get(i), heatmaps.target()[i], heatmaps.grid());
+        Explained x = explain(context, method, samples, sampleTargets);
+        for (int i = 0; i < samples.size(); i++) {
+            if (x.reasons()[i] == null && gallery != null) {
+                gallery.offer(method, samples.get(i), x.maps()[i], model.info().grid());
             }
         }
         for (Unit.Pair pair : methodPairs) {
@@ -126,33 +103,131 @@ final class BatchRun {
                 if (store.contains(pair.key(s.id()))) {
                     continue;
                 }
-                if (reasons[i] != null) {
-                    records.add(failed(s, sampleTargets[i], pair, reasons[i], explainSeconds, 0));
+                if (x.reasons()[i] != null) {
+                    records.add(failed(s, sampleTargets[i], pair, x.reasons()[i], x.seconds()[i], 0));
                 } else {
                     scored.add(i);
                 }
             }
             if (!scored.isEmpty()) {
-                score(context, pair, samples, sampleTargets, heatmaps, scored, explainSeconds, records);
+                score(context, pair, samples, sampleTargets, x, scored, records);
             }
         }
     }
 
-    private void score(Context context, Unit.Pair pair, List<Sample> samples, int[] targets, Heatmaps heatmaps,
-            List<Integer> scored, double explainSeconds, List<ResultRecord> records) {
+    /**
+     * The heatmaps of one method for the samples, per sample: from the cache where it has them,
+     * the rest explained in one call and stored. Should cached and fresh heatmaps disagree on
+     * whether every class is explained (the method changed without its spec), all are explained
+     * again, so that metrics see one kind.
+     */
+    private Explained explain(Context context, Unit.Method method, List<Sample> samples, int[] targets) {
+        int n = samples.size();
+        Explained x = new Explained(n);
+        HeatmapCache.Entry[] hits = heatmapCache == null ? new HeatmapCache.Entry[n]
+                : heatmapCache.load(method, samples, targets, model.info().grid());
+        List<Integer> missing = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (hits[i] == null) {
+                missing.add(i);
+            } else {
+                x.maps()[i] = hits[i].map();
+                x.perClass()[i] = hits[i].perClass();
+                // cached heatmaps keep the time their computation took, so runtime figures stay the method's
+                x.seconds()[i] = hits[i].seconds();
+            }
+        }
+        if (!missing.isEmpty()) {
+            compute(context, method, samples, targets, missing, x);
+        }
+        if (missing.size() < n && x.mixesPerClass()) {
+            LOG.warn("{}: cached heatmaps and new ones differ in explaining every class; explaining all {} samples "
+                    + "of the batch again", method.label(), n);
+            List<Integer> all = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                all.add(i);
+            }
+            compute(context, method, samples, targets, all, x);
+        }
+        return x;
+    }
+
+    /** Explains the samples at {@code indices} in one call, fills them into {@code x} and caches them. */
+    private void compute(Context context, Unit.Method method, List<Sample> samples, int[] targets, List<Integer> indices,
+            Explained x) {
+        List<Sample> sub = indices.stream().map(samples::get).toList();
+        int[] subTargets = indices.stream().mapToInt(i -> targets[i]).toArray();
+        long t0 = System.nanoTime();
+        Heatmaps heatmaps = null;
+        String failure = null;
+        try {
+            heatmaps = method.explainer().explain(context, sub, subTargets);
+            if (heatmaps.batchSize() != sub.size() || heatmaps.grid() != model.info().grid()) {
+                failure = "method returned " + heatmaps.batchSize() + " heatmaps on a " + heatmaps.grid() + "x"
+                        + heatmaps.grid() + " grid for " + sub.size() + " samples on the model's "
+                        + model.info().grid() + "x" + model.info().grid() + " grid";
+            }
+        } catch (RuntimeException ex) {
+            failure = describe(ex);
+            LOG.warn("{} failed on a batch of {} samples: {}", method.label(), sub.size(), failure);
+            LOG.debug("stack trace", ex);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9 / sub.size();
+        if (failure == null && heatmapCache != null) {
+            heatmapCache.store(method, sub, subTargets, heatmaps, seconds);
+        }
+        for (int k = 0; k < indices.size(); k++) {
+            int i = indices.get(k);
+            x.seconds()[i] = seconds;
+            x.maps()[i] = failure == null ? heatmaps.target()[k] : null;
+            x.perClass()[i] = failure == null && heatmaps.perClass() != null ? heatmaps.perClass()[k] : null;
+            x.reasons()[i] = failure != null ? failure : nonFinite(x.maps()[i]);
+        }
+    }
+
+    /**
+     * One method's heatmaps of the pending samples, by sample.
+     *
+     * @param maps target-class maps, null where the sample failed
+     * @param perClass maps of every class, null where the method explains the target only or failed
+     * @param seconds explain time per sample
+     * @param reasons why the sample failed, null where it did not
+     */
+    private record Explained(float[][] maps, float[][][] perClass, double[] seconds, String[] reasons) {
+
+        Explained(int n) {
+            this(new float[n][], new float[n][][], new double[n], new String[n]);
+        }
+
+        /** Whether some usable samples have every class's maps and others the target's only. */
+        boolean mixesPerClass() {
+            boolean with = false;
+            boolean without = false;
+            for (int i = 0; i < maps.length; i++) {
+                if (reasons[i] == null) {
+                    with |= perClass[i] != null;
+                    without |= perClass[i] == null;
+                }
+            }
+            return with && without;
+        }
+    }
+
+    private void score(Context context, Unit.Pair pair, List<Sample> samples, int[] targets, Explained x,
+            List<Integer> scored, List<ResultRecord> records) {
         Metric metric = pair.metric();
         List<Sample> sub = scored.stream().map(samples::get).toList();
         int[] subTargets = scored.stream().mapToInt(i -> targets[i]).toArray();
-        float[][] maps = scored.stream().map(i -> heatmaps.target()[i]).toArray(float[][]::new);
-        float[][][] perClass = heatmaps.perClass() == null ? null
-                : scored.stream().map(i -> heatmaps.perClass()[i]).toArray(float[][][]::new);
+        float[][] maps = scored.stream().map(i -> x.maps()[i]).toArray(float[][]::new);
+        float[][][] perClass = x.perClass()[scored.get(0)] == null ? null
+                : scored.stream().map(i -> x.perClass()[i]).toArray(float[][][]::new);
         long t0 = System.nanoTime();
         MetricResult result = null;
         String failure = null;
         try {
             Context scoring = new Context(evaluationModel, context.seed(), context.manager(), context.progress())
                     .withExplained(pair.method().explainer(), model);
-            result = metric.evaluate(scoring, sub, subTargets, new Heatmaps(heatmaps.grid(), maps, perClass));
+            result = metric.evaluate(scoring, sub, subTargets, new Heatmaps(model.info().grid(), maps, perClass));
             if (result.scores().length != sub.size()) {
                 failure = "metric returned " + result.scores().length + " scores for " + sub.size() + " samples";
             }
@@ -165,6 +240,7 @@ final class BatchRun {
         double metricSeconds = (System.nanoTime() - t0) / 1e9 / sub.size();
         for (int j = 0; j < sub.size(); j++) {
             Sample s = sub.get(j);
+            double explainSeconds = x.seconds()[scored.get(j)];
             if (failure != null) {
                 records.add(failed(s, subTargets[j], pair, failure, explainSeconds, metricSeconds));
                 continue;

@@ -25,6 +25,7 @@ import org.vitbench.api.Requirement;
 import org.vitbench.api.ResultRecord;
 import org.vitbench.api.Sample;
 import org.vitbench.api.VitModel;
+import org.vitbench.models.VisionTransformer;
 import org.vitbench.reports.AllureResults;
 import org.vitbench.reports.Exports;
 import org.vitbench.reports.Gallery;
@@ -34,6 +35,7 @@ import org.vitbench.reports.LeaderboardCsv;
 import org.vitbench.reports.LeaderboardJson;
 import org.vitbench.reports.LeaderboardLatex;
 import org.vitbench.reports.LeaderboardMarkdown;
+import org.vitbench.reports.LeaderboardPage;
 import org.vitbench.reports.ReportData;
 import org.vitbench.reports.SummaryJson;
 
@@ -50,15 +52,15 @@ final class Benchmark {
 
     /** The run manifest's environment entry that names a shard ({@code i/n}). */
     static final String SHARD_KEY = "shard";
+    /** The run manifest's environment entry that names the machine. */
+    static final String HOST_KEY = "host";
 
-    /** Samples in the report's heatmap gallery: the run's first ones. */
-    static final int GALLERY_SAMPLES = 4;
     private static final Logger LOG = LoggerFactory.getLogger(Benchmark.class);
 
     private final Registry registry;
     private final RunConfig config;
     private final Shard shard;
-    private final Path heatmapDir;
+    private final HeatmapOutputs heatmapOutputs;
     private final ConsoleProgress.Mode progressMode;
     private final PrintWriter out;
     private final PrintWriter err;
@@ -70,18 +72,18 @@ final class Benchmark {
 
     Benchmark(Registry registry, RunConfig config, Shard shard, ConsoleProgress.Mode progressMode, PrintWriter out,
             PrintWriter err) {
-        this(registry, config, shard, null, progressMode, out, err);
+        this(registry, config, shard, HeatmapOutputs.DEFAULT, progressMode, out, err);
     }
 
     /**
-     * @param heatmapDir where heatmaps are cached; null for {@code <out>/heatmaps}
+     * @param heatmapOutputs where heatmaps are cached and how many samples the report's gallery shows
      */
-    Benchmark(Registry registry, RunConfig config, Shard shard, Path heatmapDir, ConsoleProgress.Mode progressMode,
-            PrintWriter out, PrintWriter err) {
+    Benchmark(Registry registry, RunConfig config, Shard shard, HeatmapOutputs heatmapOutputs,
+            ConsoleProgress.Mode progressMode, PrintWriter out, PrintWriter err) {
         this.registry = registry;
         this.config = config;
         this.shard = shard;
-        this.heatmapDir = heatmapDir;
+        this.heatmapOutputs = heatmapOutputs;
         this.progressMode = progressMode;
         this.out = out;
         this.err = err;
@@ -139,19 +141,21 @@ final class Benchmark {
             if (!shard.whole()) {
                 env.put(SHARD_KEY, shard.format());
             }
+            env.put(HOST_KEY, host());
+            env.putAll(Protocol.fingerprints(model, evaluationModel));
             RunManifest manifest = new RunManifest(hash, resolved.canonicalYaml(), config.seed(), directions,
                     skipped, env);
             manifest.write(config.out());
             LOG.info("config {}: {} samples x {} method-metric pairs into {}", hash, n, pairs.size(),
                     config.out().toAbsolutePath());
             List<Sample> shown = new ArrayList<>();
-            for (int i = 0; i < Math.min(GALLERY_SAMPLES, n); i++) {
+            for (int i = 0; i < Math.min(heatmapOutputs.gallerySamples(), n); i++) {
                 shown.add(dataset.get(positions.get(i)));
             }
             GalleryCollector gallery = new GalleryCollector(config.out(), shown, methods);
-            HeatmapCache heatmapCache = new HeatmapCache(heatmapDir == null ? config.out().resolve("heatmaps") : heatmapDir,
-                    config.model().format() + '\u0000' + model.info().name() + '\u0000' + config.dataset().format()
-                            + '\u0000' + config.seed());
+            HeatmapCache heatmapCache = new HeatmapCache(heatmapOutputs.cacheDir(config.out()), HeatmapCache.context(
+                    config.model(), model.info().name(), model instanceof VisionTransformer v ? v.fingerprint() : null,
+                    config.dataset(), config.seed()));
             long total = (long) n * pairs.size();
             try (ConsoleProgress progress = new ConsoleProgress(err, progressMode, total,
                     Math.min(total, store.records().size()), System::nanoTime)) {
@@ -174,6 +178,8 @@ final class Benchmark {
                 }
             }
             gallery.finish(store.records(), model.info().classNames());
+            LOG.info("heatmaps: {} read from the cache {}, {} computed and cached", heatmapCache.hits(),
+                    heatmapCache.dir().toAbsolutePath(), heatmapCache.stored());
             Map<String, String> finished = new LinkedHashMap<>(env);
             finished.put("finished", Environment.now());
             manifest = manifest.withEnvironment(finished);
@@ -229,11 +235,20 @@ final class Benchmark {
         return writeReports(dir, records, manifest, provenance, out);
     }
 
+    /** The machine's host name, for provenance; {@code unknown} when the system cannot tell. */
+    static String host() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+
     /** Where a run's results come from, for leaderboards: its directory, machine, commit and end. */
     static Map<String, String> source(Path dir, RunManifest manifest) {
         Map<String, String> source = new LinkedHashMap<>();
         source.put("run", dir.toString());
-        for (String key : List.of("CPU", "OS", "git commit", "finished")) {
+        for (String key : List.of(HOST_KEY, "CPU", "OS", "git commit", "finished")) {
             if (manifest.environment().containsKey(key)) {
                 source.put(key, manifest.environment().get(key));
             }
@@ -253,21 +268,23 @@ final class Benchmark {
         Path summary = dir.resolve("summary.json");
         Path csv = dir.resolve("leaderboard.csv");
         Path tex = dir.resolve("leaderboard.tex");
-        Gallery gallery = Gallery.read(dir.resolve(Gallery.DIR));
-        HtmlReport.write(data, gallery, html);
+        data = data.withGallery(Gallery.read(dir.resolve(Gallery.DIR)));
+        HtmlReport.write(data, html);
         writeText(summary, SummaryJson.render(data));
         writeText(csv, LeaderboardCsv.render(data));
         writeText(tex, LeaderboardLatex.render(data));
         writeText(dir.resolve("leaderboard.md"), LeaderboardMarkdown.render(data));
-        String protocol = Protocol.of(manifest.config());
+        String protocol = Protocol.of(manifest);
         writeText(dir.resolve("leaderboard.json"), LeaderboardJson.render(data, Protocol.hash(protocol), protocol,
+                provenance));
+        writeText(dir.resolve("leaderboard.html"), LeaderboardPage.render(data, Protocol.hash(protocol), protocol,
                 provenance));
         Exports.write(data, dir);
         long[] span = span(manifest);
-        AllureResults.write(data, gallery, dir.resolve(AllureResults.DIR), java.util.Map.of(), span[0], span[1]);
+        AllureResults.write(data, data.gallery(), dir.resolve(AllureResults.DIR), java.util.Map.of(), span[0], span[1]);
         out.println("report:      " + html);
         out.println("summary:     " + summary);
-        out.println("leaderboard: " + csv + " (also leaderboard.json, .md, .tex)");
+        out.println("leaderboard: " + csv + " (also leaderboard.json, .md, .tex, .html)");
         out.println("also:        charts/*.svg, tables/*.csv, " + AllureResults.DIR + "/ (Allure results)");
         out.flush();
         return List.of(html, summary, csv, tex);

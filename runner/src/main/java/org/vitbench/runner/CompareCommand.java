@@ -45,16 +45,17 @@ final class CompareCommand implements Callable<Integer> {
             description = "write the run as a baseline instead (cells already in FILE keep their tolerances)")
     Path writeBaseline;
 
-    @Option(names = "--tolerance", paramLabel = "MARGIN", defaultValue = "0.02",
-            description = "with --write-baseline: how much worse a mean may get (default: ${DEFAULT-VALUE})")
-    double margin;
+    @Option(names = "--tolerance", paramLabel = "MARGIN",
+            description = "with --write-baseline: how much worse a mean of a new cell may get (default: 0.02; "
+                + "without --tolerance, --paired and --alpha a refresh reuses the file's defaults)")
+    Double margin;
 
-    @Option(names = "--paired", description = "with --write-baseline: also require a significant paired test")
+    @Option(names = "--paired", description = "with --write-baseline: new cells also require a significant paired test")
     boolean paired;
 
-    @Option(names = "--alpha", paramLabel = "P", defaultValue = "0.05",
-            description = "with --write-baseline --paired: significance level (default: ${DEFAULT-VALUE})")
-    double alpha;
+    @Option(names = "--alpha", paramLabel = "P",
+            description = "with --write-baseline --paired: significance level (default: 0.05)")
+    Double alpha;
 
     @Option(names = "--allow-config-change",
             description = "compare even when the run's config hash differs from the baseline's")
@@ -69,10 +70,8 @@ final class CompareCommand implements Callable<Integer> {
         List<ResultRecord> records = ResultStore.read(run).stream()
                 .filter(r -> r.configHash().equals(manifest.configHash())).toList();
         if (writeBaseline != null) {
-            Baseline.Tolerance tolerance = new Baseline.Tolerance(paired ? Baseline.Rule.PAIRED : Baseline.Rule.MARGIN,
-                    margin, alpha);
             Baseline previous = Files.isRegularFile(writeBaseline) ? Baseline.read(writeBaseline) : null;
-            Baseline b = Baseline.of(records, manifest, tolerance, previous);
+            Baseline b = Baseline.of(records, manifest, defaults(previous), previous);
             b.write(writeBaseline);
             spec.commandLine().getOut().println("baseline: " + writeBaseline + " (" + b.cells().size()
                     + " cells, config " + b.configHash() + ")");
@@ -89,6 +88,20 @@ final class CompareCommand implements Callable<Integer> {
         spec.commandLine().getOut().print(Comparison.render(result));
         spec.commandLine().getOut().flush();
         return result.regressed() ? Main.REGRESSION : Main.OK;
+    }
+
+    /**
+     * The tolerance of new cells: from the command line when any of {@code --tolerance},
+     * {@code --paired}, {@code --alpha} is given (0.02 and 0.05 for those left out), else the
+     * defaults of the baseline being refreshed, else {@link Baseline.Tolerance#DEFAULT}.
+     */
+    private Baseline.Tolerance defaults(Baseline previous) {
+        Baseline.Tolerance builtIn = Baseline.Tolerance.DEFAULT;
+        if (margin == null && alpha == null && !paired) {
+            return previous == null ? builtIn : previous.defaults();
+        }
+        return new Baseline.Tolerance(paired ? Baseline.Rule.PAIRED : Baseline.Rule.MARGIN,
+                margin == null ? builtIn.margin() : margin, alpha == null ? builtIn.alpha() : alpha);
     }
 
     /**

@@ -35,6 +35,8 @@ import org.vitbench.api.ConfigurationException;
  * out: vitbench-out
  * device: cpu
  * shard: 1/4
+ * heatmap-cache: vitbench-out/heatmaps
+ * gallery-samples: 4
  * </pre>
  *
  * @param model the model, or null
@@ -49,14 +51,18 @@ import org.vitbench.api.ConfigurationException;
  * @param shard the part of the samples this process evaluates ({@code i/n}), or null
  * @param device the device of the model and evaluation model ({@code cpu}, {@code gpu},
  *     {@code gpu:N}), or null
+ * @param heatmapCache the heatmap cache directory (relative to the working directory), or null
+ * @param gallerySamples samples in the report's heatmap gallery (0 for none), or null
  */
 record ConfigFile(PluginSpec model, PluginSpec evaluationModel, PluginSpec dataset, Integer limit, List<PluginSpec> methods,
-        List<PluginSpec> metrics, Long seed, Integer batchSize, Path out, Shard shard, String device) {
+        List<PluginSpec> metrics, Long seed, Integer batchSize, Path out, Shard shard, String device, Path heatmapCache,
+        Integer gallerySamples) {
 
     static final Set<String> KEYS = Set.of("model", "evaluation-model", "dataset", "limit", "methods", "metrics", "seed", "batch-size", "out",
-            "shard", "device");
+            "shard", "device", "heatmap-cache", "gallery-samples");
 
-    static final ConfigFile EMPTY = new ConfigFile(null, null, null, null, null, null, null, null, null, null, null);
+    static final ConfigFile EMPTY = new ConfigFile(null, null, null, null, null, null, null, null, null, null, null, null,
+            null);
 
     static ConfigFile read(Path file) {
         String text;
@@ -98,7 +104,9 @@ record ConfigFile(PluginSpec model, PluginSpec evaluationModel, PluginSpec datas
                 integer(root, "batch-size", source), root.has("out") ? Path.of(text(root.get("out"), "out", source)) : null,
                 root.has("shard") ? Shard.parse(text(root.get("shard"), "shard", source), "'shard' in config " + source)
                         : null,
-                root.has("device") ? text(root.get("device"), "device", source) : null);
+                root.has("device") ? text(root.get("device"), "device", source) : null,
+                root.has("heatmap-cache") ? Path.of(text(root.get("heatmap-cache"), "heatmap-cache", source)) : null,
+                integer(root, "gallery-samples", source));
     }
 
     private static PluginSpec optionalPlugin(JsonNode root, String key, String source) {

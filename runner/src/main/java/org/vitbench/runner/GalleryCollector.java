@@ -74,10 +74,17 @@ final class GalleryCollector {
 
     /**
      * Writes the index for the PNGs present (also those an earlier, interrupted run drew), with
-     * captions from the run's records (true and explained class) and the class names.
+     * captions from the run's records (true and predicted class, the class explained) and the class
+     * names. Without gallery samples it removes an earlier run's index, so the report shows none.
      */
     void finish(List<ResultRecord> records, List<String> classNames) {
         if (samples.isEmpty()) {
+            try {
+                Files.deleteIfExists(dir.resolve(Gallery.INDEX));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot remove " + dir.resolve(Gallery.INDEX) + ": "
+                        + e.getMessage(), e);
+            }
             return;
         }
         Map<String, ResultRecord> first = new HashMap<>();
@@ -87,7 +94,7 @@ final class GalleryCollector {
             String label = s.label() >= 0 && s.label() < classNames.size() ? classNames.get(s.label()) : "?";
             String target = r != null && r.target() >= 0 && r.target() < classNames.size() ? classNames.get(r.target())
                     : "?";
-            return s.id() + " \u00b7 true " + label + " \u00b7 explained " + target;
+            return s.id() + " \u00b7 true " + label + " \u00b7 predicted " + target;
         }).toList();
         String[][] legend = new String[methods.size()][samples.size()];
         for (int j = 0; j < methods.size(); j++) {

@@ -26,8 +26,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "leaderboard", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Merges runs (their output directories) into one leaderboard: leaderboard.json (schema "
-            + "vitbench-leaderboard/1), .csv, .md, .tex and an HTML page (report.html).",
-            "All runs must share one protocol: model, evaluation model, dataset, limit, metric specs and seed."})
+            + "vitbench-leaderboard/1), .csv, .md, .tex, the page leaderboard.html and the full report.html.",
+            "All runs must share one protocol: model (and its weights), evaluation model, dataset, limit, metric "
+                + "specs and seed."})
 final class LeaderboardCommand implements Callable<Integer> {
 
     @Spec
@@ -52,7 +53,7 @@ final class LeaderboardCommand implements Callable<Integer> {
         List<Run> loaded = new ArrayList<>();
         for (Path dir : runs) {
             RunManifest m = RunManifest.read(dir);
-            loaded.add(new Run(dir, m, Protocol.of(m.config()), ResultStore.read(dir).stream()
+            loaded.add(new Run(dir, m, Protocol.of(m), ResultStore.read(dir).stream()
                     .filter(r -> r.configHash().equals(m.configHash())).toList()));
         }
         Run first = loaded.get(0);
@@ -72,8 +73,12 @@ final class LeaderboardCommand implements Callable<Integer> {
                 } else if (prefer == null) {
                     throw new ConfigurationException("method " + method + " is in both " + earlier.dir + " and " + r.dir
                             + "; pass --prefer newest or --prefer first to choose, or leave one run out");
-                } else if (prefer.equals("newest") && r.finished().compareTo(earlier.finished()) > 0) {
-                    owner.put(method, r);
+                } else {
+                    Run kept = prefer.equals("newest") && r.finished().compareTo(earlier.finished()) > 0 ? r : earlier;
+                    owner.put(method, kept);
+                    spec.commandLine().getOut().println("method " + method + " is in " + earlier.dir + " and " + r.dir
+                            + ": kept " + kept.dir + " (--prefer " + prefer + (prefer.equals("newest") ? ", finished "
+                            + kept.finished() : "") + ")");
                 }
             }
         }

@@ -28,9 +28,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code vitbench merge}: combines the output directories of a sharded run ({@code run --shard
  * i/n}) into one run directory with its reports. The shards must share one config hash; a unit
- * stored twice must have the same outcome (exact duplicates are dropped). Records are put in the
- * order an unsharded run stores them (samples in dataset order), so the merged statistics,
- * bootstrap intervals included, equal the unsharded run's.
+ * stored twice must have the same outcome (exact duplicates are dropped), and the shards' models the
+ * same weights when their fingerprints were recorded. Records are put in the order an unsharded run
+ * stores them (samples in dataset order), so the merged statistics, bootstrap intervals included,
+ * equal the unsharded run's.
  */
 @Command(name = "merge", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Combines the output directories of a sharded run (run --shard I/N) into one run and its reports.",
@@ -63,6 +64,13 @@ final class MergeCommand implements Callable<Integer> {
                         + first.dir + " (config " + first.manifest.configHash() + "): shards of one run share its "
                         + "config; compare their config.yaml files");
             }
+            String a = Protocol.of(first.manifest);
+            String b = Protocol.of(p.manifest);
+            if (!a.equals(b)) {
+                throw new ConfigurationException("cannot merge " + p.dir + " with " + first.dir + ": same config, but "
+                        + "they differ in " + LeaderboardCommand.differences(a, b) + "; a checkpoint path names "
+                        + "other weights on another machine, so copy the same checkpoint to every machine");
+            }
         }
         parts.sort(Comparator.comparingInt(p -> p.shard.index()));
         warnAboutCoverage(parts);
@@ -77,6 +85,14 @@ final class MergeCommand implements Callable<Integer> {
         writeStore(out, merged);
         Map<String, String> env = new LinkedHashMap<>(first.manifest.environment());
         env.remove(Benchmark.SHARD_KEY);
+        List<String> hosts = parts.stream().map(p -> p.manifest.environment().get(Benchmark.HOST_KEY))
+                .filter(java.util.Objects::nonNull).distinct().toList();
+        if (!hosts.isEmpty()) {
+            env.put(Benchmark.HOST_KEY, String.join(", ", hosts));
+        }
+        // the merged run is done when its last shard is (ISO instants sort as text)
+        parts.stream().map(p -> p.manifest.environment().get("finished")).filter(java.util.Objects::nonNull)
+                .max(String::compareTo).ifPresent(f -> env.put("finished", f));
         env.put("merged from", String.join(", ", parts.stream().map(p -> p.dir + " (" + p.shard.format() + ")").toList()));
         env.put("samples", Long.toString(merged.stream().map(ResultRecord::sampleId).distinct().count()));
         Set<RunManifest.Skipped> skipped = new LinkedHashSet<>();

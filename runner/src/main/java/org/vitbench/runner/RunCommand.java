@@ -31,7 +31,8 @@ final class RunCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--config", paramLabel = "FILE", description = "YAML config (keys: model, evaluation-model, dataset, limit, "
-            + "methods, metrics, seed, device, batch-size, out, shard); options given here override it")
+            + "methods, metrics, seed, device, batch-size, out, shard, heatmap-cache, gallery-samples); options given here "
+            + "override it")
     Path configFile;
 
     @Option(names = "--model", paramLabel = "ID[:K=V,...]", description = "model (default: embedded)")
@@ -82,6 +83,11 @@ final class RunCommand implements Callable<Integer> {
                     + "without explaining again")
     Path heatmapCache;
 
+    @Option(names = "--gallery-samples", paramLabel = "N",
+            description = "samples in the report's heatmap gallery, each with every method's heatmap; 0 for none "
+                    + "(default: " + HeatmapOutputs.DEFAULT_GALLERY_SAMPLES + ")")
+    Integer gallerySamples;
+
     @Option(names = {"-q", "--quiet"}, description = "no progress output")
     boolean quiet;
 
@@ -98,7 +104,9 @@ final class RunCommand implements Callable<Integer> {
             Benchmark.importJmh(jmh, config.out());
         }
         Shard part = shard != null ? Shard.parse(shard, "--shard") : file.shard() != null ? file.shard() : Shard.WHOLE;
-        new Benchmark(main.registry(), config, part, heatmapCache, ConsoleProgress.mode(quiet),
+        HeatmapOutputs heatmaps = new HeatmapOutputs(pick(heatmapCache, file.heatmapCache(), null),
+                pick(gallerySamples, file.gallerySamples(), HeatmapOutputs.DEFAULT_GALLERY_SAMPLES));
+        new Benchmark(main.registry(), config, part, heatmaps, ConsoleProgress.mode(quiet),
                 spec.commandLine().getOut(), spec.commandLine().getErr()).run();
         return Main.OK;
     }

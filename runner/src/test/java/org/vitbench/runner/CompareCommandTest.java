@@ -128,4 +128,47 @@ class CompareCommandTest {
         assertEquals(0.5, refreshed.cells().get(0).tolerance().margin());
         assertEquals(Baseline.Tolerance.DEFAULT.margin(), refreshed.cells().get(1).tolerance().margin());
     }
+
+    @Test
+    void aRefreshWithoutToleranceOptionsGivesNewCellsTheFilesDefaults() {
+        Cli cli = new Cli();
+        Path baseline = baselineOf(cli, tmp.resolve("noise"), List.of("noise"), "--paired", "--tolerance", "0.1");
+        Baseline.Tolerance given = new Baseline.Tolerance(Baseline.Rule.PAIRED, 0.1, 0.05);
+        assertEquals(given, Baseline.read(baseline).defaults());
+
+        // an intended change adds a method; the refresh names no tolerance
+        assertEquals(Main.OK, cli.benchmark(tmp.resolve("both"), METHODS, METRICS), cli.err);
+        assertEquals(Main.OK, cli.run("compare", "--run", tmp.resolve("both").toString(), "--write-baseline",
+                baseline.toString()), cli.err);
+        Baseline refreshed = Baseline.read(baseline);
+        assertEquals(given, refreshed.defaults());
+        assertEquals(4, refreshed.cells().size());
+        assertTrue(refreshed.cells().stream().allMatch(c -> c.tolerance().equals(given)), refreshed.toString());
+
+        // naming a tolerance replaces the defaults for new cells only
+        assertEquals(Main.OK, cli.run("compare", "--run", tmp.resolve("both").toString(), "--write-baseline",
+                tmp.resolve("fresh.json").toString(), "--tolerance", "0.03"), cli.err);
+        assertEquals(new Baseline.Tolerance(Baseline.Rule.MARGIN, 0.03, 0.05),
+                Baseline.read(tmp.resolve("fresh.json")).defaults());
+    }
+
+    @Test
+    void aMalformedDefaultsToleranceNamesItsField() throws Exception {
+        Cli cli = new Cli();
+        Path baseline = baselineOf(cli, tmp.resolve("run"), METHODS);
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = (ObjectNode) json.readTree(baseline.toFile());
+        ((ObjectNode) root.get("defaults")).put("margin", -1);
+        json.writeValue(baseline.toFile(), root);
+
+        assertEquals(Main.USAGE, cli.run("compare", "--run", tmp.resolve("run").toString(), "--baseline",
+                baseline.toString()));
+        assertTrue(cli.err.contains(".defaults: tolerance margin must be a finite number >= 0, got -1.0"), cli.err);
+
+        root.remove("defaults");
+        json.writeValue(baseline.toFile(), root);
+        assertEquals(Main.USAGE, cli.run("compare", "--run", tmp.resolve("run").toString(), "--baseline",
+                baseline.toString()));
+        assertTrue(cli.err.contains("field 'defaults' is missing or not an object"), cli.err);
+    }
 }

@@ -71,7 +71,7 @@ class ComparisonTest {
 
     @Test
     void aCellOnlyInTheRunIsNewAndNoRegression() {
-        Baseline b = new Baseline("h", List.of());
+        Baseline b = new Baseline("h", Baseline.Tolerance.DEFAULT, List.of());
         Comparison.Result r = Comparison.compare(b, List.of(record("s0", 0.5), record("s1", 0.7)));
         assertEquals(Comparison.Verdict.NEW, r.lines().get(0).verdict());
         assertEquals(0.6, r.lines().get(0).now(), 1e-12);
@@ -97,7 +97,7 @@ class ComparisonTest {
             scores.put("s" + i, base[i]);
             sum += base[i];
         }
-        return new Baseline("h", List.of(new Baseline.Cell("x", "m", "hash", d, sum / base.length, 0, t, scores)));
+        return new Baseline("h", t, List.of(new Baseline.Cell("x", "m", "hash", d, sum / base.length, 0, t, scores)));
     }
 
     private static ResultRecord record(String sample, double score) {

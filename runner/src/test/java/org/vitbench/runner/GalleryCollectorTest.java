@@ -2,6 +2,7 @@ package org.vitbench.runner;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,10 +27,12 @@ class GalleryCollectorTest {
         assertEquals(Main.OK, cli.benchmark(out, List.of("oracle", "crash", "noise"), List.of("fake-sum")), cli.err);
 
         Gallery g = Gallery.read(out.resolve(Gallery.DIR));
+        int shown = HeatmapOutputs.DEFAULT_GALLERY_SAMPLES;
         assertEquals(List.of("oracle", "crash", "noise"), g.methods());
-        assertEquals(Benchmark.GALLERY_SAMPLES, g.samples().size());
-        assertTrue(g.samples().get(0).startsWith("s-000 \u00b7 true "), g.samples().get(0));
-        for (int i = 0; i < g.samples().size(); i++) {
+        assertEquals(shown, g.samples().size());
+        // the fake model's logit k is the mean of patch k; sample 0 is labelled class 0
+        assertTrue(g.samples().get(0).matches("s-000 \u00b7 true c0 \u00b7 predicted c[0-3]"), g.samples().get(0));
+        for (int i = 0; i < shown; i++) {
             assertNotNull(g.cells()[0][i]);
             assertNull(g.cells()[1][i], "a failed method has no heatmap to show");
             assertNotNull(g.cells()[2][i]);
@@ -37,7 +40,38 @@ class GalleryCollectorTest {
         assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, java.util.Arrays.copyOf(g.cells()[0][0], 4));
         String html = Files.readString(out.resolve("report.html"));
         assertTrue(html.contains("<section id=\"heatmaps\">"));
-        assertEquals(2 * Benchmark.GALLERY_SAMPLES, CompareCount.of(html, "<img alt="));
+        assertEquals(2 * shown, count(html, "<img alt="));
+        assertTrue(html.contains("<img alt=\"heatmap of noise for s-003 \u00b7 true "), "alt names method and sample");
+
+        // vitbench report rebuilds the page from the run directory alone: the gallery is kept there
+        Files.delete(out.resolve("report.html"));
+        assertEquals(Main.OK, cli.run("report", out.toString()), cli.err);
+        assertEquals(html, Files.readString(out.resolve("report.html")));
+    }
+
+    @Test
+    void theGallerySizeIsAnOptionAndAConfigKeyAndZeroTurnsItOff() throws Exception {
+        Cli cli = new Cli();
+        Path out = tmp.resolve("out");
+        assertEquals(Main.OK, cli.benchmark(out, List.of("oracle", "noise"), List.of("fake-sum"), "--gallery-samples",
+                "2"), cli.err);
+        assertEquals(2, Gallery.read(out.resolve(Gallery.DIR)).samples().size());
+        assertEquals(2 * 2, count(Files.readString(out.resolve("report.html")), "<img alt="));
+
+        Path config = tmp.resolve("run.yaml");
+        Files.writeString(config, "gallery-samples: 0\n");
+        Cli again = new Cli();
+        assertEquals(Main.OK, again.benchmark(out, List.of("oracle", "noise"), List.of("fake-sum"), "--config",
+                config.toString()), again.err);
+        assertTrue(Gallery.read(out.resolve(Gallery.DIR)).isEmpty(), "the earlier run's gallery is withdrawn");
+        String html = Files.readString(out.resolve("report.html"));
+        assertFalse(html.contains("id=\"heatmaps\""));
+        assertFalse(html.contains("<img"));
+
+        Cli bad = new Cli();
+        assertEquals(Main.USAGE, bad.benchmark(tmp.resolve("bad"), List.of("oracle"), List.of("fake-sum"),
+                "--gallery-samples", "-1"));
+        assertTrue(bad.err.contains("invalid gallery size -1"), bad.err);
     }
 
     @Test
@@ -52,17 +86,14 @@ class GalleryCollectorTest {
         assertEquals(Main.OK, again.benchmark(out, List.of("oracle"), List.of("fake-sum")), again.err);
         assertEquals(0, again.fakes.explained.get(), "nothing explained again");
         assertArrayEquals(before, Files.readAllBytes(png));
-        assertEquals(Benchmark.GALLERY_SAMPLES, Gallery.read(out.resolve(Gallery.DIR)).samples().size());
+        assertEquals(HeatmapOutputs.DEFAULT_GALLERY_SAMPLES, Gallery.read(out.resolve(Gallery.DIR)).samples().size());
     }
 
-    /** Counts occurrences. */
-    static final class CompareCount {
-        static int of(String text, String part) {
-            int n = 0;
-            for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
-                n++;
-            }
-            return n;
+    private static int count(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+            n++;
         }
+        return n;
     }
 }

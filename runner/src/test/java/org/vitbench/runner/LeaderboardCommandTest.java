@@ -44,6 +44,67 @@ class LeaderboardCommandTest {
             assertEquals(tmp.resolve(from).toString(), x.get("source").get("run").asText());
         }
         assertTrue(java.nio.file.Files.readString(tmp.resolve("board/report.html")).contains("protocol hash"));
+        assertEquals(Benchmark.host(), board.get("entries").get(0).get("source").get("host").asText());
+        String page = java.nio.file.Files.readString(tmp.resolve("board/leaderboard.html"));
+        assertTrue(page.contains("<td>" + tmp.resolve("b") + "</td>"), "provenance of noise");
+        assertTrue(page.contains("protocol <code>" + board.get("protocolHash").asText() + "</code>"));
+    }
+
+    @Test
+    void preferNewestKeepsTheRunThatFinishedLastAndSaysSo() throws Exception {
+        Cli cli = new Cli();
+        Path old = tmp.resolve("old");
+        Path recent = tmp.resolve("recent");
+        assertEquals(Main.OK, cli.benchmark(old, List.of("oracle", "noise"), METRICS), cli.err);
+        assertEquals(Main.OK, cli.benchmark(recent, List.of("oracle"), METRICS), cli.err);
+        finished(old, "2026-01-02T00:00:00Z");
+        finished(recent, "2026-01-03T00:00:00Z");
+
+        assertEquals(Main.OK, cli.run("leaderboard", "--out", tmp.resolve("board").toString(), "--prefer", "newest",
+                recent.toString(), old.toString()), cli.err);
+        assertTrue(cli.out.contains("method oracle is in " + recent + " and " + old + ": kept " + recent
+                + " (--prefer newest, finished 2026-01-03T00:00:00Z)"), cli.out);
+        JsonNode entries = new ObjectMapper().readTree(tmp.resolve("board/leaderboard.json").toFile()).get("entries");
+        for (JsonNode e : entries) {
+            String from = e.get("method").asText().equals("oracle") ? "recent" : "old";
+            assertEquals(tmp.resolve(from).toString(), e.get("source").get("run").asText(), e.toString());
+            assertEquals(from.equals("recent") ? "2026-01-03T00:00:00Z" : "2026-01-02T00:00:00Z",
+                    e.get("source").get("finished").asText());
+        }
+        assertEquals(Main.USAGE, cli.run("leaderboard", "--out", tmp.resolve("x").toString(), "--prefer", "last",
+                recent.toString(), old.toString()));
+        assertTrue(cli.err.contains("invalid value 'last' for --prefer; allowed: newest, first"), cli.err);
+    }
+
+    @Test
+    void theModelsWeightFingerprintIsPartOfTheProtocol() throws Exception {
+        Cli cli = new Cli();
+        Path a = tmp.resolve("a");
+        Path b = tmp.resolve("b");
+        assertEquals(Main.OK, cli.benchmark(a, List.of("oracle"), METRICS), cli.err);
+        assertEquals(Main.OK, cli.benchmark(b, List.of("noise"), METRICS), cli.err);
+        ShardMergeTest.withFingerprint(a, "00000000000000aa");
+        ShardMergeTest.withFingerprint(b, "00000000000000bb");
+        assertEquals(Main.USAGE, cli.run("leaderboard", "--out", tmp.resolve("x").toString(), a.toString(),
+                b.toString()));
+        assertTrue(cli.err.contains("they differ in 'model-fingerprint' (\"00000000000000aa\" vs \"00000000000000bb\")"),
+                cli.err);
+
+        ShardMergeTest.withFingerprint(b, "00000000000000aa");
+        assertEquals(Main.OK, cli.run("leaderboard", "--out", tmp.resolve("y").toString(), a.toString(), b.toString()),
+                cli.err);
+        JsonNode board = new ObjectMapper().readTree(tmp.resolve("y/leaderboard.json").toFile());
+        assertTrue(board.get("protocol").asText().endsWith("model-fingerprint: \"00000000000000aa\"\n"),
+                board.get("protocol").asText());
+        assertEquals(Protocol.hash(Protocol.of(RunManifest.read(a))), board.get("protocolHash").asText(),
+                "the leaderboard's own protocol is its runs' protocol");
+    }
+
+    private static void finished(Path dir, String when) {
+        RunManifest m = RunManifest.read(dir);
+        java.util.Map<String, String> env = new java.util.LinkedHashMap<>(m.environment());
+        env.put("finished", when);
+        m.withEnvironment(env).write(dir);
     }
 
     @Test

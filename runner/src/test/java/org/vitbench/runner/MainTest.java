@@ -94,8 +94,8 @@ class MainTest {
         assertEquals(Main.USAGE, cli.run("run", "--config", config.toString()));
 
         assertTrue(cli.err.contains("unknown key 'metrik' in config " + config
-                + "; allowed keys: batch-size, dataset, device, evaluation-model, limit, methods, metrics, model, out, seed, "
-                + "shard"), cli.err);
+                + "; allowed keys: batch-size, dataset, device, evaluation-model, gallery-samples, heatmap-cache, limit, "
+                + "methods, metrics, model, out, seed, shard"), cli.err);
         assertFalse(cli.err.contains("\tat "), cli.err);
     }
 

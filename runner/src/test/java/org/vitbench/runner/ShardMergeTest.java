@@ -73,6 +73,66 @@ class ShardMergeTest {
     }
 
     @Test
+    void exactDuplicatesAreDroppedAndConflictingOutcomesRefused() throws Exception {
+        Cli cli = new Cli();
+        Path one = tmp.resolve("one");
+        Path two = tmp.resolve("two");
+        assertEquals(Main.OK, cli.benchmark(one, METHODS, METRICS, "--shard", "1/2"), cli.err);
+        assertEquals(Main.OK, cli.benchmark(two, METHODS, METRICS, "--shard", "2/2"), cli.err);
+        Path again = copyOf(one, "again");
+
+        assertEquals(Main.OK, cli.run("merge", "--out", tmp.resolve("m").toString(), one.toString(), two.toString(),
+                again.toString()), cli.err);
+        assertEquals(10 * 4, ResultStore.read(tmp.resolve("m")).size(), "shard 1/2 given twice counts once");
+        assertTrue(cli.out.contains("merged 40 records of 3 shards"), cli.out);
+
+        Path forged = copyOf(one, "forged");
+        List<ResultRecord> records = new ArrayList<>(ResultStore.read(forged));
+        ResultRecord r = records.get(0);
+        records.set(0, new ResultRecord(r.configHash(), r.sampleId(), r.label(), r.target(), r.methodId(),
+                r.methodParameters(), r.metricId(), r.metricSpec(), r.specHash(), r.status(), r.score() + 1, r.curve(),
+                r.curveX(), r.error(), r.explainSeconds(), r.metricSeconds()));
+        StringBuilder text = new StringBuilder();
+        records.forEach(x -> text.append(ResultCodec.encode(x)).append('\n'));
+        Files.writeString(forged.resolve(ResultStore.FILE_NAME), text);
+        assertEquals(Main.USAGE, cli.run("merge", "--out", tmp.resolve("n").toString(), one.toString(),
+                forged.toString()));
+        assertTrue(cli.err.contains("unit " + r.key() + " is stored with different outcomes (score " + r.score()
+                + " vs " + (r.score() + 1) + ")"), cli.err);
+    }
+
+    @Test
+    void shardsOfOtherWeightsAreRefused() throws Exception {
+        Cli cli = new Cli();
+        Path one = tmp.resolve("one");
+        Path two = tmp.resolve("two");
+        assertEquals(Main.OK, cli.benchmark(one, METHODS, METRICS, "--shard", "1/2"), cli.err);
+        assertEquals(Main.OK, cli.benchmark(two, METHODS, METRICS, "--shard", "2/2"), cli.err);
+        withFingerprint(one, "00000000000000aa");
+        withFingerprint(two, "00000000000000bb");
+
+        assertEquals(Main.USAGE, cli.run("merge", "--out", tmp.resolve("m").toString(), one.toString(), two.toString()));
+        assertTrue(cli.err.contains("they differ in 'model-fingerprint' (\"00000000000000aa\" vs \"00000000000000bb\")"),
+                cli.err);
+    }
+
+    /** Records a model fingerprint in a run's manifest, as a run of vitbench's own ViT does. */
+    static void withFingerprint(Path dir, String fingerprint) {
+        RunManifest m = RunManifest.read(dir);
+        Map<String, String> env = new java.util.LinkedHashMap<>(m.environment());
+        env.put(Protocol.MODEL_FINGERPRINT, fingerprint);
+        m.withEnvironment(env).write(dir);
+    }
+
+    private Path copyOf(Path dir, String name) throws Exception {
+        Path copy = Files.createDirectories(tmp.resolve(name));
+        for (String f : List.of(ResultStore.FILE_NAME, RunManifest.FILE_NAME)) {
+            Files.copy(dir.resolve(f), copy.resolve(f));
+        }
+        return copy;
+    }
+
+    @Test
     void aBadShardIsAUsageError() {
         Cli cli = new Cli();
         assertEquals(Main.USAGE, cli.benchmark(tmp.resolve("x"), METHODS, METRICS, "--shard", "3/2"));

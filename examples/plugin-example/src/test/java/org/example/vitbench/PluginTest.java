@@ -1,6 +1,7 @@
 package org.example.vitbench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,9 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.vitbench.api.ConfigurationException;
+import org.vitbench.api.Parameters;
 import org.vitbench.api.Registry;
 
 /** The plug-in found beside the core through the SPI, exact on toy inputs, and run by the real vitbench command. */
@@ -40,6 +44,19 @@ class PluginTest {
         assertEquals(0.5, TopKShare.share(new float[] {1, 1, 1, 1}, 2), 1e-15);
         assertEquals(0.5, TopKShare.share(new float[4], 2), 1e-15, "an all-zero map is a constant one");
         assertEquals(1.0, TopKShare.share(new float[] {0, 2, 0}, 5), 1e-15, "k beyond the grid");
+    }
+
+    @Test
+    void badParametersAreRejectedWithTheirName() {
+        ConfigurationException sigma = assertThrows(ConfigurationException.class,
+                () -> new CenterPrior.Provider().create(Parameters.of(CenterPrior.ID, Map.of("sigma", "0"))));
+        assertEquals("invalid value '0' for parameter 'sigma' of center-prior; allowed: a number from 0.001 to 1000.0",
+                sigma.getMessage());
+        ConfigurationException k = assertThrows(ConfigurationException.class,
+                () -> new TopKShare.Provider().create(Parameters.of(TopKShare.ID, Map.of("k", "0"))));
+        assertTrue(k.getMessage().contains("'k' of top-k-share"), k.getMessage());
+        assertThrows(ConfigurationException.class,
+                () -> new CenterPrior.Provider().create(Parameters.of(CenterPrior.ID, Map.of("radius", "2"))));
     }
 
     @Test

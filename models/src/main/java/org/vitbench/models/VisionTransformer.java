@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.ForwardTrace;
+import org.vitbench.api.GraphConstants;
 import org.vitbench.api.ModelInfo;
 import org.vitbench.api.Removal;
 import org.vitbench.api.TraceOptions;
@@ -260,12 +261,13 @@ public final class VisionTransformer implements VitModel {
         NDArray k = qkv.get(1);
         NDArray v = qkv.get(2);
         if (o.attentionUniformSplit()) {
-            q = q.scaleGradient(0.25);
-            k = k.scaleGradient(0.25);
-            v = v.scaleGradient(0.5);
+            q = GraphConstants.scaleGradient(q, 0.25);
+            k = GraphConstants.scaleGradient(k, 0.25);
+            v = GraphConstants.scaleGradient(v, 0.5);
         }
-        // [B, H, n, D/H] x [B, H, D/H, n] -> [B, H, n, n]
-        NDArray scores = q.mul(1.0 / Math.sqrt(dh)).matMul(k.transpose(0, 1, 3, 2));
+        // [B, H, n, D/H] x [B, H, D/H, n] -> [B, H, n, n]; the scale is an engine-owned constant, as
+        // the backward pass reads it (GraphConstants)
+        NDArray scores = GraphConstants.mul(q, 1.0 / Math.sqrt(dh)).matMul(k.transpose(0, 1, 3, 2));
         if (keyBias != null) {
             scores = scores.add(keyBias);
         }

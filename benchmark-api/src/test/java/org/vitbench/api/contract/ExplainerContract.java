@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.vitbench.api.Batches;
 import org.vitbench.api.Context;
 import org.vitbench.api.Explainer;
+import org.vitbench.api.Gradients;
 import org.vitbench.api.ExplainerProvider;
 import org.vitbench.api.Heatmaps;
 import org.vitbench.api.Parameters;
@@ -191,6 +192,33 @@ public abstract class ExplainerContract {
         Explainer again = provider.create(Parameters.of(id, explainer.parameters().asMap()));
         assertEquals(explainer.parameters(), again.parameters(), "parameters() is a complete cache key");
         assertSame(explainer.getClass(), again.getClass());
+    }
+
+    /**
+     * Gradient code must not let Java free what the graph still reads: with a forced garbage
+     * collection (and the freed memory reused) right before every backward pass, the maps equal the
+     * undisturbed ones exactly, over {@link #stressRepetitions()} calls. A method that never runs a
+     * backward pass passes after one call.
+     */
+    @Test
+    void gradientsSurviveAGarbageCollectionBeforeEveryBackwardPass() {
+        List<Sample> samples = samples(model);
+        int[] targets = targets(model, samples);
+        Heatmaps calm = explain(samples, targets, SEED);
+        GcStress stress = new GcStress();
+        for (int r = 0; r < stressRepetitions(); r++) {
+            Heatmaps stressed = Gradients.withBeforeBackward(stress, () -> explain(samples, targets, SEED));
+            assertEquals(calm, stressed, "maps changed by a garbage collection before the backward pass (call "
+                    + (r + 1) + "): an array the graph reads was freed; see org.vitbench.api.GraphConstants");
+            if (stress.calls() == 0) {
+                return; // no backward pass: nothing to disturb
+            }
+        }
+    }
+
+    /** Calls of {@link #gradientsSurviveAGarbageCollectionBeforeEveryBackwardPass}; each stresses every backward pass. */
+    protected int stressRepetitions() {
+        return 10;
     }
 
     /** Explains {@code samples} in a fresh sub-manager of the model's manager. */

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.vitbench.api.ConfigurationException;
+import org.vitbench.api.GraphConstants;
 import org.vitbench.api.VitModel;
 import org.vitbench.models.VisionTransformer;
 import org.vitbench.models.VitConfig;
@@ -116,7 +117,7 @@ final class CheferRelevance {
     /** {@code sdiv(a, b) = a / (b + 1e-9)} where {@code b ≠ 0}, else 0; a denominator of exactly 0 gets 1e-9. */
     static NDArray sdiv(NDArray a, NDArray b) {
         NDArray den = b.add(EPS);
-        den = den.add(den.eq(0f).toType(b.getDataType(), false).mul(EPS));
+        den = den.add(GraphConstants.mul(den.eq(0f).toType(b.getDataType(), false), EPS));
         return a.div(den).mul(b.neq(0f).toType(b.getDataType(), false));
     }
 
@@ -129,10 +130,10 @@ final class CheferRelevance {
      * @return relevance at the input {@code [..., in]}
      */
     static NDArray linear(NDArray x, NDArray weight, NDArray r) {
-        NDArray xp = x.maximum(0f);
-        NDArray xn = x.minimum(0f);
-        NDArray wp = weight.maximum(0f);
-        NDArray wn = weight.minimum(0f);
+        NDArray xp = GraphConstants.maximum(x, 0);
+        NDArray xn = GraphConstants.minimum(x, 0);
+        NDArray wp = GraphConstants.maximum(weight, 0);
+        NDArray wn = GraphConstants.minimum(weight, 0);
         // [..., in] x [in, out] -> [..., out]
         NDArray z = Linear.linear(xp, wp, null).head().add(Linear.linear(xn, wn, null).head());
         NDArray s = sdiv(r, z);
@@ -284,7 +285,7 @@ final class CheferRelevance {
             s.k = qkv.get(1);
             s.v = qkv.get(2);
             // [B, H, N, D/H] x [B, H, D/H, N] -> [B, H, N, N]
-            s.a = s.q.mul(1.0 / Math.sqrt(dh)).matMul(s.k.transpose(0, 1, 3, 2)).softmax(-1);
+            s.a = GraphConstants.mul(s.q, 1.0 / Math.sqrt(dh)).matMul(s.k.transpose(0, 1, 3, 2)).softmax(-1);
             // [B, H, N, N] x [B, H, N, D/H] -> [B, H, N, D/H] -> [B, N, H, D/H] -> [B, N, D]
             s.o = s.a.matMul(s.v).transpose(0, 2, 1, 3).reshape(b, n, arch.dim());
             s.attnOut = Linear.linear(s.o, w(p + "attn.proj.weight"), w(p + "attn.proj.bias")).head();
@@ -316,16 +317,16 @@ final class CheferRelevance {
             NDArray rHeads = linear(s.o, w(p + "attn.proj.weight"), attnAdd[1]).reshape(b, n, h, dh)
                     .transpose(0, 2, 1, 3);
             NDArray[] av = matMul(s.a, s.v, rHeads);
-            NDArray rA = av[0].div(2.0); // [B, H, N, N]
+            NDArray rA = GraphConstants.div(av[0], 2); // [B, H, N, N]
             relevance[l] = rA;
             if (l == 0) {
                 return null;
             }
-            NDArray rV = av[1].div(2.0); // [B, H, N, D/H]
+            NDArray rV = GraphConstants.div(av[1], 2); // [B, H, N, D/H]
             // softmax and the 1/sqrt(d_h) scale: identity; Z is the unscaled Q·Kᵀ, as the reference's einsum
             NDArray[] qk = matMul(s.q, s.k.transpose(0, 1, 3, 2), rA);
-            NDArray rQ = qk[0].div(2.0); // [B, H, N, D/H]
-            NDArray rK = qk[1].div(2.0).transpose(0, 1, 3, 2); // [B, H, D/H, N] -> [B, H, N, D/H]
+            NDArray rQ = GraphConstants.div(qk[0], 2); // [B, H, N, D/H]
+            NDArray rK = GraphConstants.div(qk[1], 2).transpose(0, 1, 3, 2); // [B, H, D/H, N] -> [B, H, N, D/H]
             // 3 x [B, H, N, D/H] -> [3, B, H, N, D/H] -> [B, N, 3, H, D/H] -> [B, N, 3D]
             NDArray rQkv = NDArrays.stack(new NDList(rQ, rK, rV)).transpose(1, 3, 0, 2, 4).reshape(b, n, 3L * arch.dim());
             NDArray rU = linear(s.u, w(p + "attn.qkv.weight"), rQkv); // [B, N, 3D] -> [B, N, D]; norm1: identity

@@ -16,6 +16,7 @@ import org.vitbench.api.Explainer;
 import org.vitbench.api.ExplainerInfo;
 import org.vitbench.api.ExplainerProvider;
 import org.vitbench.api.Family;
+import org.vitbench.api.GraphConstants;
 import org.vitbench.api.Heatmaps;
 import org.vitbench.api.ModelInfo;
 import org.vitbench.api.Parameters;
@@ -256,7 +257,7 @@ public final class LeGrad implements Explainer {
             throw new IllegalArgumentException("gradient must be [B, H, N, N], got " + gradient.getShape());
         }
         // DJL's PyTorch mean takes one axis at a time; equal-sized groups make the two means the joint one.
-        return gradient.maximum(0f).mean(new int[] {2}) // [B, H, N, N] -> [B, H, N]: over queries
+        return GraphConstants.maximum(gradient, 0).mean(new int[] {2}) // [B, H, N, N] -> [B, H, N]: over queries
                 .mean(new int[] {1}) // [B, H, N] -> [B, N]: over heads
                 .get(new NDIndex(":, 1:")); // [B, N] -> [B, N-1]: drop the CLS key
     }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import org.vitbench.api.ConfigurationException;
+import org.vitbench.api.GraphConstants;
 import org.vitbench.api.ModelInfo;
 
 /**
@@ -36,7 +37,7 @@ final class RelevanceRollout {
             throw new IllegalArgumentException("gradient " + gradient.getShape() + " and weighted "
                     + weighted.getShape() + " must both be [B, H, N, N]");
         }
-        return gradient.mul(weighted).maximum(0f).mean(new int[] {1}); // [B, H, N, N] -> [B, N, N]
+        return GraphConstants.maximum(gradient.mul(weighted), 0).mean(new int[] {1}); // [B, H, N, N] -> [B, N, N]
     }
 
     /**

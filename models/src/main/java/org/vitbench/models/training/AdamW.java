@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.vitbench.api.GraphConstants;
 
 /**
  * AdamW (Loshchilov and Hutter 2019, arXiv 1711.05101) as {@code torch.optim.AdamW}: decoupled
@@ -52,15 +53,15 @@ public final class AdamW {
     public void update(String key, NDArray weight, NDArray grad, double lr, double decay) {
         NDArray m = first.computeIfAbsent(key, k -> persistent(manager.zeros(weight.getShape())));
         NDArray v = second.computeIfAbsent(key, k -> persistent(manager.zeros(weight.getShape())));
-        m.muli(beta1).addi(grad.mul(1 - beta1));
-        v.muli(beta2).addi(grad.square().mul(1 - beta2));
+        m.muli(GraphConstants.scalar(m, beta1)).addi(GraphConstants.mul(grad, 1 - beta1));
+        v.muli(GraphConstants.scalar(v, beta2)).addi(GraphConstants.mul(grad.square(), 1 - beta2));
         double c1 = 1 - Math.pow(beta1, steps);
         double c2 = 1 - Math.pow(beta2, steps);
         if (decay > 0) {
-            weight.muli(1 - lr * decay);
+            weight.muli(GraphConstants.scalar(weight, 1 - lr * decay));
         }
-        NDArray denominator = v.div(c2).sqrt().add(eps);
-        weight.subi(m.div(c1).div(denominator).mul(lr));
+        NDArray denominator = GraphConstants.div(v, c2).sqrt().add(eps);
+        weight.subi(GraphConstants.mul(GraphConstants.div(m, c1).div(denominator), lr));
     }
 
     /** Moments outlive the {@link NDScope} of the step that creates them. */

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.vitbench.api.ConfigurationException;
+import org.vitbench.api.GraphConstants;
 import org.vitbench.models.Checkpoints;
 import org.vitbench.models.checkpoint.Safetensors;
 import org.vitbench.models.checkpoint.Tensor;
@@ -193,10 +194,10 @@ public final class TrainingLoop {
             NDArray w = e.getValue();
             NDArray grad = w.getGradient();
             if (scale != 1) {
-                grad.muli(scale);
+                grad.muli(GraphConstants.scalar(grad, scale));
             }
             optimiser.update(e.getKey(), w, grad, lr, task.decays(e.getKey(), w) ? config.weightDecay() : 0);
-            grad.muli(0);
+            grad.muli(GraphConstants.scalar(grad, 0));
         }
     }
 

@@ -15,6 +15,7 @@ import org.apache.commons.rng.simple.RandomSource;
 import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Dataset;
 import org.vitbench.api.Gradients;
+import org.vitbench.api.GraphConstants;
 import org.vitbench.api.Progress;
 import org.vitbench.api.Removal;
 import org.vitbench.models.VisionTransformer;
@@ -277,7 +278,7 @@ public final class ExplainerTrainer {
     /** phi [B, P, K], keep [B, M, P], v [B, M, K] -> {@code P * mean((empty + keep phi - v)^2)}. */
     private static NDArray lossOf(NDArray phi, NDArray keep, NDArray v, NDArray empty, int p) {
         NDArray predicted = keep.matMul(phi).add(empty); // [B, M, P] x [B, P, K] -> [B, M, K]
-        return predicted.sub(v).square().mean().mul(p);
+        return GraphConstants.mul(predicted.sub(v).square().mean(), p);
     }
 
     private static float[][] toFloat(boolean[][] masks) {

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.vitbench.api.ConfigurationException;
+import org.vitbench.api.GraphConstants;
 import org.vitbench.models.Checkpoints;
 import org.vitbench.models.Initialization;
 import org.vitbench.models.ModelConfig;
@@ -242,7 +243,7 @@ public final class ShapleyExplainerModel implements AutoCloseable {
     /** {@code phi_i + (grand - empty - sum_j phi_j) / P} per image and class. */
     static NDArray normalise(NDArray phi, NDArray grand, NDArray empty) {
         long p = phi.getShape().get(1);
-        NDArray gap = grand.sub(empty).sub(phi.sum(new int[] {1})).div(p); // [B, K]
+        NDArray gap = GraphConstants.div(grand.sub(empty).sub(phi.sum(new int[] {1})), p); // [B, K]
         return phi.add(gap.expandDims(1));
     }
 

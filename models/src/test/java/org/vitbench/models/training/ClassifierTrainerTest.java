@@ -22,7 +22,7 @@ import org.vitbench.models.VitConfig;
 import org.vitbench.models.checkpoint.Safetensors;
 import org.vitbench.models.checkpoint.Tensor;
 
-class ClassifierTrainerTest {
+public class ClassifierTrainerTest {
 
     private static final VitConfig ARCH = VitConfig.of(12, 4, 1, 16, 1, 2, 2.0, 3);
     private static final TrainingConfig CONFIG = new TrainingConfig(3, 16, 3e-3, 1e-5, 0.05, 0.5, 24, true, 4);
@@ -31,7 +31,7 @@ class ClassifierTrainerTest {
     Path dir;
 
     /** Class k: the k-th horizontal band of the image is bright, plus noise. */
-    static Dataset bands(int n, long seed) {
+    public static Dataset bands(int n, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         List<Sample> samples = new ArrayList<>();
         for (int i = 0; i < n; i++) {

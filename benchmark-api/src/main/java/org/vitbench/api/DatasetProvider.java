@@ -16,4 +16,14 @@ public interface DatasetProvider {
      *     and how to install it
      */
     Dataset open(Parameters parameters);
+
+    /**
+     * Opens the dataset to be fed to {@code model}. A dataset that resizes its images takes the
+     * model's input size, channels and {@link Preprocessing} (interpolation, crop) where the
+     * parameters do not say otherwise, so that images reach the model as its library prepares them.
+     * By default the model is not consulted.
+     */
+    default Dataset open(Parameters parameters, ModelInfo model) {
+        return open(parameters);
+    }
 }

@@ -13,5 +13,11 @@ public enum Requirement {
     /** A trained artifact beside the model (for example a ViT Shapley explainer). */
     TRAINED_ARTIFACT,
     /** Per-class heatmaps (metric side): the method must explain all classes. */
-    ALL_CLASSES
+    ALL_CLASSES,
+    /**
+     * The plain token layout ({@link ModelInfo#plainLayout()}): the method reads traced internals
+     * or weights as a plain ViT lays them out (token 0 the class token read by the head, patch i at
+     * token i + 1, no layer scale). The runner skips it, with that reason, on other layouts.
+     */
+    PLAIN_LAYOUT
 }

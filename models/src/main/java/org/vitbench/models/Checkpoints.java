@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -18,6 +19,8 @@ import java.util.Map;
 import org.vitbench.api.ConfigurationException;
 import org.vitbench.models.checkpoint.Safetensors;
 import org.vitbench.models.checkpoint.Tensor;
+import org.vitbench.models.published.HuggingFaceVit;
+import org.vitbench.models.published.TimmHub;
 
 /**
  * A model directory: {@code model.safetensors} (weights under timm keys) and {@code config.json}
@@ -34,6 +37,8 @@ public final class Checkpoints {
 
     public static final String WEIGHTS = "model.safetensors";
     public static final String CONFIG = "config.json";
+    /** A Hugging Face model's preprocessing, beside its config. */
+    public static final String PROCESSOR = "preprocessor_config.json";
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -51,8 +56,13 @@ public final class Checkpoints {
     public static VisionTransformer load(Path dir, Device device) {
         Path base = Files.isRegularFile(dir) ? dir.toAbsolutePath().getParent() : dir;
         Path weightsFile = Files.isRegularFile(dir) ? dir : base.resolve(WEIGHTS);
-        ModelConfig config = readConfig(base.resolve(CONFIG));
-        return fromTensors(config, Safetensors.read(weightsFile), device);
+        Path configFile = base.resolve(CONFIG);
+        ModelConfig config = readConfig(configFile);
+        Map<String, Tensor> tensors = Safetensors.read(weightsFile);
+        if (HuggingFaceVit.isHuggingFaceConfig(readTree(configFile))) {
+            tensors = HuggingFaceVit.toTimmKeys(tensors, weightsFile.toString());
+        }
+        return fromTensors(config, tensors, device);
     }
 
     /** Builds a model from tensors already read (checked against the architecture). */
@@ -106,14 +116,45 @@ public final class Checkpoints {
         return in;
     }
 
+    /**
+     * The model config in {@code file}, in any of the layouts vitbench reads: its own
+     * ({@link ModelConfig} as JSON), a timm hub {@code config.json} ({@link TimmHub}) or a Hugging
+     * Face ViT's ({@link HuggingFaceVit}, with {@code preprocessor_config.json} beside it).
+     */
     public static ModelConfig readConfig(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new ConfigurationException("no model config at " + file + "; a checkpoint directory needs "
-                    + CONFIG + " (architecture, preprocessing, class names) beside " + WEIGHTS);
+        JsonNode root = readTree(file);
+        if (TimmHub.isTimmConfig(root)) {
+            return TimmHub.read(root, file.toString());
+        }
+        if (HuggingFaceVit.isHuggingFaceConfig(root)) {
+            Path processor = file.resolveSibling(PROCESSOR);
+            Path dir = file.toAbsolutePath().getParent();
+            return HuggingFaceVit.read(root, Files.isRegularFile(processor) ? readTree(processor)
+                    : com.fasterxml.jackson.databind.node.MissingNode.getInstance(),
+                    dir == null || dir.getFileName() == null ? "huggingface-vit" : dir.getFileName().toString(),
+                    file.toString());
         }
         try {
-            return JSON.readValue(file.toFile(), ModelConfig.class);
+            return JSON.treeToValue(root, ModelConfig.class);
         } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigurationException("invalid model config " + file + ": " + e.getMessage()
+                    + "; vitbench reads its own config, a timm hub config.json (with 'architecture') or a Hugging "
+                    + "Face ViT's (with 'model_type')", e);
+        }
+    }
+
+    private static JsonNode readTree(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigurationException("no model config at " + file + "; a checkpoint directory needs "
+                    + CONFIG + " (vitbench's, timm's or Hugging Face's) beside " + WEIGHTS);
+        }
+        try {
+            JsonNode root = JSON.readTree(file.toFile());
+            if (root == null || !root.isObject()) {
+                throw new ConfigurationException("model config " + file + " is not a JSON object");
+            }
+            return root;
+        } catch (IOException e) {
             throw new ConfigurationException("invalid model config " + file + ": " + e.getMessage(), e);
         }
     }

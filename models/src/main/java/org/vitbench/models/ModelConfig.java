@@ -15,9 +15,19 @@ import org.vitbench.api.Preprocessing;
  * @param interpolation resize interpolation for inputs of another size
  * @param classNames one name per class
  * @param provenance free-form facts: training command, seed, data, accuracy, time taken
+ * @param cropPct the share of the resized image the evaluation centre crop keeps (timm
+ *     {@code crop_pct}); null (absent from older configs) is 1
+ * @param resize which sides the evaluation resize sets; null is the shorter side
  */
 public record ModelConfig(String name, VitConfig architecture, float[] mean, float[] std,
-        String interpolation, List<String> classNames, Map<String, Object> provenance) {
+        String interpolation, List<String> classNames, Map<String, Object> provenance, Double cropPct,
+        Preprocessing.Resize resize) {
+
+    /** A model prepared as vitbench's own: shorter side resized to the input size, centre cropped. */
+    public ModelConfig(String name, VitConfig architecture, float[] mean, float[] std, String interpolation,
+            List<String> classNames, Map<String, Object> provenance) {
+        this(name, architecture, mean, std, interpolation, classNames, provenance, null, null);
+    }
 
     public ModelConfig {
         if (classNames.size() != architecture.numClasses()) {
@@ -50,20 +60,23 @@ public record ModelConfig(String name, VitConfig architecture, float[] mean, flo
         return o instanceof ModelConfig c && name.equals(c.name) && architecture.equals(c.architecture)
                 && java.util.Arrays.equals(mean, c.mean) && java.util.Arrays.equals(std, c.std)
                 && interpolation.equals(c.interpolation) && classNames.equals(c.classNames)
-                && provenance.equals(c.provenance);
+                && provenance.equals(c.provenance) && java.util.Objects.equals(cropPct, c.cropPct)
+                && resize == c.resize;
     }
 
     @Override
     public int hashCode() {
         return java.util.Objects.hash(name, architecture, java.util.Arrays.hashCode(mean),
-                java.util.Arrays.hashCode(std), interpolation, classNames, provenance);
+                java.util.Arrays.hashCode(std), interpolation, classNames, provenance, cropPct, resize);
     }
 
     public Preprocessing preprocessing() {
-        return new Preprocessing(mean, std, interpolation);
+        return new Preprocessing(mean, std, interpolation, cropPct == null ? 1.0 : cropPct,
+                resize == null ? Preprocessing.Resize.SHORTER_SIDE : resize);
     }
 
     public ModelConfig withProvenance(Map<String, Object> newProvenance) {
-        return new ModelConfig(name, architecture, mean, std, interpolation, classNames, newProvenance);
+        return new ModelConfig(name, architecture, mean, std, interpolation, classNames, newProvenance, cropPct,
+                resize);
     }
 }

@@ -62,7 +62,8 @@ public final class VisionTransformer implements VitModel {
         checkKeys(config, weights);
         this.weights = Collections.unmodifiableMap(new TreeMap<>(weights));
         this.info = new ModelInfo(config.name(), arch.channels(), arch.imageSize(), arch.patchSize(),
-                arch.depth(), arch.heads(), arch.dim(), config.classNames(), config.preprocessing());
+                arch.depth(), arch.heads(), arch.dim(), config.classNames(), config.preprocessing(),
+                arch.numPrefixTokens(), arch.plainLayout());
         this.mean = manager.create(config.mean(), new Shape(1, arch.channels(), 1, 1));
         this.std = manager.create(config.std(), new Shape(1, arch.channels(), 1, 1));
     }
@@ -134,7 +135,7 @@ public final class VisionTransformer implements VitModel {
     @Override
     public NDArray logits(NDArray images) {
         checkImages(images);
-        return forward(embed(images), null, TraceOptions.NONE, null);
+        return forward(embed(images), null, null, TraceOptions.NONE, null);
     }
 
     @Override
@@ -142,9 +143,9 @@ public final class VisionTransformer implements VitModel {
         checkImages(images);
         checkKeep(images, keep);
         return switch (removal.kind()) {
-            case ATTENTION_MASK -> forward(embed(images), keyBias(keep), TraceOptions.NONE, null);
+            case ATTENTION_MASK -> forward(embed(images), keyBias(keep), keep, TraceOptions.NONE, null);
             case TOKEN_DROP -> tokenDrop(images, keep);
-            case PIXEL -> forward(embed(PixelRemoval.apply(images, keep, removal.baseline(), info)), null,
+            case PIXEL -> forward(embed(PixelRemoval.apply(images, keep, removal.baseline(), info)), null, null,
                     TraceOptions.NONE, null);
         };
     }
@@ -152,18 +153,23 @@ public final class VisionTransformer implements VitModel {
     @Override
     public ForwardTrace trace(NDArray images, TraceOptions options) {
         checkImages(images);
+        checkTraceable(options);
         NDArray input = images;
         if (options.inputGradient()) {
             input = images.duplicate();
             input.setRequiresGradient(true);
         }
         Recorder rec = new Recorder();
-        NDArray logits = forward(embed(input), null, options, rec);
+        NDArray logits = forward(embed(input), null, null, options, rec);
         return new ForwardTrace(input, rec.tokens, rec.norm1, rec.attention, rec.attentionTaps, rec.norm1Taps, logits,
                 rec.readouts);
     }
 
-    /** [B, C, S, S] in [0, 1] -> [B, N, D]: normalise, patchify, prepend CLS, add positions. */
+    /**
+     * [B, C, S, S] in [0, 1] -> [B, N, D]: normalise, patchify, prepend the prefix tokens (class,
+     * distillation, registers) and add the position embedding, before the prefix is joined or
+     * after ({@code noEmbedClass}), as timm's {@code _pos_embed}.
+     */
     NDArray embed(NDArray images) {
         long b = images.getShape().get(0);
         int d = arch.dim();
@@ -172,14 +178,42 @@ public final class VisionTransformer implements VitModel {
         NDArray patches = Conv2d.conv2d(x, w("patch_embed.proj.weight"), w("patch_embed.proj.bias"),
                 new Shape(arch.patchSize(), arch.patchSize())).head()
                 .reshape(b, d, arch.numPatches()).transpose(0, 2, 1);
-        // [1, 1, D] -> [B, 1, D]
-        NDArray cls = w("cls_token").broadcast(b, 1, d);
-        cls.attach(images.getManager()); // the view belongs to the batch, not to the weights
-        return cls.concat(patches, 1).add(w("pos_embed"));
+        VitConfig.Tokens t = arch.tokens();
+        if (t.prefix() == 0) {
+            return patches.add(w("pos_embed"));
+        }
+        NDList prefix = new NDList();
+        if (t.cls()) {
+            prefix.add(expand(w("cls_token"), b, 1, images)); // [1, 1, D] -> [B, 1, D]
+        }
+        if (t.distillation()) {
+            prefix.add(expand(w("dist_token"), b, 1, images)); // [1, 1, D] -> [B, 1, D]
+        }
+        if (t.registers() > 0) {
+            prefix.add(expand(w("reg_token"), b, t.registers(), images)); // [1, R, D] -> [B, R, D]
+        }
+        if (t.noEmbedClass()) {
+            prefix.add(patches.add(w("pos_embed")));
+            return NDArrays.concat(prefix, 1);
+        }
+        prefix.add(patches);
+        return NDArrays.concat(prefix, 1).add(w("pos_embed"));
     }
 
-    /** Runs the blocks, the final norm and the head on tokens [B, n, D] -> logits [B, K]. */
-    private NDArray forward(NDArray z, NDArray keyBias, TraceOptions o, Recorder rec) {
+    /** A weight [1, r, D] broadcast to [B, r, D], the view owned by the batch, not by the weights. */
+    private NDArray expand(NDArray token, long b, int r, NDArray images) {
+        NDArray view = token.broadcast(b, r, arch.dim());
+        view.attach(images.getManager());
+        return view;
+    }
+
+    /**
+     * Runs the blocks, the final norm and the head on tokens [B, n, D] -> logits [B, K].
+     *
+     * @param keep for attention masking, the kept patches [B, P] that average pooling reads; null
+     *     when every patch token present is read
+     */
+    private NDArray forward(NDArray z, NDArray keyBias, NDArray keep, TraceOptions o, Recorder rec) {
         for (int l = 0; l < arch.depth(); l++) {
             if (rec != null && o.tokens()) {
                 rec.tokens.add(z);
@@ -192,7 +226,42 @@ public final class VisionTransformer implements VitModel {
         if (rec != null && o.tokens()) {
             rec.tokens.add(z);
         }
-        return readout(z, TraceOptions.Readout.CLS, o);
+        return head(z, keep, o);
+    }
+
+    /**
+     * The model's own head on the last block's tokens [B, n, D] -> [B, K]: for a plain ViT the CLS
+     * readout (bit for bit the same code); with a distillation token the mean of the class head on
+     * the class token and the distillation head on the distillation token, as timm evaluates DeiT;
+     * with average pooling the mean of the patch tokens present, or of the kept ones under attention
+     * masking, so that masking and dropping tokens agree (no patch kept: a zero vector).
+     */
+    private NDArray head(NDArray z, NDArray keep, TraceOptions o) {
+        if (arch.pool() == VitConfig.Pool.TOKEN && !arch.tokens().distillation()) {
+            return readout(z, TraceOptions.Readout.CLS, o);
+        }
+        if (arch.pool() == VitConfig.Pool.TOKEN) {
+            NDArray x = layerNorm(z, "norm", o);
+            NDArray cls = Linear.linear(x.get(":, 0, :"), w("head.weight"), w("head.bias")).head(); // [B, K]
+            NDArray dist = Linear.linear(x.get(":, 1, :"), w("head_dist.weight"), w("head_dist.bias")).head();
+            return GraphConstants.mul(cls.add(dist), 0.5);
+        }
+        int prefix = arch.numPrefixTokens();
+        NDArray x = arch.fcNorm() ? z : layerNorm(z, "norm", o);
+        NDArray patches = x.get(":, " + prefix + ":, :"); // [B, n, D] -> [B, n - prefix, D]
+        NDArray pooled;
+        if (keep == null) {
+            long count = patches.getShape().get(1);
+            pooled = GraphConstants.div(patches.sum(new int[] {1}), Math.max(count, 1)); // [B, D]
+        } else {
+            NDArray weight = keep.toType(DataType.FLOAT32, false).neq(0).toType(x.getDataType(), false); // [B, P]
+            NDArray count = GraphConstants.maximum(weight.sum(new int[] {1}, true), 1); // [B, 1]
+            pooled = patches.mul(weight.expandDims(2)).sum(new int[] {1}).div(count); // [B, P, D] -> [B, D]
+        }
+        if (arch.fcNorm()) {
+            pooled = layerNorm(pooled, "fc_norm", o);
+        }
+        return Linear.linear(pooled, w("head.weight"), w("head.bias")).head(); // [B, D] -> [B, K]
     }
 
     /**
@@ -221,6 +290,10 @@ public final class VisionTransformer implements VitModel {
         NDArray z = embed(images);
         for (int l = 0; l < arch.depth(); l++) {
             z = block(weights, "blocks." + l + ".", true, z, null, TraceOptions.NONE, null);
+        }
+        if (arch.fcNorm()) {
+            throw new ConfigurationException("model " + config.name() + " normalises after pooling (fc_norm): it has "
+                    + "no per-token final norm to hand to a ViT Shapley explainer");
         }
         return layerNorm(weights, z, "norm", TraceOptions.NONE);
     }
@@ -286,12 +359,20 @@ public final class VisionTransformer implements VitModel {
         }
         // [B, H, n, n] x [B, H, n, D/H] -> [B, H, n, D/H] -> [B, n, H, D/H] -> [B, n, D]
         NDArray heads_ = attn.matMul(v).transpose(0, 2, 1, 3).reshape(b, n, arch.dim());
-        z = z.add(Linear.linear(heads_, ws.get(p + "attn.proj.weight"), ws.get(p + "attn.proj.bias")).head());
+        NDArray attnOut = Linear.linear(heads_, ws.get(p + "attn.proj.weight"), ws.get(p + "attn.proj.bias")).head();
+        z = z.add(scaled(ws, p + "ls1.gamma", attnOut));
 
         NDArray h = Linear.linear(layerNorm(ws, z, p + "norm2", o), ws.get(p + "mlp.fc1.weight"),
                 ws.get(p + "mlp.fc1.bias")).head();
         h = gelu(h, o);
-        return z.add(Linear.linear(h, ws.get(p + "mlp.fc2.weight"), ws.get(p + "mlp.fc2.bias")).head());
+        NDArray mlpOut = Linear.linear(h, ws.get(p + "mlp.fc2.weight"), ws.get(p + "mlp.fc2.bias")).head();
+        return z.add(scaled(ws, p + "ls2.gamma", mlpOut));
+    }
+
+    /** A branch times its layer-scale gamma [D] (timm {@code ls1}, {@code ls2}), or the branch when the block has none. */
+    private static NDArray scaled(Map<String, NDArray> ws, String key, NDArray branch) {
+        NDArray gamma = ws.get(key);
+        return gamma == null ? branch : branch.mul(gamma);
     }
 
     private NDArray layerNorm(NDArray x, String prefix, TraceOptions o) {
@@ -329,18 +410,26 @@ public final class VisionTransformer implements VitModel {
         return g.stopGradient().add(linear.sub(linear.stopGradient()));
     }
 
-    /** keep [B, P] -> additive key bias [B, 1, 1, N]: 0 where visible (CLS always), -inf where held out. */
+    /**
+     * keep [B, P] -> additive key bias [B, 1, 1, N]: 0 where visible (prefix tokens always: class,
+     * distillation and registers are never removed), -inf where held out.
+     */
     private NDArray keyBias(NDArray keep) {
         NDManager m = keep.getManager();
         long b = keep.getShape().get(0);
-        NDArray visible = m.ones(new Shape(b, 1), DataType.BOOLEAN)
-                .concat(keep.toType(DataType.FLOAT32, false).neq(0), 1); // [B, N]
+        NDArray patches = keep.toType(DataType.FLOAT32, false).neq(0); // [B, P]
+        int prefix = arch.numPrefixTokens();
+        NDArray visible = prefix == 0 ? patches
+                : m.ones(new Shape(b, prefix), DataType.BOOLEAN).concat(patches, 1); // [B, N]
         NDArray zeros = m.zeros(visible.getShape());
         NDArray minusInf = m.full(visible.getShape(), Float.NEGATIVE_INFINITY);
         return NDArrays.where(visible, zeros, minusInf).reshape(b, 1, 1, arch.numTokens());
     }
 
-    /** Drops held-out tokens; rows with equal kept counts run together as one dense batch. */
+    /**
+     * Drops held-out patch tokens (the prefix tokens stay); rows with equal kept counts run together
+     * as one dense batch.
+     */
     private NDArray tokenDrop(NDArray images, NDArray keep) {
         NDArray tokens = embed(images); // [B, N, D]
         float[] flat = keep.toType(DataType.FLOAT32, false).toFloatArray();
@@ -363,7 +452,8 @@ public final class VisionTransformer implements VitModel {
         int next = 0;
         for (Map.Entry<Integer, List<Integer>> group : rowsByCount.entrySet()) {
             List<Integer> rows = group.getValue();
-            int n = group.getKey() + 1;
+            int prefix = arch.numPrefixTokens();
+            int n = group.getKey() + prefix;
             long[] flatIndex = new long[rows.size() * n * d];
             int t = 0;
             for (int r : rows) {
@@ -371,10 +461,12 @@ public final class VisionTransformer implements VitModel {
                     position[r * arch.numClasses() + k] = next;
                 }
                 next++;
-                t = fillRow(flatIndex, t, (long) r * fullN, d); // CLS
+                for (int j = 0; j < prefix; j++) {
+                    t = fillRow(flatIndex, t, (long) r * fullN + j, d); // class, distillation, registers
+                }
                 for (int i = 0; i < p; i++) {
                     if (flat[r * p + i] != 0) {
-                        t = fillRow(flatIndex, t, (long) r * fullN + i + 1, d);
+                        t = fillRow(flatIndex, t, (long) r * fullN + prefix + i, d);
                     }
                 }
             }
@@ -382,7 +474,7 @@ public final class VisionTransformer implements VitModel {
             // leaves nothing behind in the batch's manager
             NDArray groupTokens = flatTokens.gather(m.create(flatIndex, new Shape((long) rows.size() * n, d)), 0)
                     .reshape(rows.size(), n, d);
-            parts.add(forward(groupTokens, null, TraceOptions.NONE, null));
+            parts.add(forward(groupTokens, null, null, TraceOptions.NONE, null));
         }
         NDArray grouped = NDArrays.concat(parts, 0); // [B, K] in group order
         return grouped.gather(m.create(position, new Shape(b, arch.numClasses())), 0);
@@ -393,6 +485,40 @@ public final class VisionTransformer implements VitModel {
             index[at++] = row;
         }
         return at;
+    }
+
+    /**
+     * The traced internals (attention, token states, taps, per-block readouts) are laid out for a
+     * plain ViT: token 0 is the class token and patch i is token i + 1. Until every method states
+     * what it does with other layouts, asking for them on another layout fails loudly rather than
+     * read the wrong rows. The input gradient and the logits work on every layout.
+     */
+    private void checkTraceable(TraceOptions o) {
+        boolean internals = o.attention() || o.tokens() || o.attentionGradTaps() || o.norm1GradTaps()
+                || o.readout() != TraceOptions.Readout.NONE;
+        if (internals && !arch.plainLayout()) {
+            throw new ConfigurationException("model " + config.name() + " has " + describeLayout() + "; methods that "
+                    + "read attention, token states or per-block readouts support a plain ViT (class token, token "
+                    + "pooling, no layer scale) only so far: choose perturbation or input-gradient methods for it");
+        }
+    }
+
+    /** The non-plain parts of the layout, for messages. */
+    String describeLayout() {
+        List<String> parts = new ArrayList<>();
+        VitConfig.Tokens t = arch.tokens();
+        parts.add(t.cls() ? "a class token" : "no class token");
+        if (t.distillation()) {
+            parts.add("a distillation token");
+        }
+        if (t.registers() > 0) {
+            parts.add(t.registers() + " register tokens");
+        }
+        parts.add(arch.pool() == VitConfig.Pool.AVG ? "average pooling" : "token pooling");
+        if (arch.layerScale()) {
+            parts.add("layer scale");
+        }
+        return String.join(", ", parts);
     }
 
     private void checkImages(NDArray images) {

@@ -20,6 +20,7 @@ import org.vitbench.api.Dataset;
 import org.vitbench.api.Direction;
 import org.vitbench.api.Explainer;
 import org.vitbench.api.Metric;
+import org.vitbench.api.ModelInfo;
 import org.vitbench.api.Registry;
 import org.vitbench.api.Requirement;
 import org.vitbench.api.ResultRecord;
@@ -123,7 +124,8 @@ final class Benchmark {
                         : registry.model(config.evaluationModel().id()).load(config.evaluationModel().toParameters())) {
             VitModel scoring = evaluationModel == null ? model : evaluationModel;
             checkCompatible(model, scoring, config);
-            Dataset dataset = registry.dataset(config.dataset().id()).open(config.dataset().toParameters());
+            Dataset dataset = registry.dataset(config.dataset().id()).open(config.dataset().toParameters(),
+                    model.info());
             int all = config.limit() == 0 ? dataset.size() : Math.min(config.limit(), dataset.size());
             List<Integer> positions = new ArrayList<>();
             for (int k = 0; k < all; k++) {
@@ -133,7 +135,7 @@ final class Benchmark {
             }
             int n = positions.size();
             List<RunManifest.Skipped> skipped = new ArrayList<>();
-            List<Unit.Pair> pairs = plan(methods, metrics, dataset, skipped);
+            List<Unit.Pair> pairs = plan(methods, metrics, dataset, model.info(), skipped);
             Map<String, Direction> directions = new HashMap<>();
             metrics.forEach(m -> directions.put(m.spec().hash(), m.info().direction()));
             Map<String, String> env = new LinkedHashMap<>(Environment.describe(config, resolved, model, dataset, n,
@@ -316,7 +318,7 @@ final class Benchmark {
     }
 
     /** The runnable pairs; incompatible ones go to {@code skipped} with the reason, and are logged. */
-    static List<Unit.Pair> plan(List<Unit.Method> methods, List<Metric> metrics, Dataset dataset,
+    static List<Unit.Pair> plan(List<Unit.Method> methods, List<Metric> metrics, Dataset dataset, ModelInfo model,
             List<RunManifest.Skipped> skipped) {
         List<Unit.Pair> pairs = new ArrayList<>();
         for (Unit.Method method : methods) {
@@ -326,6 +328,11 @@ final class Benchmark {
                 needs.addAll(metric.info().requirements());
                 if (needs.contains(Requirement.GROUND_TRUTH_MASK) && !dataset.hasMasks()) {
                     reason = "needs ground-truth masks, and dataset " + dataset.name() + " has none";
+                } else if (needs.contains(Requirement.PLAIN_LAYOUT) && !model.plainLayout()) {
+                    reason = "method " + method.label() + " reads attention, token states or weights laid out as a "
+                            + "plain ViT (one class token read by the head, no layer scale), and model " + model.name()
+                            + " is not one (" + model.prefixTokens() + " prefix tokens); perturbation and "
+                            + "input-gradient methods explain it";
                 } else if (metric.info().requirements().contains(Requirement.ALL_CLASSES)
                         && !method.explainer().info().allClasses()) {
                     reason = "metric " + metric.info().id() + " needs heatmaps of every class, and method "

@@ -123,7 +123,7 @@ public final class EstimationErrorCommand implements Callable<Integer> {
         Parameters modelParams = Parameters.parseSpec(model, id);
         String modelId = id[0];
         Parameters dataParams = Parameters.parseSpec(dataset, id);
-        Dataset data = registry.dataset(id[0]).open(dataParams);
+        String datasetId = id[0];
         Map<String, Explainer> explainers = new LinkedHashMap<>();
         for (String spec : methods) {
             Parameters p = Parameters.parseSpec(spec, id);
@@ -139,11 +139,13 @@ public final class EstimationErrorCommand implements Callable<Integer> {
         Path samplesFile = out.resolve("samples.jsonl");
         Map<String, JsonNode> truths = read(truthFile, truthKey, "ground truth");
         Map<String, JsonNode> done = read(samplesFile, runKey, "results");
-        int n = Math.min(limit, data.size());
         long start = System.nanoTime();
         int computed = 0;
+        int n;
         try (VitModel vit = registry.model(modelId).load(modelParams);
                 NDManager manager = vit.manager().newSubManager()) {
+            Dataset data = registry.dataset(datasetId).open(dataParams, vit.info());
+            n = Math.min(limit, data.size());
             for (int i = 0; i < n; i++) {
                 Sample sample = data.get(i);
                 if (done.containsKey(sample.id())) {

@@ -37,9 +37,10 @@ public final class EvaluateCommand implements Callable<Integer> {
         Parameters modelParams = Parameters.parseSpec(model, id);
         String modelId = id[0];
         Parameters dataParams = Parameters.parseSpec(dataset, id);
-        Dataset data = registry.dataset(id[0]).open(dataParams);
+        String datasetId = id[0];
         long start = System.nanoTime();
         try (VitModel vit = registry.model(modelId).load(modelParams)) {
+            Dataset data = registry.dataset(datasetId).open(dataParams, vit.info());
             Evaluation.Result result = Evaluation.accuracy(vit, data, batchSize, (done, total) -> { });
             double seconds = (System.nanoTime() - start) / 1e9;
             System.out.printf(Locale.ROOT, "model %s on %s: accuracy %.4f (%d of %d correct), %.1f s%n",

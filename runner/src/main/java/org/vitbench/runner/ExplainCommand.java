@@ -73,8 +73,7 @@ final class ExplainCommand implements Callable<Integer> {
         Parameters modelParams = Parameters.parseSpec(model, id);
         String modelId = id[0];
         Parameters dataParams = Parameters.parseSpec(dataset, id);
-        Dataset data = registry.dataset(id[0]).open(dataParams);
-        Sample s = find(data);
+        String datasetId = id[0];
         List<String> specs = methods == null || methods.isEmpty()
                 ? List.of("vit-shapley", "kernel-shap", "transformer-attribution", "attention-rollout", "rise")
                 : RunCommand.specs(methods).stream().map(PluginSpec::format).toList();
@@ -87,6 +86,8 @@ final class ExplainCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         try (VitModel vit = registry.model(modelId).load(modelParams);
                 NDManager scope = vit.manager().newSubManager()) {
+            Dataset data = registry.dataset(datasetId).open(dataParams, vit.info());
+            Sample s = find(data);
             float[] probabilities = vit.logits(Batches.images(scope, List.of(s), vit.info())).softmax(1).toFloatArray();
             int k = target != null ? target : argMax(probabilities);
             if (k < 0 || k >= probabilities.length) {

@@ -40,7 +40,7 @@ public final class Main implements Runnable {
     /** The subcommands, in help order; the extension point for new commands. */
     static final Class<?>[] SUBCOMMANDS = {RunCommand.class, ListCommand.class, ReportCommand.class,
         CompareCommand.class, MergeCommand.class, LeaderboardCommand.class,
-        TrainCommand.class, EvaluateCommand.class, EstimationErrorCommand.class,
+        TrainCommand.class, EvaluateCommand.class, PredictCommand.class, EstimationErrorCommand.class,
         ExplainCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class};
 
     private final Supplier<Registry> registrySupplier;

@@ -224,10 +224,11 @@ public final class TrainCommand {
         @Option(names = "--seed", defaultValue = "0", description = "Seed (default: ${DEFAULT-VALUE}).")
         long seed;
 
-        Dataset open(Registry registry) {
+        /** The training data, prepared for {@code model} (an image folder takes its size and preprocessing). */
+        Dataset open(Registry registry, org.vitbench.api.ModelInfo model) {
             String[] id = new String[1];
             Parameters params = Parameters.parseSpec(dataset, id);
-            return registry.dataset(id[0]).open(params);
+            return registry.dataset(id[0]).open(params, model);
         }
 
         static VisionTransformer vit(Registry registry, String spec, String option) {
@@ -299,11 +300,11 @@ public final class TrainCommand {
         @Override
         public Integer call() throws Exception {
             Registry registry = parent.main.registry();
-            Dataset data = open(registry);
             TrainingConfig training = training(epochs, lr, validation);
-            Map<String, Object> provenance = provenance("surrogate", List.of("--from " + from, "--epochs " + epochs,
-                    "--lr " + lr, "--validation " + validation), data);
             try (VisionTransformer classifier = vit(registry, from, "--from")) {
+                Dataset data = open(registry, classifier.info());
+                Map<String, Object> provenance = provenance("surrogate", List.of("--from " + from, "--epochs "
+                        + epochs, "--lr " + lr, "--validation " + validation), data);
                 System.out.printf("training a surrogate of %s on %s (%d images)%n", classifier.config().name(),
                         data.name(), data.size());
                 long start = System.nanoTime();
@@ -356,12 +357,12 @@ public final class TrainCommand {
         @Override
         public Integer call() throws Exception {
             Registry registry = parent.main.registry();
-            Dataset data = open(registry);
             TrainingConfig training = training(epochs, lr, validation);
-            Map<String, Object> provenance = provenance("explainer", List.of("--surrogate " + surrogate, "--pairs "
-                    + pairs, "--validation-pairs " + validationPairs, "--epochs " + epochs, "--lr " + lr,
-                    "--validation " + validation), data);
             try (VisionTransformer model = vit(registry, surrogate, "--surrogate")) {
+                Dataset data = open(registry, model.info());
+                Map<String, Object> provenance = provenance("explainer", List.of("--surrogate " + surrogate,
+                        "--pairs " + pairs, "--validation-pairs " + validationPairs, "--epochs " + epochs, "--lr " + lr,
+                        "--validation " + validation), data);
                 System.out.printf("training a ViT Shapley explainer for %s on %s (%d images, %d pairs per image)%n",
                         model.config().name(), data.name(), data.size(), pairs);
                 long start = System.nanoTime();

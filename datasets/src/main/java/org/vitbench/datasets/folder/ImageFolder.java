@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Dataset;
 import org.vitbench.api.Image;
+import org.vitbench.api.Preprocessing;
 import org.vitbench.api.Sample;
 
 /**
@@ -38,15 +39,19 @@ public final class ImageFolder implements Dataset {
     private final int size;
     private final int channels;
     private final Interpolation interpolation;
+    private final double cropPct;
+    private final Preprocessing.Resize resize;
 
     private ImageFolder(String name, List<String> classNames, List<Entry> entries, int size, int channels,
-            Interpolation interpolation) {
+            Interpolation interpolation, double cropPct, Preprocessing.Resize resize) {
         this.name = name;
         this.classNames = List.copyOf(classNames);
         this.entries = List.copyOf(entries);
         this.size = size;
         this.channels = channels;
         this.interpolation = interpolation;
+        this.cropPct = cropPct;
+        this.resize = resize;
     }
 
     /**
@@ -58,6 +63,18 @@ public final class ImageFolder implements Dataset {
      *     folder has no images
      */
     public static ImageFolder open(Path dir, int size, int channels, Interpolation interpolation) {
+        return open(dir, size, channels, interpolation, 1.0, Preprocessing.Resize.SHORTER_SIDE);
+    }
+
+    /**
+     * Lists {@code dir}; images are prepared with {@link ResizeCrop#apply(Image, int, Interpolation,
+     * double, Preprocessing.Resize)}.
+     *
+     * @param cropPct the share of the resized image the centre crop keeps, in (0, 1]
+     * @param resize which sides the resize sets
+     */
+    public static ImageFolder open(Path dir, int size, int channels, Interpolation interpolation, double cropPct,
+            Preprocessing.Resize resize) {
         if (!Files.exists(dir)) {
             throw new ConfigurationException("image folder " + dir + " does not exist; pass dir= a folder with one"
                     + " sub-folder of PNG or JPEG images per class");
@@ -94,7 +111,7 @@ public final class ImageFolder implements Dataset {
         }
         Path folderName = dir.toAbsolutePath().normalize().getFileName();
         return new ImageFolder("image-folder/" + (folderName == null ? dir : folderName), classNames, entries, size,
-                channels, interpolation);
+                channels, interpolation, cropPct, resize);
     }
 
     private static List<Path> list(Path dir, boolean directories) {
@@ -137,13 +154,13 @@ public final class ImageFolder implements Dataset {
     @Override
     public Sample get(int index) {
         Entry entry = entries.get(index);
-        Image image = ResizeCrop.apply(ImageDecoder.read(entry.file(), channels), size, interpolation);
+        Image image = ResizeCrop.apply(ImageDecoder.read(entry.file(), channels), size, interpolation, cropPct, resize);
         return new Sample(entry.id(), entry.label(), image);
     }
 
     @Override
     public String toString() {
         return "ImageFolder[" + name + ", " + entries.size() + " samples, " + channels + "x" + size + "x" + size + ", "
-                + interpolation.id() + "]";
+                + interpolation.id() + ", crop " + cropPct + " " + resize + "]";
     }
 }

@@ -60,12 +60,21 @@ class ResizeCropTest {
      */
     @Test
     void downscalesByTwoWithPillowsAntialiasedKernel() {
-        Image out = ResizeCrop.apply(grey(8, 8, (y, x) -> 30 * x), 4, Interpolation.BILINEAR);
+        // 0.001 off the 8-bit levels: the double-precision path (an 8-bit image takes PIL's own, see ResizeCropPilTest)
+        Image ramp = grey(8, 8, (y, x) -> 30 * x);
+        float[] offset = ramp.pixels().clone();
+        for (int i = 0; i < offset.length; i++) {
+            offset[i] += 0.001f;
+        }
+        Image out = ResizeCrop.apply(new Image(1, 8, 8, offset), 4, Interpolation.BILINEAR);
         double[] expected = {(3 * 0 + 3 * 30 + 60) / 7.0, (30 + 3 * 60 + 3 * 90 + 120) / 8.0,
             (90 + 3 * 120 + 3 * 150 + 180) / 8.0, (150 + 3 * 180 + 3 * 210) / 7.0};
+        Image pil = ResizeCrop.apply(ramp, 4, Interpolation.BILINEAR);
         for (int y = 0; y < 4; y++) {
             for (int x = 0; x < 4; x++) {
-                assertEquals(expected[x] / 255.0, out.pixels()[y * 4 + x], 1e-6, "(" + y + ", " + x + ")");
+                assertEquals(expected[x] / 255.0 + 0.001, out.pixels()[y * 4 + x], 1e-6, "(" + y + ", " + x + ")");
+                // PIL rounds to 8 bits: the nearest level of the exact value
+                assertEquals((float) Math.rint(expected[x]) / 255f, pil.pixels()[y * 4 + x], "8-bit (" + y + ", " + x + ")");
             }
         }
     }
@@ -85,6 +94,33 @@ class ResizeCropTest {
                 assertEquals((10 * (y + 2) + x) / 255f, tall7.pixels()[y * 4 + x]); // top = round(1.5) = 2
             }
         }
+    }
+
+    /**
+     * timm's crop_pct: an image whose shorter side is already floor(size / crop_pct) is only
+     * cropped, keeping the centre size x size (here 4 of 5 columns and rows: floor(4 / 0.8) = 5).
+     * A squash sets both sides, so a 5 x 5 image is not resampled either.
+     */
+    @Test
+    void cropPctResizesToSizeOverCropPctThenCropsTheCentre() {
+        Image square5 = grey(5, 5, (y, x) -> 10 * x + y);
+        Image kept = ResizeCrop.apply(square5, 4, Interpolation.BILINEAR, 0.8,
+                org.vitbench.api.Preprocessing.Resize.SHORTER_SIDE);
+        Image squashed = ResizeCrop.apply(square5, 4, Interpolation.BICUBIC, 0.8,
+                org.vitbench.api.Preprocessing.Resize.SQUASH);
+        for (int y = 0; y < 4; y++) {
+            for (int x = 0; x < 4; x++) {
+                // top = left = round(0.5) = 0
+                assertEquals((10 * x + y) / 255f, kept.pixels()[y * 4 + x]);
+                assertEquals((10 * x + y) / 255f, squashed.pixels()[y * 4 + x]);
+            }
+        }
+        // a 5 x 10 image squashed to 5 x 5 (then cropped) differs from the shorter-side resize (5 x 10, cropped)
+        Image wide = grey(5, 10, (y, x) -> 20 * x);
+        Image a = ResizeCrop.apply(wide, 4, Interpolation.BILINEAR, 0.8, org.vitbench.api.Preprocessing.Resize.SQUASH);
+        Image b = ResizeCrop.apply(wide, 4, Interpolation.BILINEAR, 0.8,
+                org.vitbench.api.Preprocessing.Resize.SHORTER_SIDE);
+        assertTrue(a.pixels()[3] > b.pixels()[3], "the squash keeps the whole width: its right column is brighter");
     }
 
     /**

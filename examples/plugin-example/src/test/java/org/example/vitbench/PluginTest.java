@@ -35,6 +35,11 @@ class PluginTest {
     }
 
     @Test
+    void thePluginDoesNoRawScalarArithmeticOnArrays() {
+        org.vitbench.api.contract.GraphSafetyCheck.assertClean(CenterPrior.class);
+    }
+
+    @Test
     void theMethodAndTheMetricMatchTheirFormulas() {
         float[] map = CenterPrior.map(3, 1.0);
         assertEquals(1.0f, map[4]);

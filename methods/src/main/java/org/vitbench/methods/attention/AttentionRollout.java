@@ -69,7 +69,7 @@ public final class AttentionRollout implements Explainer {
     public static final String ID = "attention-rollout";
 
     private static final ExplainerInfo INFO = new ExplainerInfo(ID, "Attention rollout", Family.ATTENTION,
-            Set.of(Requirement.ATTENTION), false,
+            Set.of(Requirement.ATTENTION, Requirement.PLAIN_LAYOUT), false,
             "Abnar & Zuidema 2020, Quantifying Attention Flow in Transformers, arXiv 2005.00928");
 
     private static final Set<String> KEYS = Set.of("headFusion", "discardRatio", "startLayer", "residual");

@@ -54,7 +54,7 @@ public final class GenericAttention implements Explainer {
     public static final String ID = "generic-attention";
 
     private static final ExplainerInfo INFO = new ExplainerInfo(ID, "Generic attention explainability (GAE)",
-            Family.ATTENTION, Set.of(Requirement.ATTENTION, Requirement.GRADIENTS), false,
+            Family.ATTENTION, Set.of(Requirement.ATTENTION, Requirement.GRADIENTS, Requirement.PLAIN_LAYOUT), false,
             "Chefer, Gur & Wolf 2021, Generic Attention-model Explainability for Interpreting Bi-Modal and "
                     + "Encoder-Decoder Transformers, arXiv 2103.15679");
 

@@ -82,7 +82,7 @@ public final class LeGrad implements Explainer {
     public static final String ID = "legrad";
 
     private static final ExplainerInfo INFO = new ExplainerInfo(ID, "LeGrad", Family.ATTENTION,
-            Set.of(Requirement.ATTENTION, Requirement.GRADIENTS), false,
+            Set.of(Requirement.ATTENTION, Requirement.GRADIENTS, Requirement.PLAIN_LAYOUT), false,
             "Bousselham, Boggust, Chaybouti, Strobelt & Kuehne 2024, LeGrad: An Explainability Method for "
                     + "Vision Transformers via Feature Formation Sensitivity, arXiv 2404.03214");
 

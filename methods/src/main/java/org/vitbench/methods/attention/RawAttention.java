@@ -60,7 +60,7 @@ public final class RawAttention implements Explainer {
     public static final String ID = "raw-attention";
 
     private static final ExplainerInfo INFO = new ExplainerInfo(ID, "Raw attention", Family.ATTENTION,
-            Set.of(Requirement.ATTENTION), false,
+            Set.of(Requirement.ATTENTION, Requirement.PLAIN_LAYOUT), false,
             "Chefer, Gur & Wolf 2021, Transformer Interpretability Beyond Attention Visualization, arXiv 2012.09838"
                     + " (last-layer attention baseline); Brocki & Chung 2023, arXiv 2312.02364 (attention map)");
 

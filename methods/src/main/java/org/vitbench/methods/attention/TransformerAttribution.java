@@ -106,7 +106,7 @@ public final class TransformerAttribution implements Explainer {
             .withGeluIdentity(true).withAttentionUniformSplit(true);
 
     private static final ExplainerInfo INFO = new ExplainerInfo(ID, "Transformer attribution",
-            Family.PROPAGATION, Set.of(Requirement.ATTENTION, Requirement.GRADIENTS), false,
+            Family.PROPAGATION, Set.of(Requirement.ATTENTION, Requirement.GRADIENTS, Requirement.PLAIN_LAYOUT), false,
             "Chefer, Gur & Wolf 2021, Transformer Interpretability Beyond Attention Visualization, "
                     + "arXiv 2012.09838");
 

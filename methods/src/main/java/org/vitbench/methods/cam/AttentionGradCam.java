@@ -49,7 +49,7 @@ public final class AttentionGradCam implements Explainer {
     public static final String ID = "gradcam-attn";
 
     private static final ExplainerInfo INFO = new ExplainerInfo(ID, "GradCAM (attention heads)", Family.GRADIENT,
-            Set.of(Requirement.ATTENTION, Requirement.GRADIENTS), false,
+            Set.of(Requirement.ATTENTION, Requirement.GRADIENTS, Requirement.PLAIN_LAYOUT), false,
             "Chefer, Gur & Wolf 2021, arXiv 2012.09838 (GradCAM baseline on attention heads, after"
                     + " Selvaraju et al. 2017, arXiv 1610.02391)");
 

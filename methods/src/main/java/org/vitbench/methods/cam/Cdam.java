@@ -69,7 +69,7 @@ public final class Cdam implements Explainer {
     public static final String ID = "cdam";
 
     private static final ExplainerInfo INFO = new ExplainerInfo(ID, "CDAM", Family.GRADIENT,
-            Set.of(Requirement.GRADIENTS), false,
+            Set.of(Requirement.GRADIENTS, Requirement.PLAIN_LAYOUT), false,
             "Brocki & Chung 2023, Class-Discriminative Attention Maps for Vision Transformers, arXiv 2312.02364");
 
     /** What the differentiated score is. */

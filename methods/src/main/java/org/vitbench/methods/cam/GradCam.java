@@ -53,7 +53,7 @@ public final class GradCam implements Explainer {
     static final double SCALE_EPS = 1e-7;
 
     private static final ExplainerInfo INFO = new ExplainerInfo(ID, "GradCAM (tokens, LayerNorm-1)", Family.GRADIENT,
-            Set.of(Requirement.GRADIENTS), false,
+            Set.of(Requirement.GRADIENTS, Requirement.PLAIN_LAYOUT), false,
             "Selvaraju et al. 2017, Grad-CAM, arXiv 1610.02391; token variant of jacobgil/pytorch-grad-cam"
                     + " as \"GradCAM (LN)\" in Covert et al. 2023, arXiv 2206.05282");
 

@@ -95,7 +95,7 @@ public final class Lrp implements Explainer {
     public static final String ID = "lrp";
 
     private static final ExplainerInfo INFO = new ExplainerInfo(ID, "LRP (conservative propagation)",
-            Family.PROPAGATION, Set.of(Requirement.GRADIENTS), false,
+            Family.PROPAGATION, Set.of(Requirement.GRADIENTS, Requirement.PLAIN_LAYOUT), false,
             "Ali, Schnake, Eberle, Montavon, Mueller & Wolf 2022, XAI for Transformers: Better Explanations "
                     + "through Conservative Propagation, arXiv 2202.07304; Achtibat, Hatefi, Dreyer, Jain, "
                     + "Wiegand, Lapuschkin & Samek 2024, AttnLRP: Attention-Aware Layer-wise Relevance "

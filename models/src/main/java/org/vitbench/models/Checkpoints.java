@@ -57,9 +57,10 @@ public final class Checkpoints {
         Path base = Files.isRegularFile(dir) ? dir.toAbsolutePath().getParent() : dir;
         Path weightsFile = Files.isRegularFile(dir) ? dir : base.resolve(WEIGHTS);
         Path configFile = base.resolve(CONFIG);
-        ModelConfig config = readConfig(configFile);
+        JsonNode root = readTree(configFile);
+        ModelConfig config = readConfig(root, configFile);
         Map<String, Tensor> tensors = Safetensors.read(weightsFile);
-        if (HuggingFaceVit.isHuggingFaceConfig(readTree(configFile))) {
+        if (HuggingFaceVit.isHuggingFaceConfig(root)) {
             tensors = HuggingFaceVit.toTimmKeys(tensors, weightsFile.toString());
         }
         return fromTensors(config, tensors, device);
@@ -122,7 +123,10 @@ public final class Checkpoints {
      * Face ViT's ({@link HuggingFaceVit}, with {@code preprocessor_config.json} beside it).
      */
     public static ModelConfig readConfig(Path file) {
-        JsonNode root = readTree(file);
+        return readConfig(readTree(file), file);
+    }
+
+    private static ModelConfig readConfig(JsonNode root, Path file) {
         if (TimmHub.isTimmConfig(root)) {
             return TimmHub.read(root, file.toString());
         }

@@ -15,8 +15,25 @@ import java.util.Optional;
  * @param explained for a metric: the method that produced the heatmaps and the model it explained,
  *     so that sanity checks can explain again (for example on a randomised model); {@code null}
  *     when unknown, and always {@code null} for methods
+ * @param memoryBudget bytes of activation memory one forward pass may use: methods and metrics that
+ *     evaluate many inputs size their chunks from it (an explicit batch-size parameter is an upper
+ *     bound); the runner derives it from the memory the run was given
  */
-public record Context(VitModel model, long seed, NDManager manager, Progress progress, Explained explained) {
+public record Context(VitModel model, long seed, NDManager manager, Progress progress, Explained explained,
+        long memoryBudget) {
+
+    /** The activation budget when the caller gives none: 512 MiB. */
+    public static final long DEFAULT_MEMORY_BUDGET = 512L << 20;
+
+    public Context {
+        if (memoryBudget <= 0) {
+            throw new IllegalArgumentException("memory budget must be positive, got " + memoryBudget + " bytes");
+        }
+    }
+
+    public Context(VitModel model, long seed, NDManager manager, Progress progress, Explained explained) {
+        this(model, seed, manager, progress, explained, DEFAULT_MEMORY_BUDGET);
+    }
 
     public Context(VitModel model, long seed, NDManager manager, Progress progress) {
         this(model, seed, manager, progress, null);
@@ -37,6 +54,11 @@ public record Context(VitModel model, long seed, NDManager manager, Progress pro
 
     /** This context, telling metrics which method explained which model. */
     public Context withExplained(Explainer explainer, VitModel explainedModel) {
-        return new Context(model, seed, manager, progress, new Explained(explainer, explainedModel));
+        return new Context(model, seed, manager, progress, new Explained(explainer, explainedModel), memoryBudget);
+    }
+
+    /** This context with another activation budget. */
+    public Context withMemoryBudget(long bytes) {
+        return new Context(model, seed, manager, progress, explained, bytes);
     }
 }

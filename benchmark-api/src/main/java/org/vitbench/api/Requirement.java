@@ -15,6 +15,12 @@ public enum Requirement {
     /** Per-class heatmaps (metric side): the method must explain all classes. */
     ALL_CLASSES,
     /**
+     * Metric side: the metric explains again with the method on randomised copies of the model,
+     * which a method tied to a {@link #TRAINED_ARTIFACT} of the original model cannot do; the
+     * runner skips such pairs, with that reason.
+     */
+    RANDOMISED_MODELS,
+    /**
      * The plain token layout ({@link ModelInfo#plainLayout()}): the method reads traced internals
      * or weights as a plain ViT lays them out (token 0 the class token read by the head, patch i at
      * token i + 1, no layer scale). The runner skips it, with that reason, on other layouts.

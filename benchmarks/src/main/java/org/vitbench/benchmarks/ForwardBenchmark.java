@@ -20,8 +20,10 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.vitbench.api.VitModel;
 
 /**
- * Throughput of the embedded model's full forward pass, {@link VitModel#logits(NDArray)} on a
- * batch of {@code batchSize} seeded random images {@code [B, 1, 28, 28]} in [0, 1).
+ * Throughput of a model's full forward pass, {@link VitModel#logits(NDArray)} on a batch of
+ * {@code batchSize} seeded random images {@code [B, C, S, S]} in [0, 1): the {@code embedded}
+ * model ({@code [B, 1, 28, 28]}) or a random-weight timm ViT ({@code [B, 3, 224, 224]},
+ * {@link Fixtures#model}).
  *
  * <p>One operation is one batch, so the primary score is batches per second; the secondary result
  * {@code forward:images} is images per second ({@code score * batchSize}), reported by an
@@ -30,8 +32,10 @@ import org.vitbench.api.VitModel;
  * when it closes, and the trial fails if any array leaked. The logits are copied to the Java heap
  * and returned, so the pass cannot be elided.
  *
- * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar Forward} (add {@code -p batchSize=64}
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar Forward -p model=embedded} (add {@code -p batchSize=64}
  * for one batch size, {@code -rf json -rff target/jmh-forward.json} for a machine-readable result).
+ * At 224 px use {@code -p model=vit_base_patch16_224 -p batchSize=1,16,64}: a batch of 256 needs
+ * tens of GB for activations and is refused by {@link Fixtures#checkActivationMemory}.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -45,11 +49,18 @@ public class ForwardBenchmark {
         Fixtures.configureDjl();
     }
 
+    /**
+     * {@value Fixtures#EMBEDDED} or a timm architecture name ({@link Fixtures#model}): random
+     * weights, 1000 classes, 224 px input for these three.
+     */
+    @Param({Fixtures.EMBEDDED}) // -p model=vit_tiny_patch16_224 (or small, base) for the 224-pixel shapes
+    public String model;
+
     /** Images per forward pass. */
     @Param({"1", "16", "64", "256"})
     public int batchSize;
 
-    private VitModel model;
+    private VitModel vit;
     private NDManager manager;
     private NDArray images;
     private int arraysAfterSetup;
@@ -69,10 +80,16 @@ public class ForwardBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        model = Fixtures.embeddedModel();
+        vit = Fixtures.model(model);
+        try {
+            Fixtures.checkActivationMemory(vit.info(), batchSize, "batchSize");
+        } catch (RuntimeException e) {
+            vit.close();
+            throw e;
+        }
         // On the model's manager, so the images are on its device.
-        manager = model.manager().newSubManager();
-        images = Fixtures.randomImages(manager, model.info(), batchSize, Fixtures.SEED); // [B, C, S, S]
+        manager = vit.manager().newSubManager();
+        images = Fixtures.randomImages(manager, vit.info(), batchSize, Fixtures.SEED); // [B, C, S, S]
         arraysAfterSetup = manager.getManagedArrays().size();
     }
 
@@ -83,7 +100,7 @@ public class ForwardBenchmark {
             // The model creates its intermediates on the input's manager; attached here, they die
             // with the sub-manager and the images return to the trial manager.
             images.tempAttach(invocation);
-            logits = model.logits(images).toFloatArray(); // [B, K]
+            logits = vit.logits(images).toFloatArray(); // [B, K]
         }
         counter.images += batchSize;
         return logits;
@@ -95,7 +112,7 @@ public class ForwardBenchmark {
             Fixtures.checkNoLeak(manager, arraysAfterSetup, "the image manager");
         } finally {
             manager.close();
-            model.close();
+            vit.close();
         }
     }
 }

@@ -37,8 +37,12 @@ final class BatchRun {
     private final GalleryCollector gallery;
     private final HeatmapCache heatmapCache;
 
+    /** Activation bytes of one forward pass (see {@link MemoryBudget}). */
+    private final long memoryBudget;
+
     BatchRun(VitModel model, VitModel evaluationModel, long seed, String configHash, List<Unit.Pair> pairs, ResultStore store,
-            ConsoleProgress progress, GalleryCollector gallery, HeatmapCache heatmapCache) {
+            ConsoleProgress progress, GalleryCollector gallery, HeatmapCache heatmapCache, long memoryBudget) {
+        this.memoryBudget = memoryBudget;
         this.model = model;
         this.evaluationModel = evaluationModel;
         this.seed = seed;
@@ -66,7 +70,7 @@ final class BatchRun {
         }
         try (NDManager manager = model.manager().newSubManager()) {
             int[] targets = predictions(manager, batch);
-            Context context = new Context(model, seed, manager, progress);
+            Context context = new Context(model, seed, manager, progress).withMemoryBudget(memoryBudget);
             for (Map.Entry<Unit.Method, List<Unit.Pair>> e : byMethod.entrySet()) {
                 explainAndScore(context, e.getKey(), e.getValue(), batch, targets, records);
             }
@@ -226,7 +230,7 @@ final class BatchRun {
         String failure = null;
         try {
             Context scoring = new Context(evaluationModel, context.seed(), context.manager(), context.progress())
-                    .withExplained(pair.method().explainer(), model);
+                    .withExplained(pair.method().explainer(), model).withMemoryBudget(memoryBudget);
             result = metric.evaluate(scoring, sub, subTargets, new Heatmaps(model.info().grid(), maps, perClass));
             if (result.scores().length != sub.size()) {
                 failure = "metric returned " + result.scores().length + " scores for " + sub.size() + " samples";

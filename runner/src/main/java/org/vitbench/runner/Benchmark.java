@@ -16,6 +16,7 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vitbench.api.ConfigurationException;
+import org.vitbench.api.Context;
 import org.vitbench.api.Dataset;
 import org.vitbench.api.Direction;
 import org.vitbench.api.Explainer;
@@ -27,6 +28,7 @@ import org.vitbench.api.ResultRecord;
 import org.vitbench.api.Sample;
 import org.vitbench.api.VitModel;
 import org.vitbench.models.VisionTransformer;
+import org.vitbench.models.masking.MaskedEvaluator;
 import org.vitbench.reports.AllureResults;
 import org.vitbench.reports.Exports;
 import org.vitbench.reports.Gallery;
@@ -53,6 +55,8 @@ final class Benchmark {
 
     /** The run manifest's environment entry that names a shard ({@code i/n}). */
     static final String SHARD_KEY = "shard";
+    /** The run.json environment key of the memory the run was given, when it was. */
+    static final String MEMORY_KEY = "memory";
     /** The run manifest's environment entry that names the machine. */
     static final String HOST_KEY = "host";
 
@@ -65,6 +69,7 @@ final class Benchmark {
     private final ConsoleProgress.Mode progressMode;
     private final PrintWriter out;
     private final PrintWriter err;
+    private final MemoryBudget memory;
 
     Benchmark(Registry registry, RunConfig config, ConsoleProgress.Mode progressMode, PrintWriter out,
             PrintWriter err) {
@@ -81,6 +86,16 @@ final class Benchmark {
      */
     Benchmark(Registry registry, RunConfig config, Shard shard, HeatmapOutputs heatmapOutputs,
             ConsoleProgress.Mode progressMode, PrintWriter out, PrintWriter err) {
+        this(registry, config, shard, heatmapOutputs, progressMode, out, err, null);
+    }
+
+    /**
+     * @param memory the memory the run was given, or {@code null} for the default activation budget
+     *     and the configured batch size
+     */
+    Benchmark(Registry registry, RunConfig config, Shard shard, HeatmapOutputs heatmapOutputs,
+            ConsoleProgress.Mode progressMode, PrintWriter out, PrintWriter err, MemoryBudget memory) {
+        this.memory = memory;
         this.registry = registry;
         this.config = config;
         this.shard = shard;
@@ -145,6 +160,18 @@ final class Benchmark {
             }
             env.put(HOST_KEY, host());
             env.putAll(Protocol.fingerprints(model, evaluationModel));
+            long activations = Context.DEFAULT_MEMORY_BUDGET;
+            int batchSize = config.batchSize();
+            if (memory != null) {
+                ModelInfo larger = MaskedEvaluator.bytesPerCopy(scoring.info()) > MaskedEvaluator.bytesPerCopy(
+                        model.info()) ? scoring.info() : model.info();
+                activations = memory.activations(larger, MemoryBudget.residentBytes(), MemoryBudget.heapHeadroom());
+                batchSize = MemoryBudget.batchSize(batchSize, larger, activations);
+                env.put(MEMORY_KEY, MemoryBudget.format(memory.bytes()) + " given; " + MemoryBudget.format(activations)
+                        + " of activations per pass; " + batchSize + " samples per batch");
+                LOG.info("memory {}: {} of activations per pass, {} samples per batch", MemoryBudget.format(
+                        memory.bytes()), MemoryBudget.format(activations), batchSize);
+            }
             RunManifest manifest = new RunManifest(hash, resolved.canonicalYaml(), config.seed(), directions,
                     skipped, env);
             manifest.write(config.out());
@@ -162,9 +189,9 @@ final class Benchmark {
             try (ConsoleProgress progress = new ConsoleProgress(err, progressMode, total,
                     Math.min(total, store.records().size()), System::nanoTime)) {
                 Set<String> ids = new HashSet<>();
-                for (int start = 0; start < n; start += config.batchSize()) {
+                for (int start = 0; start < n; start += batchSize) {
                     List<Sample> batch = new ArrayList<>();
-                    for (int i = start; i < Math.min(n, start + config.batchSize()); i++) {
+                    for (int i = start; i < Math.min(n, start + batchSize); i++) {
                         Sample s = dataset.get(positions.get(i));
                         if (!ids.add(s.id())) {
                             throw new ConfigurationException("dataset " + dataset.name() + " has two samples with id "
@@ -173,7 +200,7 @@ final class Benchmark {
                         batch.add(s);
                     }
                     List<ResultRecord> records = new BatchRun(model, scoring, config.seed(), hash, pairs, store, progress,
-                            gallery, heatmapCache)
+                            gallery, heatmapCache, activations)
                             .run(batch);
                     store.append(records);
                     progress.advance(records.size());
@@ -333,6 +360,11 @@ final class Benchmark {
                             + "plain ViT (one class token read by the head, no layer scale), and model " + model.name()
                             + " is not one (" + model.prefixTokens() + " prefix tokens); perturbation and "
                             + "input-gradient methods explain it";
+                } else if (metric.info().requirements().contains(Requirement.RANDOMISED_MODELS)
+                        && needs.contains(Requirement.TRAINED_ARTIFACT)) {
+                    reason = "metric " + metric.info().id() + " explains randomised copies of the model again, and "
+                            + "method " + method.label() + " is tied to an artifact trained for the original model "
+                            + "(it would not see the randomisation)";
                 } else if (metric.info().requirements().contains(Requirement.ALL_CLASSES)
                         && !method.explainer().info().allClasses()) {
                     reason = "metric " + metric.info().id() + " needs heatmaps of every class, and method "

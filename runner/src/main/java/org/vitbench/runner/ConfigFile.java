@@ -53,16 +53,17 @@ import org.vitbench.api.ConfigurationException;
  *     {@code gpu:N}), or null
  * @param heatmapCache the heatmap cache directory (relative to the working directory), or null
  * @param gallerySamples samples in the report's heatmap gallery (0 for none), or null
+ * @param memory the memory the run may use ({@link MemoryBudget}), or null
  */
 record ConfigFile(PluginSpec model, PluginSpec evaluationModel, PluginSpec dataset, Integer limit, List<PluginSpec> methods,
         List<PluginSpec> metrics, Long seed, Integer batchSize, Path out, Shard shard, String device, Path heatmapCache,
-        Integer gallerySamples) {
+        Integer gallerySamples, MemoryBudget memory) {
 
     static final Set<String> KEYS = Set.of("model", "evaluation-model", "dataset", "limit", "methods", "metrics", "seed", "batch-size", "out",
-            "shard", "device", "heatmap-cache", "gallery-samples");
+            "shard", "device", "heatmap-cache", "gallery-samples", "memory");
 
     static final ConfigFile EMPTY = new ConfigFile(null, null, null, null, null, null, null, null, null, null, null, null,
-            null);
+            null, null);
 
     static ConfigFile read(Path file) {
         String text;
@@ -106,7 +107,9 @@ record ConfigFile(PluginSpec model, PluginSpec evaluationModel, PluginSpec datas
                         : null,
                 root.has("device") ? text(root.get("device"), "device", source) : null,
                 root.has("heatmap-cache") ? Path.of(text(root.get("heatmap-cache"), "heatmap-cache", source)) : null,
-                integer(root, "gallery-samples", source));
+                integer(root, "gallery-samples", source),
+                root.has("memory") ? MemoryBudget.parse(text(root.get("memory"), "memory", source), "'memory' in config "
+                        + source) : null);
     }
 
     private static PluginSpec optionalPlugin(JsonNode root, String key, String source) {

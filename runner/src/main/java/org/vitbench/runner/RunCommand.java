@@ -31,7 +31,7 @@ final class RunCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--config", paramLabel = "FILE", description = "YAML config (keys: model, evaluation-model, dataset, limit, "
-            + "methods, metrics, seed, device, batch-size, out, shard, heatmap-cache, gallery-samples); options given here "
+            + "methods, metrics, seed, device, batch-size, out, shard, heatmap-cache, gallery-samples, memory); options given here "
             + "override it")
     Path configFile;
 
@@ -88,6 +88,11 @@ final class RunCommand implements Callable<Integer> {
                     + "(default: " + HeatmapOutputs.DEFAULT_GALLERY_SAMPLES + ")")
     Integer gallerySamples;
 
+    @Option(names = "--memory", paramLabel = "SIZE",
+            description = "memory the whole run may use, e.g. 8g; methods, metrics and batches are sized to fit "
+                    + "(default: 512 MiB of activations per pass and the configured batch size)")
+    String memory;
+
     @Option(names = {"-q", "--quiet"}, description = "no progress output")
     boolean quiet;
 
@@ -106,8 +111,9 @@ final class RunCommand implements Callable<Integer> {
         Shard part = shard != null ? Shard.parse(shard, "--shard") : file.shard() != null ? file.shard() : Shard.WHOLE;
         HeatmapOutputs heatmaps = new HeatmapOutputs(pick(heatmapCache, file.heatmapCache(), null),
                 pick(gallerySamples, file.gallerySamples(), HeatmapOutputs.DEFAULT_GALLERY_SAMPLES));
+        MemoryBudget budget = memory != null ? MemoryBudget.parse(memory, "--memory") : file.memory();
         new Benchmark(main.registry(), config, part, heatmaps, ConsoleProgress.mode(quiet),
-                spec.commandLine().getOut(), spec.commandLine().getErr()).run();
+                spec.commandLine().getOut(), spec.commandLine().getErr(), budget).run();
         return Main.OK;
     }
 

@@ -95,7 +95,7 @@ class MainTest {
 
         assertTrue(cli.err.contains("unknown key 'metrik' in config " + config
                 + "; allowed keys: batch-size, dataset, device, evaluation-model, gallery-samples, heatmap-cache, limit, "
-                + "methods, metrics, model, out, seed, shard"), cli.err);
+                + "memory, methods, metrics, model, out, seed, shard"), cli.err);
         assertFalse(cli.err.contains("\tat "), cli.err);
     }
 

@@ -55,4 +55,26 @@ class PlanTest {
         assertEquals(methods.size(), Benchmark.plan(units, List.of(deletion), data, plain, none).size());
         assertTrue(none.isEmpty(), none.toString());
     }
+
+    @Test
+    void aMethodTiedToATrainedArtifactIsNotRandomised() {
+        Registry registry = Registry.load();
+        List<Unit.Method> units = new ArrayList<>();
+        for (String m : List.of("vit-shapley", "saliency")) {
+            units.add(new Unit.Method(registry.explainer(m).create(Parameters.of(m, Map.of())), m));
+        }
+        Metric randomization = registry.metric("randomization").create(Parameters.of("randomization", Map.of()));
+        Metric deletion = registry.metric("deletion").create(Parameters.of("deletion", Map.of()));
+        Dataset data = registry.dataset("fashion-mnist-embedded").open(Parameters.of("fashion-mnist-embedded", Map.of()));
+        ModelInfo plain = new ModelInfo("vit-tiny", 3, 224, 16, 12, 3, 192, NAMES, PREP);
+
+        List<RunManifest.Skipped> skipped = new ArrayList<>();
+        List<Unit.Pair> pairs = Benchmark.plan(units, List.of(randomization, deletion), data, plain, skipped);
+
+        assertEquals(3, pairs.size());
+        assertEquals(1, skipped.size());
+        assertEquals("vit-shapley", skipped.get(0).method());
+        assertEquals("randomization", skipped.get(0).metric());
+        assertTrue(skipped.get(0).reason().contains("trained for the original model"), skipped.get(0).reason());
+    }
 }

@@ -8,9 +8,14 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.vitbench.api.Parameters;
+import org.vitbench.api.Preprocessing;
 import org.vitbench.api.Registry;
+import org.vitbench.api.VitModel;
 import org.vitbench.models.published.PublishedCheckpoints;
 
 /**
@@ -40,6 +45,16 @@ class TrainAtScaleTest {
                 "--out", surrogate.toString(), "--epochs", "1", "--batch-size", "4", "--validation", "2",
                 "--warmup-epochs", "0.5");
         assertTrue(Files.isRegularFile(surrogate.resolve("model.safetensors")));
+        Registry registry = Registry.load();
+        try (VitModel c = registry.model("checkpoint").load(Parameters.of("checkpoint", Map.of("path",
+                classifier.toString())));
+                VitModel s = registry.model("checkpoint").load(Parameters.of("checkpoint", Map.of("path",
+                        surrogate.toString())))) {
+            Preprocessing a = c.info().preprocessing();
+            Preprocessing b = s.info().preprocessing();
+            assertEquals(List.of(a.interpolation(), a.cropPct(), a.resize()), List.of(b.interpolation(), b.cropPct(),
+                    b.resize()), "the surrogate prepares images as its classifier (Hugging Face: squash to 224)");
+        }
         Path explainer = tmp.resolve("explainer");
         run("train", "explainer", "--surrogate", "checkpoint:path=" + surrogate, "--dataset",
                 "image-folder:dir=" + images, "--out", explainer.toString(), "--epochs", "1", "--batch-size", "4",

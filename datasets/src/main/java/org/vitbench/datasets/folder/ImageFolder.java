@@ -22,15 +22,23 @@ import org.vitbench.api.Sample;
  * with {@code .}), other files and files directly in the root are ignored; nested folders are not
  * searched.
  *
- * <p>The folder is listed when opened; each {@link #get} reads, converts ({@link ImageDecoder}) and
- * resizes ({@link ResizeCrop}) one file, so nothing is cached and a file that cannot be decoded fails
- * that call, naming the file. Thread-safe: the listing is immutable.
+ * <p>Optional ground-truth masks for the localisation metrics: a second folder laid out like the
+ * first, one PNG per image with the image's name and extension {@code .png}
+ * ({@code masks/<class>/<stem>.png}) and the image's pixel size. A mask pixel is the object when any
+ * of its channels is non-zero (binary masks; convert label maps with "void" borders first). The
+ * mask is resized and cropped by the same code and with the same settings as its image, then
+ * thresholded at one half, so mask and image stay aligned pixel for pixel.
+ *
+ * <p>The folder is listed when opened (and, with masks, every mask file checked to exist); each
+ * {@link #get} reads, converts ({@link ImageDecoder}) and resizes ({@link ResizeCrop}) one file, so
+ * nothing is cached and a file that cannot be decoded fails that call, naming the file.
+ * Thread-safe: the listing is immutable.
  */
 public final class ImageFolder implements Dataset {
 
     private static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg");
 
-    private record Entry(Path file, int label, String id) {
+    private record Entry(Path file, int label, String id, Path mask) {
     }
 
     private final String name;
@@ -41,9 +49,10 @@ public final class ImageFolder implements Dataset {
     private final Interpolation interpolation;
     private final double cropPct;
     private final Preprocessing.Resize resize;
+    private final boolean hasMasks;
 
     private ImageFolder(String name, List<String> classNames, List<Entry> entries, int size, int channels,
-            Interpolation interpolation, double cropPct, Preprocessing.Resize resize) {
+            Interpolation interpolation, double cropPct, Preprocessing.Resize resize, boolean hasMasks) {
         this.name = name;
         this.classNames = List.copyOf(classNames);
         this.entries = List.copyOf(entries);
@@ -52,6 +61,7 @@ public final class ImageFolder implements Dataset {
         this.interpolation = interpolation;
         this.cropPct = cropPct;
         this.resize = resize;
+        this.hasMasks = hasMasks;
     }
 
     /**
@@ -75,6 +85,17 @@ public final class ImageFolder implements Dataset {
      */
     public static ImageFolder open(Path dir, int size, int channels, Interpolation interpolation, double cropPct,
             Preprocessing.Resize resize) {
+        return open(dir, size, channels, interpolation, cropPct, resize, null);
+    }
+
+    /**
+     * Lists {@code dir} and, when {@code masks} is not {@code null}, finds each image's mask in it.
+     *
+     * @throws ConfigurationException also when {@code masks} is not a directory or misses masks
+     *     (the message names the first missing files and how many there are)
+     */
+    public static ImageFolder open(Path dir, int size, int channels, Interpolation interpolation, double cropPct,
+            Preprocessing.Resize resize, Path masks) {
         if (!Files.exists(dir)) {
             throw new ConfigurationException("image folder " + dir + " does not exist; pass dir= a folder with one"
                     + " sub-folder of PNG or JPEG images per class");
@@ -100,7 +121,8 @@ public final class ImageFolder implements Dataset {
                 empty.add(classDir.toString());
             }
             for (Path file : files) {
-                entries.add(new Entry(file, label, "image-folder/" + className + "/" + file.getFileName()));
+                entries.add(new Entry(file, label, "image-folder/" + className + "/" + file.getFileName(),
+                        masks == null ? null : maskOf(masks, className, file)));
             }
         }
         if (!empty.isEmpty()) {
@@ -109,9 +131,31 @@ public final class ImageFolder implements Dataset {
                     + " of image folder " + dir + " hold" + (empty.size() == 1 ? "s" : "") + " no PNG or JPEG"
                     + " images (.png, .jpg, .jpeg); add images or remove the folder" + (empty.size() == 1 ? "" : "s"));
         }
+        if (masks != null) {
+            checkMasks(masks, entries);
+        }
         Path folderName = dir.toAbsolutePath().normalize().getFileName();
         return new ImageFolder("image-folder/" + (folderName == null ? dir : folderName), classNames, entries, size,
-                channels, interpolation, cropPct, resize);
+                channels, interpolation, cropPct, resize, masks != null);
+    }
+
+    private static Path maskOf(Path masks, String className, Path image) {
+        String fileName = image.getFileName().toString();
+        return masks.resolve(className).resolve(fileName.substring(0, fileName.lastIndexOf('.')) + ".png");
+    }
+
+    private static void checkMasks(Path masks, List<Entry> entries) {
+        if (!Files.isDirectory(masks)) {
+            throw new ConfigurationException("mask folder " + masks + " is not a directory; pass masks= a folder laid"
+                    + " out like the images, one PNG per image: masks/<class>/<image name>.png");
+        }
+        List<String> missing = entries.stream().map(Entry::mask).filter(m -> !Files.isRegularFile(m))
+                .map(Path::toString).toList();
+        if (!missing.isEmpty()) {
+            throw new ConfigurationException(missing.size() + " of " + entries.size() + " images have no mask in "
+                    + masks + ", for example " + String.join(", ", missing.subList(0, Math.min(3, missing.size())))
+                    + "; add a binary PNG mask with the image's name and size for each, or leave out masks=");
+        }
     }
 
     private static List<Path> list(Path dir, boolean directories) {
@@ -154,13 +198,42 @@ public final class ImageFolder implements Dataset {
     @Override
     public Sample get(int index) {
         Entry entry = entries.get(index);
-        Image image = ResizeCrop.apply(ImageDecoder.read(entry.file(), channels), size, interpolation, cropPct, resize);
-        return new Sample(entry.id(), entry.label(), image);
+        Image decoded = ImageDecoder.read(entry.file(), channels);
+        Image image = ResizeCrop.apply(decoded, size, interpolation, cropPct, resize);
+        return new Sample(entry.id(), entry.label(), image, entry.mask() == null ? null : mask(entry, decoded));
+    }
+
+    /** The entry's mask, binarised, resized and cropped as its image, thresholded at 1/2. */
+    private float[] mask(Entry entry, Image decoded) {
+        Image read = ImageDecoder.read(entry.mask(), 3);
+        if (read.height() != decoded.height() || read.width() != decoded.width()) {
+            throw new ConfigurationException("mask " + entry.mask() + " is " + read.width() + "x" + read.height()
+                    + " pixels, but its image " + entry.file() + " is " + decoded.width() + "x" + decoded.height()
+                    + "; save the mask at the image's size");
+        }
+        int n = read.height() * read.width();
+        float[] binary = new float[n];
+        float[] rgb = read.pixels();
+        for (int i = 0; i < n; i++) {
+            binary[i] = rgb[i] > 0 || rgb[n + i] > 0 || rgb[2 * n + i] > 0 ? 1f : 0f;
+        }
+        Image resized = ResizeCrop.apply(new Image(1, read.height(), read.width(), binary), size, interpolation,
+                cropPct, resize);
+        float[] out = resized.pixels();
+        for (int i = 0; i < out.length; i++) {
+            out[i] = out[i] >= 0.5f ? 1f : 0f;
+        }
+        return out;
+    }
+
+    @Override
+    public boolean hasMasks() {
+        return hasMasks;
     }
 
     @Override
     public String toString() {
         return "ImageFolder[" + name + ", " + entries.size() + " samples, " + channels + "x" + size + "x" + size + ", "
-                + interpolation.id() + ", crop " + cropPct + " " + resize + "]";
+                + interpolation.id() + ", crop " + cropPct + " " + resize + (hasMasks ? ", masks" : "") + "]";
     }
 }

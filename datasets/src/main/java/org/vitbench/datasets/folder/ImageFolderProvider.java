@@ -19,7 +19,8 @@ import org.vitbench.api.ProviderInfo;
  * <p>Parameters: {@code dir} (required) the folder; {@code size} (1 to 4096) the output height and
  * width; {@code channels} 1 or 3; {@code interpolation} {@code bilinear} or {@code bicubic};
  * {@code crop-pct} the share of the resized image the centre crop keeps, in (0, 1];
- * {@code resize} {@code shorter-side} or {@code squash}. Opened for a model ({@link #open(Parameters,
+ * {@code resize} {@code shorter-side} or {@code squash}; {@code masks} (optional) a folder of binary
+ * PNG masks laid out like the images, for the localisation metrics (see {@link ImageFolder}). Opened for a model ({@link #open(Parameters,
  * ModelInfo)}, as every command does), each parameter not given is the model's (its input size and
  * channels, and its checkpoint's {@link Preprocessing}); opened without one, {@code size} is
  * required and the others default to 3 channels, bilinear, crop share 1, shorter side.
@@ -32,7 +33,8 @@ public final class ImageFolderProvider implements DatasetProvider {
     /** Largest accepted {@code size}. */
     public static final int MAX_SIZE = 4096;
 
-    private static final Set<String> KEYS = Set.of("dir", "size", "channels", "interpolation", "crop-pct", "resize");
+    private static final Set<String> KEYS = Set.of("dir", "size", "channels", "interpolation", "crop-pct", "resize",
+            "masks");
     private static final Map<String, Preprocessing.Resize> RESIZE = Map.of("shorter-side",
             Preprocessing.Resize.SHORTER_SIDE, "squash", Preprocessing.Resize.SQUASH);
 
@@ -41,7 +43,8 @@ public final class ImageFolderProvider implements DatasetProvider {
         return new ProviderInfo(ID, "Image folder", "PNG/JPEG images, one sub-folder per class, resized and centre "
                 + "cropped as the model's checkpoint says; parameters: dir (required), size, channels (1 or 3), "
                 + "interpolation (bilinear or bicubic), crop-pct (0 to 1], resize (shorter-side or squash), each "
-                + "defaulting to the model's");
+                + "defaulting to the model's; masks (optional): a folder of binary PNG masks laid out like the images, "
+                + "for the localisation metrics");
     }
 
     @Override
@@ -74,6 +77,8 @@ public final class ImageFolderProvider implements DatasetProvider {
         }
         String defaultResize = p == null || p.resize() == Preprocessing.Resize.SHORTER_SIDE ? "shorter-side" : "squash";
         Preprocessing.Resize resize = RESIZE.get(parameters.getChoice("resize", defaultResize, RESIZE.keySet()));
-        return ImageFolder.open(Path.of(dir), size, channels, interpolation, cropPct, resize);
+        String masks = parameters.getString("masks", "");
+        return ImageFolder.open(Path.of(dir), size, channels, interpolation, cropPct, resize,
+                masks.isBlank() ? null : Path.of(masks));
     }
 }

@@ -198,7 +198,7 @@ class ImageFolderProviderTest {
         assertEquals("invalid value 'nearest' for parameter 'interpolation' of image-folder; allowed: one of bicubic,"
                 + " bilinear", assertThrows(ConfigurationException.class,
                         () -> open("dir", dir, "size", "4", "interpolation", "nearest")).getMessage());
-        assertEquals("unknown parameter 'crop' for image-folder; allowed: channels, crop-pct, dir, interpolation, resize, size",
+        assertEquals("unknown parameter 'crop' for image-folder; allowed: channels, crop-pct, dir, interpolation, masks, resize, size",
                 assertThrows(ConfigurationException.class, () -> open("dir", dir, "size", "4", "crop", "1"))
                         .getMessage());
     }

@@ -10,6 +10,7 @@ import org.vitbench.api.ModelInfo;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.TraceOptions;
 import org.vitbench.api.VitModel;
+import org.vitbench.models.masking.MaskedEvaluator;
 
 /**
  * Gradients of each row's target logit with respect to its input pixels, in chunks of at most
@@ -47,6 +48,14 @@ final class InputGradients {
     /** Reads {@code batchSize} (default {@value #DEFAULT_BATCH_SIZE}). */
     static int batchSize(Parameters parameters) {
         return parameters.getInt(BATCH_SIZE, DEFAULT_BATCH_SIZE, 1, 1 << 16);
+    }
+
+    /**
+     * Rows per pass: {@code batchSize}, or fewer when their forward activations and gradients
+     * (twice {@link MaskedEvaluator#bytesPerCopy}) would exceed {@code memoryBudget} bytes.
+     */
+    static int chunk(int batchSize, VitModel model, long memoryBudget) {
+        return Math.min(batchSize, MaskedEvaluator.batchSizeFor(model.info(), Math.max(1, memoryBudget / 2)));
     }
 
     /**

@@ -128,7 +128,7 @@ public final class IntegratedGradients implements PixelAttribution {
     }
 
     @Override
-    public float[] attribute(VitModel model, NDManager scope, float[] images, int[] targets) {
+    public float[] attribute(VitModel model, NDManager scope, float[] images, int[] targets, long memoryBudget) {
         ModelInfo info = model.info();
         int n = targets.length;
         if (n == 0) {
@@ -145,7 +145,7 @@ public final class IntegratedGradients implements PixelAttribution {
             pointTargets[r] = targets[r / steps];
         }
         double[] integral = new double[images.length];
-        InputGradients.compute(model, scope, pointTargets, batchSize,
+        InputGradients.compute(model, scope, pointTargets, InputGradients.chunk(batchSize, model, memoryBudget),
                 (start, end) -> {
                     float[] points = new float[(end - start) * size];
                     for (int r = start; r < end; r++) {

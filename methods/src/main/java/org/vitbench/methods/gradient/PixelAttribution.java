@@ -23,9 +23,16 @@ interface PixelAttribution extends org.vitbench.api.Explainer {
      * @param scope a scope for native memory; implementations leave nothing attached to it
      * @param images {@code [M, C, S, S]} flattened, channel-major per row; values need not be in [0, 1]
      * @param targets {@code [M]} classes
+     * @param memoryBudget bytes of activations one forward/backward pass may hold; passes shrink
+     *     below {@link #batchSize} to fit it
      * @return {@code [M, C, S, S]} flattened
      */
-    float[] attribute(VitModel model, NDManager scope, float[] images, int[] targets);
+    float[] attribute(VitModel model, NDManager scope, float[] images, int[] targets, long memoryBudget);
+
+    /** {@link #attribute(VitModel, NDManager, float[], int[], long)} within the default budget. */
+    default float[] attribute(VitModel model, NDManager scope, float[] images, int[] targets) {
+        return attribute(model, scope, images, targets, Context.DEFAULT_MEMORY_BUDGET);
+    }
 
     /** Model inputs per forward/backward pass. */
     int batchSize();
@@ -47,7 +54,7 @@ interface PixelAttribution extends org.vitbench.api.Explainer {
         }
         try (NDManager scope = context.manager().newSubManager()) {
             float[] images = Batches.images(scope, batch, info).toFloatArray();
-            float[] pixels = method.attribute(context.model(), scope, images, targets);
+            float[] pixels = method.attribute(context.model(), scope, images, targets, context.memoryBudget());
             return Heatmaps.of(info.grid(), method.aggregation().toPatches(pixels, batch.size(), info));
         }
     }

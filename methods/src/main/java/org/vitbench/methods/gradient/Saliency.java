@@ -96,10 +96,10 @@ public final class Saliency implements PixelAttribution {
     }
 
     @Override
-    public float[] attribute(VitModel model, NDManager scope, float[] images, int[] targets) {
+    public float[] attribute(VitModel model, NDManager scope, float[] images, int[] targets, long memoryBudget) {
         int size = images.length / Math.max(1, targets.length);
         float[] out = new float[images.length];
-        InputGradients.compute(model, scope, targets, batchSize,
+        InputGradients.compute(model, scope, targets, InputGradients.chunk(batchSize, model, memoryBudget),
                 (start, end) -> Arrays.copyOfRange(images, start * size, end * size),
                 (start, end, gradients) -> {
                     for (int i = 0; i < gradients.length; i++) {

@@ -229,7 +229,7 @@ public final class SmoothGrad implements Explainer {
                         }
                     }
                 }
-                float[] maps = base.attribute(model, scope, noisy, rowTargets);
+                float[] maps = base.attribute(model, scope, noisy, rowTargets, context.memoryBudget());
                 for (int d = 0; d < g; d++) {
                     int count = done + d + 1;
                     for (int j = 0; j < b; j++) {

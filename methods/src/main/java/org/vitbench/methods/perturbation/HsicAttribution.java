@@ -77,7 +77,7 @@ import org.vitbench.models.masking.MaskedEvaluator.Output;
  *   <li>{@code removal} default {@code pixel-mean} (the references' "inpainting": 0 after
  *       normalisation); {@code token-drop} and {@code attention-mask} are allowed.
  *   <li>{@code output} {@code logit} (default, as the reference notebook) | {@code probability}.
- *   <li>{@code batchSize} masked copies per forward, default 0 (sized from a 512 MiB budget).
+ *   <li>{@code batchSize} masked copies per forward, default 0 (sized from the context's activation memory budget).
  * </ul>
  *
  * <p>Maps depend on the run seed only with {@code sampler=lhs}. Instances are immutable and
@@ -228,7 +228,7 @@ public final class HsicAttribution implements Explainer {
                     + SobolDesign.MAX_DIMENSION + "; use sampler=lhs or a grid that divides " + patchGrid);
         }
         int d = g * g;
-        MaskedEvaluator evaluator = Perturbation.evaluator(removal, batchSize, info);
+        MaskedEvaluator evaluator = Perturbation.evaluator(removal, batchSize, context);
         boolean[][] shared = sampler == Sampler.SOBOL ? sobolDesign(designs, d) : null;
         double[][] sharedCentred = shared != null ? centredColumns(shared) : null;
         return Perturbation.explainEach(context, batch, targets, (image, sample, target, progress) -> {

@@ -55,7 +55,7 @@ import org.vitbench.models.masking.ShapleyRegression.Variant;
  *       read-out and absolute positions (tested to 1e-5) and costs less, since small coalitions run
  *       short sequences.
  *   <li>{@code output} default {@code probability} (ViT Shapley explains softmax outputs);
- *       {@code batchSize} default 0 (sized from a 512 MiB activation budget).
+ *       {@code batchSize} default 0 (sized from the activation memory budget of the context: 512 MiB unless the run is given --memory).
  *   <li>{@code preset=vit-shapley}: 64 paired subsets per iteration, threshold 0.2, 60 variance
  *       batches, attention masking, probabilities, a budget of 400,000 evaluations (ViT Shapley's
  *       converged runs needed about 150k to 200k for 196 players).
@@ -146,7 +146,7 @@ public final class KernelShap implements Explainer {
 
     @Override
     public Heatmaps explain(Context context, List<Sample> batch, int[] targets) {
-        MaskedEvaluator evaluator = Perturbation.evaluator(removal, batchSize, context.model().info());
+        MaskedEvaluator evaluator = Perturbation.evaluator(removal, batchSize, context);
         return Perturbation.explainEach(context, batch, targets, (image, sample, target, progress) -> {
             CoalitionGame game = evaluator.game(context.model(), image, output, target, Progress.NONE);
             UniformRandomProvider random = RandomSource.XO_RO_SHI_RO_128_PP.create(

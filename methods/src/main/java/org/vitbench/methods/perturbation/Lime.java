@@ -133,7 +133,7 @@ public final class Lime implements Explainer {
     @Override
     public Heatmaps explain(Context context, List<Sample> batch, int[] targets) {
         int m = context.model().info().numPatches();
-        MaskedEvaluator evaluator = Perturbation.evaluator(removal, batchSize, context.model().info());
+        MaskedEvaluator evaluator = Perturbation.evaluator(removal, batchSize, context);
         return Perturbation.explainEach(context, batch, targets, (image, sample, target, progress) -> {
             UniformRandomProvider random = RandomSource.XO_RO_SHI_RO_128_PP.create(
                     Seeds.of(context.seed(), sample.id(), ID));

@@ -206,7 +206,7 @@ public final class Occlusion implements Explainer {
         }
         int[] anchors = anchors(g, window, stride);
         boolean[][] keep = masks(g, window, anchors);
-        MaskedEvaluator evaluator = Perturbation.evaluator(removal, batchSize, info);
+        MaskedEvaluator evaluator = Perturbation.evaluator(removal, batchSize, context);
         return Perturbation.explainEach(context, batch, targets, (image, sample, target, progress) -> {
             double[][] scores = evaluator.evaluate(context.model(), image, keep, output, 0, progress);
             return attributions(scores, keep);

@@ -22,9 +22,6 @@ import org.vitbench.models.masking.MaskedEvaluator.Output;
  */
 final class Perturbation {
 
-    /** Memory for activations when {@code batchSize=0} (auto): 512 MiB. */
-    static final long MEMORY_BUDGET_BYTES = 512L << 20;
-
     static final String OUTPUT = "output";
     static final String REMOVAL = "removal";
     static final String BATCH_SIZE = "batchSize";
@@ -58,14 +55,18 @@ final class Perturbation {
         }
     }
 
-    /** Masked copies per forward pass; 0 (the default) sizes batches from {@link #MEMORY_BUDGET_BYTES}. */
+    /** Masked copies per forward pass; 0 (the default) sizes batches from the context's memory budget. */
     static int batchSize(Parameters parameters) {
         return parameters.getInt(BATCH_SIZE, 0, 0, MaskedEvaluator.MAX_BATCH_SIZE);
     }
 
-    static MaskedEvaluator evaluator(Removal removal, int batchSize, ModelInfo info) {
-        int size = batchSize > 0 ? batchSize : MaskedEvaluator.batchSizeFor(info, MEMORY_BUDGET_BYTES);
-        return new MaskedEvaluator(removal, size);
+    /**
+     * An evaluator with {@code batchSize} copies per pass, or (0) as many as the context's memory
+     * budget holds; a given size is lowered to fit the budget too.
+     */
+    static MaskedEvaluator evaluator(Removal removal, int batchSize, Context context) {
+        return MaskedEvaluator.within(removal, batchSize > 0 ? batchSize : MaskedEvaluator.MAX_BATCH_SIZE,
+                context.model().info(), context.memoryBudget());
     }
 
     /**

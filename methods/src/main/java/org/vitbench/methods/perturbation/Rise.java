@@ -67,7 +67,7 @@ import org.vitbench.models.masking.MaskedEvaluator.Output;
  *       {@code blur}.
  *   <li>{@code removal} (token mode only), default {@code token-drop}.
  *   <li>{@code output} {@code probability} (default, as the reference) | {@code logit};
- *       {@code batchSize} default 0 (sized from a 512 MiB activation budget).
+ *       {@code batchSize} default 0 (sized from the activation memory budget of the context: 512 MiB unless the run is given --memory).
  *   <li>{@code preset}: {@code petsiuk2018} = pixel mode, N 4000, s 7, p 0.5 (xplique's defaults,
  *       the commonly cited ResNet-50 setting); {@code vit-shapley} = token mode, N 2000, s = the
  *       patch grid, p 0.5, {@code pixel-mean} removal, probabilities (ViT Shapley's RISE baseline,
@@ -235,7 +235,7 @@ public final class Rise implements Explainer {
         }
         // Blending ignores the evaluator's removal; only its batch size matters in pixel mode.
         MaskedEvaluator evaluator = Perturbation.evaluator(mode == Mode.TOKEN ? removal : Removal.TOKEN_DROP,
-                batchSize, info);
+                batchSize, context);
         return Perturbation.explainEach(context, batch, targets, (image, sample, target, progress) -> {
             UniformRandomProvider random = RandomSource.XO_RO_SHI_RO_128_PP.create(
                     Seeds.of(context.seed(), sample.id(), ID));

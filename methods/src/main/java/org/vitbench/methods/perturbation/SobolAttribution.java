@@ -86,7 +86,7 @@ import org.vitbench.models.masking.MaskedEvaluator.Output;
  *       scrambles, so pair it with {@code skipOrigin=false} for scipy's construction.
  *   <li>{@code skipOrigin} (default true): start at {@code (0.5, ..., 0.5)} as TensorFlow and
  *       xplique; false starts at the origin as the original PyTorch explainer (scipy).
- *   <li>{@code batchSize} masked copies per forward, default 0 (sized from a 512 MiB budget).
+ *   <li>{@code batchSize} masked copies per forward, default 0 (sized from the context's activation memory budget).
  *   <li>{@code preset}: {@code fel2021} = grid 8, designs 64 (the original explainers' defaults);
  *       {@code xplique} = grid 8, designs 32. Explicit parameters override the preset, and
  *       {@link #parameters()} holds the resolved values without the preset name.
@@ -313,7 +313,7 @@ public final class SobolAttribution implements Explainer {
                     + Math.min(MAX_GRID, info.imageSize()));
         }
         // Blending ignores the evaluator's removal; only its batch size matters.
-        MaskedEvaluator evaluator = Perturbation.evaluator(Removal.TOKEN_DROP, batchSize, info);
+        MaskedEvaluator evaluator = Perturbation.evaluator(Removal.TOKEN_DROP, batchSize, context);
         double[][] shared = scramble ? null : SobolDesign.unscrambled(2 * g * g, skipOrigin).points(designs);
         return Perturbation.explainEach(context, batch, targets, (image, sample, target, progress) -> {
             double[][] points = shared != null ? shared

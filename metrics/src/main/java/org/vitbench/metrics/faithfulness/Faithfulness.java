@@ -181,7 +181,7 @@ public final class Faithfulness implements Metric {
     private double[] probabilities(Context context, VitModel model, Sample sample, int target, boolean[][] keep) {
         double[][] values;
         try (NDManager scope = context.manager().newSubManager()) {
-            values = new MaskedEvaluator(removal, batchSize).evaluate(model,
+            values = MaskedEvaluator.within(removal, batchSize, model.info(), context.memoryBudget()).evaluate(model,
                     Batches.images(scope, List.of(sample), model.info()), keep,
                     MaskedEvaluator.Output.TARGET_PROBABILITY, target, Progress.NONE);
         }

@@ -195,6 +195,7 @@ final class PerturbationCurve {
         int p = info.numPatches();
         int[] counts = counts(p);
         double[] x = x(p);
+        MaskedEvaluator evaluator = MaskedEvaluator.within(removal, batchSize, info, context.memoryBudget());
         double[] scores = new double[batch.size()];
         double[][] curves = new double[batch.size()][];
         for (int b = 0; b < batch.size(); b++) {
@@ -202,7 +203,7 @@ final class PerturbationCurve {
             try (NDManager scope = context.manager().newSubManager()) {
                 NDArray image = Batches.images(scope, List.of(sample), info); // [1, C, S, S]
                 if (!nonTarget) {
-                    curves[b] = classCurve(model, image, sample, heatmaps.target()[b], targets[b], counts,
+                    curves[b] = classCurve(model, evaluator, image, sample, heatmaps.target()[b], targets[b], counts,
                             Seeds.of(context.seed(), sample.id(), metricId));
                 } else {
                     double[] mean = new double[counts.length];
@@ -211,7 +212,7 @@ final class PerturbationCurve {
                         if (c == targets[b]) {
                             continue;
                         }
-                        double[] curve = classCurve(model, image, sample, heatmaps.perClass()[b][c], c, counts,
+                        double[] curve = classCurve(model, evaluator, image, sample, heatmaps.perClass()[b][c], c, counts,
                                 Seeds.of(context.seed(), sample.id(), metricId + "/class-" + c));
                         for (int t = 0; t < mean.length; t++) {
                             mean[t] += curve[t] / (k - 1);
@@ -258,8 +259,8 @@ final class PerturbationCurve {
      *
      * @param image {@code [1, C, S, S]}
      */
-    private double[] classCurve(VitModel model, NDArray image, Sample sample, float[] map, int cls, int[] counts,
-            long seed) {
+    private double[] classCurve(VitModel model, MaskedEvaluator evaluator, NDArray image, Sample sample, float[] map,
+            int cls, int[] counts, long seed) {
         int[] order;
         try {
             float[] ranked = map;
@@ -284,7 +285,6 @@ final class PerturbationCurve {
                 keep[t][order[r]] = keepFirst;
             }
         }
-        MaskedEvaluator evaluator = new MaskedEvaluator(removal, batchSize);
         double[] curve = new double[counts.length];
         if (!preset.equals(CHEFER)) {
             double[][] probability = evaluator.evaluate(model, image, keep,

@@ -273,7 +273,7 @@ public final class SensitivityN implements Metric {
                 row++;
             }
         }
-        MaskedEvaluator evaluator = new MaskedEvaluator(removal, batchSize);
+        MaskedEvaluator evaluator = MaskedEvaluator.within(removal, batchSize, model.info(), context.memoryBudget());
         double[][] values;
         try (NDManager scope = context.manager().newSubManager()) {
             values = output == Output.PROBABILITY

@@ -19,9 +19,9 @@ import org.vitbench.models.VitConfig;
  * has the parameters of stages {@code 0 .. s} re-initialised and every other parameter the
  * original's.
  *
- * <p>Stages from the top: {@code head} (the final LayerNorm and the classifier, which act together
- * on the CLS token), then {@code block-(L-1)} down to {@code block-0} (all parameters of one
- * block), then optionally {@code embedding} (patch projection, position embedding, CLS token).
+ * <p>Stages from the top: {@code head} (the final LayerNorm or {@code fc_norm} and the classifier,
+ * with DeiT's distillation head, which act together on the pooled token), then {@code block-(L-1)} down to {@code block-0} (all parameters of one
+ * block), then optionally {@code embedding} (patch projection, position embedding, class, distillation and register tokens).
  * Parameters are assigned to stages by their timm key, so the stages cover every key exactly once.
  *
  * <p>New values come from one call of {@link Initialization#initialise} (timm's initial weights:
@@ -76,8 +76,9 @@ final class Cascade implements AutoCloseable {
             int dot = key.indexOf('.', "blocks.".length());
             return block(Integer.parseInt(key.substring("blocks.".length(), dot)));
         }
-        if (key.startsWith("head.") || key.startsWith("norm.")) {
-            return HEAD;
+        if (key.startsWith("head.") || key.startsWith("head_dist.") || key.startsWith("norm.")
+                || key.startsWith("fc_norm.")) {
+            return HEAD; // the classifier(s) and the LayerNorm that feeds them, also with average pooling
         }
         return EMBEDDING;
     }
@@ -136,7 +137,8 @@ final class Cascade implements AutoCloseable {
         Map<String, Object> provenance = new LinkedHashMap<>(config.provenance());
         provenance.put("randomised", "cascading from the head down to " + stage + ", seed " + seed);
         return new ModelConfig(config.name() + " randomised down to " + stage, config.architecture(), config.mean(),
-                config.std(), config.interpolation(), config.classNames(), provenance);
+                config.std(), config.interpolation(), config.classNames(), provenance, config.cropPct(),
+                config.resize());
     }
 
     /** Whether this cascade was built for {@code model} and {@code seed}. */

@@ -18,6 +18,7 @@ import org.vitbench.api.MetricResult;
 import org.vitbench.api.MetricSpec;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Progress;
+import org.vitbench.api.Requirement;
 import org.vitbench.api.Sample;
 import org.vitbench.api.Seeds;
 import org.vitbench.metrics.internal.Correlation;
@@ -80,7 +81,8 @@ public final class Randomization implements Metric, AutoCloseable {
     public static final String SPEARMAN = "spearman";
 
     private static final MetricInfo INFO = new MetricInfo(ID, "Model-parameter randomisation",
-            Category.RANDOMISATION, Direction.LOWER_IS_BETTER, Set.of(), List.of(ADEBAYO),
+            Category.RANDOMISATION, Direction.LOWER_IS_BETTER, Set.of(Requirement.RANDOMISED_MODELS),
+            List.of(ADEBAYO),
             "Adebayo, Gilmer, Muelly, Goodfellow, Hardt & Kim 2018, NeurIPS, arXiv 1810.03292");
 
     private final boolean abs;

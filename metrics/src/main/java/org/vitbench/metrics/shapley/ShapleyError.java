@@ -270,7 +270,7 @@ public final class ShapleyError implements Metric {
     private Truth compute(Context context, VitModel model, Sample sample, int target) {
         try (NDManager scope = context.manager().newSubManager()) {
             NDArray image = Batches.images(scope, List.of(sample), model.info()); // [1, C, S, S]
-            CoalitionGame game = new MaskedEvaluator(removal, batchSize).game(model, image,
+            CoalitionGame game = MaskedEvaluator.within(removal, batchSize, model.info(), context.memoryBudget()).game(model, image,
                     MaskedEvaluator.Output.PROBABILITIES, 0, Progress.NONE);
             Estimate e = ShapleyRegression.estimate(game, settings,
                     RandomSource.XO_RO_SHI_RO_128_PP.create(Seeds.of(context.seed(), sample.id(), TRUTH_COMPONENT)));

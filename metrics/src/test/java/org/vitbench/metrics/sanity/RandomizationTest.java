@@ -81,6 +81,10 @@ class RandomizationTest {
         }
         assertEquals("head", Cascade.stageOf("norm.weight"));
         assertEquals("head", Cascade.stageOf("head.bias"));
+        assertEquals("head", Cascade.stageOf("fc_norm.weight"), "average pooling's norm feeds the classifier");
+        assertEquals("head", Cascade.stageOf("head_dist.weight"), "DeiT's distillation head");
+        assertEquals("embedding", Cascade.stageOf("reg_token"));
+        assertEquals("embedding", Cascade.stageOf("dist_token"));
         assertEquals("block-2", Cascade.stageOf("blocks.2.attn.qkv.weight"));
         assertEquals("embedding", Cascade.stageOf("pos_embed"));
         assertEquals("embedding", Cascade.stageOf("patch_embed.proj.weight"));

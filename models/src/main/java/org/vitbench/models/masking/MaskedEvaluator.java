@@ -254,6 +254,14 @@ public final class MaskedEvaluator {
     }
 
     /**
+     * An evaluator of at most {@code batchSize} copies per pass, fewer when that many would not fit
+     * in {@code memoryBudgetBytes} of activations of {@code info}'s model (at least one).
+     */
+    public static MaskedEvaluator within(Removal removal, int batchSize, ModelInfo info, long memoryBudgetBytes) {
+        return new MaskedEvaluator(removal, Math.min(batchSize, batchSizeFor(info, memoryBudgetBytes)));
+    }
+
+    /**
      * A batch size whose activations fit in {@code memoryBudgetBytes}, in {@code [1, 4096]}.
      *
      * <p>One masked copy of the image is estimated to hold, in float32, per block
@@ -278,8 +286,11 @@ public final class MaskedEvaluator {
         return (int) Math.max(1, Math.min(MAX_BATCH_SIZE, copies));
     }
 
-    /** The estimate of {@link #batchSizeFor}: float32 bytes of activations of one masked copy. */
-    static long bytesPerCopy(ModelInfo info) {
+    /**
+     * The estimate of {@link #batchSizeFor}: float32 bytes of activations of one masked copy (one
+     * input) in a forward pass; a backward pass holds about as much again for the gradients.
+     */
+    public static long bytesPerCopy(ModelInfo info) {
         long n = info.numTokens();
         long perBlock = ACTIVATIONS_PER_TOKEN_DIM * n * info.dim() + ATTENTION_COPIES * info.heads() * n * n;
         long input = 3L * info.channels() * info.imageSize() * info.imageSize();

@@ -74,8 +74,9 @@ public final class SurrogateTrainer {
         Map<String, Object> facts = new LinkedHashMap<>(provenance);
         facts.put("role", "surrogate");
         facts.put("classifier", Map.of("name", base.name(), "fingerprint", classifierFingerprint));
+        // the surrogate sees images prepared exactly as its classifier does (crop and resize included)
         ModelConfig surrogateConfig = new ModelConfig(base.name() + "-surrogate", base.architecture(), base.mean(),
-                base.std(), base.interpolation(), base.classNames(), facts);
+                base.std(), base.interpolation(), base.classNames(), facts, base.cropPct(), base.resize());
         try (VisionTransformer surrogate = Checkpoints.fromTensors(surrogateConfig,
                 Checkpoints.toTensors(classifier.weights()))) {
             int patches = base.architecture().numPatches();

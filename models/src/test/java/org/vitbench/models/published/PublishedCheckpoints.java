@@ -2,6 +2,7 @@ package org.vitbench.models.published;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -33,6 +34,16 @@ public final class PublishedCheckpoints {
 
     /** Writes layout {@code name}'s checkpoint directory into {@code dir}: configs and {@code model.safetensors}. */
     public static Path write(String name, Path dir) {
+        return write(name, dir, 0);
+    }
+
+    /**
+     * As {@link #write(String, Path)}, with only the first {@code depth} blocks (0: all): the
+     * config says so as its library would (timm: {@code model_args.depth}; Hugging Face:
+     * {@code num_hidden_layers}) and the weights of later blocks are left out. Every other size,
+     * token and key stays as published; for tests whose cost grows with depth.
+     */
+    public static Path write(String name, Path dir, int depth) {
         try {
             Files.createDirectories(dir);
             for (String file : List.of("config.json", "preprocessor_config.json")) {
@@ -42,8 +53,20 @@ public final class PublishedCheckpoints {
                     }
                 }
             }
+            if (depth > 0) {
+                ObjectNode config = (ObjectNode) JSON.readTree(dir.resolve("config.json").toFile());
+                if (config.has("model_type")) {
+                    config.put("num_hidden_layers", depth);
+                } else {
+                    config.with("model_args").put("depth", depth);
+                }
+                JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("config.json").toFile(), config);
+            }
             Map<String, Tensor> tensors = new LinkedHashMap<>();
             for (JsonNode p : read(name, "manifest.json")) {
+                if (depth > 0 && blockOf(p.get("key").asText()) >= depth) {
+                    continue;
+                }
                 long[] shape = JSON.convertValue(p.get("shape"), long[].class);
                 long count = 1;
                 for (long s : shape) {
@@ -91,6 +114,13 @@ public final class PublishedCheckpoints {
             out[i] = (float) (offset + scale * (2.0 * u - 1.0));
         }
         return out;
+    }
+
+    /** The block index of a timm ({@code blocks.N.}) or Hugging Face ({@code encoder.layer.N.}) key, else -1. */
+    private static int blockOf(String key) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:^blocks|encoder\\.layer)\\.(\\d+)\\.")
+                .matcher(key);
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
     }
 
     private static JsonNode read(String name, String file) {

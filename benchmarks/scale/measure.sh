@@ -74,6 +74,6 @@ if [[ " $steps " == *" memory "* ]]; then
   done
   [ -d "$out/vit-b-explainer" ] || { echo "run STEPS=train first (vit-shapley needs an explainer)"; exit 2; }
   VITBENCH_JAVA_OPTS=-Xmx2g /usr/bin/time -v ./vitbench run --model "checkpoint:path=$out/vit-b" --dataset "$data" \
-    --limit 8 --memory 8g "${args[@]}" --method "vit-shapley:explainer=$out/vit-b-explainer" --metric sparseness --metric faithfulness:subsets=64 \
+    --limit 8 --memory 8g "${args[@]}" --method "vit-shapley:explainer=$out/vit-b-explainer" --metric sparseness --metric faithfulness:subsets=16 \
     --out "$out/memory-vit-b" --quiet 2>&1 | tee "$out/memory-vit-b.log"
 fi

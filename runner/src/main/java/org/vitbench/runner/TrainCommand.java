@@ -391,10 +391,14 @@ public final class TrainCommand {
                 epochStart = System.nanoTime();
             }
             if (step % Math.max(1, stepsPerEpoch / 20) == 0 || step == stepsPerEpoch) {
+                if (step == 1) { // the clock starts when step 1 ends: the rate counts the steps after it
+                    System.err.printf("epoch %d  %d/%d steps  loss %.4f%n", epoch, step, stepsPerEpoch, loss);
+                    return;
+                }
                 double elapsed = (System.nanoTime() - epochStart) / 1e9;
-                double rate = step / elapsed;
-                System.err.printf("epoch %d  %d/%d steps  loss %.4f  %.2f steps/s  ETA %ds%n", epoch, step,
-                        stepsPerEpoch, loss, rate, Math.round((stepsPerEpoch - step) / rate));
+                double rate = (step - 1) / elapsed;
+                System.err.printf("epoch %d  %d/%d steps  loss %.4f  %.2f steps/s (%.2f s/step)  ETA %ds%n", epoch,
+                        step, stepsPerEpoch, loss, rate, 1 / rate, Math.round((stepsPerEpoch - step) / rate));
             }
         }
 

@@ -40,7 +40,8 @@ class MemoryBudgetTest {
         long resident = 1L << 30;
         long heap = 2L << 30;
         long activations = budget.activations(VIT_B, resident, heap);
-        assertEquals((8L << 30) - resident - heap - 2 * weights - (8L << 30) / 10, activations);
+        assertEquals((long) (((8L << 30) - resident - heap - 2 * weights - (8L << 30) / 10)
+                / MemoryBudget.TRANSIENT_FACTOR), activations);
         int batch = MemoryBudget.batchSize(16, VIT_B, activations);
         assertTrue(batch >= 1 && batch < 16, "ViT-B gradients of 16 images do not fit in 4 GiB: " + batch);
         assertTrue(batch * 2 * MaskedEvaluator.bytesPerCopy(VIT_B) <= activations);

@@ -236,12 +236,18 @@ final class CheferRelevance {
                 cls.attach(scope);
                 z = cls.concat(patches, 1).add(w("pos_embed")); // [B, N, D]
             }
+            // Each layer's forward and relprop run in a sub-scope: what the rules read is kept in the
+            // sweep's scope, every other intermediate is freed with the layer (at ViT-B/16, keeping
+            // them all held several GB per image in float64)
             List<Block> blocks = new ArrayList<>();
             for (int l = 0; l < arch.depth(); l++) {
                 try (NDManager ws = scope.newSubManager()) {
                     weightScope = ws;
+                    ws.tempAttachAll(z); // so that the results of operations on it land in ws
                     Block s = forward(l, z);
                     z = s.z1.add(s.mlpOut);
+                    z.attach(scope);
+                    s.keepIn(scope);
                     blocks.add(s);
                 }
             }
@@ -255,10 +261,21 @@ final class CheferRelevance {
             }
             NDArray[] relevance = new NDArray[arch.depth()];
             for (int l = arch.depth() - 1; l >= 0; l--) {
+                Block s = blocks.get(l);
+                NDArray above = r;
                 try (NDManager ws = scope.newSubManager()) {
                     weightScope = ws;
-                    r = backward(l, blocks.get(l), r, relevance);
+                    ws.tempAttachAll(r);
+                    ws.tempAttachAll(s.arrays());
+                    NDArray next = backward(l, s, r, relevance);
+                    relevance[l].attach(scope);
+                    if (next != null) {
+                        next.attach(scope);
+                    }
+                    r = next;
                 }
+                s.close(); // the layer's saved inputs are read by its relprop only
+                above.close();
             }
             List<NDArray> out = new ArrayList<>();
             for (NDArray rA : relevance) {
@@ -348,5 +365,22 @@ final class CheferRelevance {
         NDArray u2;      // norm2 output [B, N, D]
         NDArray g;       // GELU(fc1(u2)) [B, N, 4D]
         NDArray mlpOut;  // fc2(g) [B, N, D]
+
+        NDArray[] arrays() {
+            return new NDArray[] {z, u, q, k, v, a, o, attnOut, z1, u2, g, mlpOut};
+        }
+
+        /** Moves the saved arrays to {@code manager}, out of the layer's sub-scope. */
+        void keepIn(NDManager manager) {
+            for (NDArray x : arrays()) {
+                x.attach(manager);
+            }
+        }
+
+        void close() {
+            for (NDArray x : arrays()) {
+                x.close();
+            }
+        }
     }
 }

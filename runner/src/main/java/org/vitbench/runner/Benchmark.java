@@ -348,6 +348,7 @@ final class Benchmark {
     static List<Unit.Pair> plan(List<Unit.Method> methods, List<Metric> metrics, Dataset dataset, ModelInfo model,
             List<RunManifest.Skipped> skipped) {
         List<Unit.Pair> pairs = new ArrayList<>();
+        int first = skipped.size();
         for (Unit.Method method : methods) {
             for (Metric metric : metrics) {
                 String reason = null;
@@ -373,11 +374,17 @@ final class Benchmark {
                 if (reason == null) {
                     pairs.add(new Unit.Pair(method, metric));
                 } else {
-                    LOG.warn("skipping {} x {}: {}", method.label(), metric.info().id(), reason);
                     skipped.add(new RunManifest.Skipped(method.label(), metric.info().id(), reason));
                 }
             }
         }
+        // one line per method and reason, not per cell (a layout skip would otherwise log every metric)
+        Map<List<String>, List<String>> byReason = new LinkedHashMap<>();
+        for (RunManifest.Skipped k : skipped.subList(first, skipped.size())) {
+            byReason.computeIfAbsent(List.of(k.method(), k.reason()), x -> new ArrayList<>()).add(k.metric());
+        }
+        byReason.forEach((key, metricIds) -> LOG.warn("skipping {} x {}: {}", key.get(0), String.join(", ", metricIds),
+                key.get(1)));
         return pairs;
     }
 

@@ -28,6 +28,9 @@ public final class PublishedCheckpoints {
 
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A timm ({@code blocks.N.}) or Hugging Face ({@code encoder.layer.N.}) block key. */
+    private static final java.util.regex.Pattern BLOCK_KEY = java.util.regex.Pattern.compile(
+            "(?:^blocks|encoder\\.layer)\\.(\\d+)\\.");
 
     private PublishedCheckpoints() {
     }
@@ -118,8 +121,7 @@ public final class PublishedCheckpoints {
 
     /** The block index of a timm ({@code blocks.N.}) or Hugging Face ({@code encoder.layer.N.}) key, else -1. */
     private static int blockOf(String key) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:^blocks|encoder\\.layer)\\.(\\d+)\\.")
-                .matcher(key);
+        java.util.regex.Matcher m = BLOCK_KEY.matcher(key);
         return m.find() ? Integer.parseInt(m.group(1)) : -1;
     }
 

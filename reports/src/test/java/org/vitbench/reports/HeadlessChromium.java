@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -188,14 +190,32 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws Exception {
         try {
             socket.abort();
         } finally {
-            process.destroyForcibly();
-            process.waitFor(30, TimeUnit.SECONDS);
+            // the renderer and network-service children outlive a killed parent for a moment and keep
+            // writing to the profile; stop them all before removing it
+            List<ProcessHandle> family = new ArrayList<>(process.descendants().toList());
+            family.add(process.toHandle());
+            family.forEach(ProcessHandle::destroyForcibly);
+            for (ProcessHandle p : family) {
+                p.onExit().get(30, TimeUnit.SECONDS);
+            }
+            deleteProfile();
+        }
+    }
+
+    /** Removes the profile; a file that vanished meanwhile (a browser temp file) is not an error. */
+    private void deleteProfile() throws IOException {
+        for (int attempt = 0; ; attempt++) {
             try (Stream<Path> files = Files.walk(profile)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                return;
+            } catch (UncheckedIOException e) {
+                if (!(e.getCause() instanceof NoSuchFileException) || attempt == 3) {
+                    throw e;
+                }
             }
         }
     }
@@ -217,7 +237,7 @@ final class HeadlessChromium implements AutoCloseable {
                     }
                     owner.receive(message);
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
             }
             webSocket.request(1);

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import org.vitbench.api.AtomicFiles;
 
 /**
  * The run as Allure 2 results, so CI systems show explainer quality next to unit tests: each
@@ -132,7 +133,7 @@ public final class AllureResults {
                                 "mean " + c.metric());
                         if (svg != null) {
                             String source = uuid + "-attachment.svg";
-                            Files.writeString(dir.resolve(source), svg, StandardCharsets.UTF_8);
+                            AtomicFiles.writeString(dir.resolve(source), svg);
                             written.add(dir.resolve(source));
                             attachments.addObject().put("name", "mean curve").put("source", source)
                                     .put("type", "image/svg+xml");
@@ -143,14 +144,14 @@ public final class AllureResults {
                 for (int i = 0; shown >= 0 && i < gallery.samples().size(); i++) {
                     if (gallery.cells()[shown][i] != null) {
                         String source = uuid + "-heatmap-" + i + "-attachment.png";
-                        Files.write(dir.resolve(source), gallery.cells()[shown][i]);
+                        AtomicFiles.write(dir.resolve(source), gallery.cells()[shown][i]);
                         written.add(dir.resolve(source));
                         attachments.addObject().put("name", "heatmap: " + gallery.samples().get(i)).put("source", source)
                                 .put("type", "image/png");
                     }
                 }
                 Path file = dir.resolve(uuid + "-result.json");
-                Files.writeString(file, JSON.writeValueAsString(r), StandardCharsets.UTF_8);
+                AtomicFiles.writeString(file, JSON.writeValueAsString(r));
                 written.add(file);
             }
             StringBuilder env = new StringBuilder();
@@ -160,7 +161,7 @@ public final class AllureResults {
                 }
             });
             Path envFile = dir.resolve("environment.properties");
-            Files.writeString(envFile, env.toString(), StandardCharsets.UTF_8);
+            AtomicFiles.writeString(envFile, env);
             written.add(envFile);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write Allure results into " + dir + ": " + e.getMessage(), e);

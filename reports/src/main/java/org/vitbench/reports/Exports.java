@@ -1,9 +1,5 @@
 package org.vitbench.reports;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -12,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.vitbench.api.AtomicFiles;
 
 /**
  * The report's charts and tables as files for papers and slides: {@code charts/*.svg} (each curve
@@ -57,15 +54,10 @@ public final class Exports {
             files.put("tables/ranks.csv", ranksCsv(data.agreement()));
         }
         List<Path> written = new ArrayList<>();
-        try {
-            for (Map.Entry<String, String> f : files.entrySet()) {
-                Path file = dir.resolve(f.getKey());
-                Files.createDirectories(file.getParent());
-                Files.writeString(file, f.getValue(), StandardCharsets.UTF_8);
-                written.add(file);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write exports into " + dir + ": " + e.getMessage(), e);
+        for (Map.Entry<String, String> f : files.entrySet()) {
+            Path file = dir.resolve(f.getKey());
+            AtomicFiles.writeString(file, f.getValue());
+            written.add(file);
         }
         return written;
     }

@@ -6,13 +6,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import org.vitbench.api.AtomicFiles;
 
 /**
  * The report's heatmap gallery: a few samples explained by every method, each cell the image and
@@ -80,12 +79,8 @@ public record Gallery(List<String> methods, List<String> samples, byte[][][] cel
             }
         }
         try {
-            Files.createDirectories(dir);
-            Path tmp = dir.resolve("index.json.tmp");
-            Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n",
-                    StandardCharsets.UTF_8);
-            Files.move(tmp, dir.resolve(INDEX), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.writeString(dir.resolve(INDEX), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root)
+                    + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the gallery index in " + dir + ": " + e.getMessage(), e);
         }

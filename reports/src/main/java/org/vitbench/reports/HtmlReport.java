@@ -1,14 +1,11 @@
 package org.vitbench.reports;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.vitbench.api.AtomicFiles;
 import org.vitbench.api.Direction;
 
 /**
@@ -46,11 +43,7 @@ public final class HtmlReport {
 
     /** Writes the report to {@code file} in UTF-8. */
     public static void write(ReportData data, Path file) {
-        try {
-            Files.writeString(file, render(data), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write report " + file + ": " + e.getMessage(), e);
-        }
+        AtomicFiles.writeString(file, render(data));
     }
 
     /** The complete HTML document; the heatmap gallery's section is left out when it is empty. */

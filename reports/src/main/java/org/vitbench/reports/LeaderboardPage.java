@@ -1,9 +1,5 @@
 package org.vitbench.reports;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -12,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.vitbench.api.AtomicFiles;
 import org.vitbench.api.Direction;
 
 /**
@@ -65,11 +62,7 @@ public final class LeaderboardPage {
     /** Writes the page to {@code file} in UTF-8. */
     public static void write(ReportData data, String protocolHash, String protocol,
             Map<String, Map<String, String>> provenance, Path file) {
-        try {
-            Files.writeString(file, render(data, protocolHash, protocol, provenance), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write leaderboard page " + file + ": " + e.getMessage(), e);
-        }
+        AtomicFiles.writeString(file, render(data, protocolHash, protocol, provenance));
     }
 
     /**

@@ -7,10 +7,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -19,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.vitbench.api.AtomicFiles;
 import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Direction;
 import org.vitbench.api.ResultRecord;
@@ -146,6 +145,10 @@ record Baseline(String configHash, Tolerance defaults, List<Cell> cells) {
         for (ResultRecord r : records) {
             byCell.computeIfAbsent(Cell.key(r.methodSpec(), r.specHash()), k -> new ArrayList<>()).add(r);
         }
+        if (byCell.isEmpty()) {
+            throw new ConfigurationException("the run has no results of config " + manifest.configHash()
+                    + ", and a baseline without cells would pass every run; write the baseline from a finished run");
+        }
         Map<String, Tolerance> kept = new LinkedHashMap<>();
         if (previous != null) {
             previous.cells().forEach(c -> kept.put(c.key(), c.tolerance()));
@@ -187,12 +190,7 @@ record Baseline(String configHash, Tolerance defaults, List<Cell> cells) {
             c.scores().forEach(s::put);
         }
         try {
-            Path target = file.toAbsolutePath();
-            Files.createDirectories(target.getParent());
-            // a plain sibling, not createTempFile: that would leave the baseline readable by its owner only
-            Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-            Files.writeString(tmp, JSON.writeValueAsString(root) + "\n");
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.writeString(file, JSON.writeValueAsString(root) + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write baseline " + file + ": " + e.getMessage(), e);
         }
@@ -234,6 +232,10 @@ record Baseline(String configHash, Tolerance defaults, List<Cell> cells) {
         JsonNode array = root.get("cells");
         if (array == null || !array.isArray()) {
             throw new ConfigurationException(where + ": field 'cells' is missing or not an array");
+        }
+        if (array.isEmpty()) {
+            throw new ConfigurationException(where + " has no cells, so every run would pass it; write it again from a "
+                    + "run with results: vitbench compare --run DIR --write-baseline " + file);
         }
         List<Cell> cells = new ArrayList<>();
         for (int i = 0; i < array.size(); i++) {

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.vitbench.api.Batches;
 import org.vitbench.api.Context;
 import org.vitbench.api.Heatmaps;
+import org.vitbench.api.Image;
 import org.vitbench.api.Metric;
 import org.vitbench.api.MetricResult;
 import org.vitbench.api.ResultRecord;
@@ -22,6 +23,11 @@ import org.vitbench.api.VitModel;
  * still have pending units from the {@link HeatmapCache} or explain those it lacks, and score them
  * with each metric. Runs inside its own {@link NDManager} scope, so no
  * native memory outlives the batch; only records leave it.
+ *
+ * <p>Plug-ins are called through {@link PluginCalls}: whatever one throws, or a hang, becomes
+ * failed cells of its own. Each call gets copies of the samples and heatmaps, so a plug-in that
+ * writes into its inputs cannot change what later plug-ins see, and its own {@link NDManager},
+ * closed by the call's thread when the call ends.
  */
 final class BatchRun {
 
@@ -36,13 +42,16 @@ final class BatchRun {
     private final ConsoleProgress progress;
     private final GalleryCollector gallery;
     private final HeatmapCache heatmapCache;
+    private final PluginCalls calls;
 
     /** Activation bytes of one forward pass (see {@link MemoryBudget}). */
     private final long memoryBudget;
 
     BatchRun(VitModel model, VitModel evaluationModel, long seed, String configHash, List<Unit.Pair> pairs, ResultStore store,
-            ConsoleProgress progress, GalleryCollector gallery, HeatmapCache heatmapCache, long memoryBudget) {
+            ConsoleProgress progress, GalleryCollector gallery, HeatmapCache heatmapCache, long memoryBudget,
+            PluginCalls calls) {
         this.memoryBudget = memoryBudget;
+        this.calls = calls;
         this.model = model;
         this.evaluationModel = evaluationModel;
         this.seed = seed;
@@ -74,6 +83,10 @@ final class BatchRun {
             for (Map.Entry<Unit.Method, List<Unit.Pair>> e : byMethod.entrySet()) {
                 explainAndScore(context, e.getKey(), e.getValue(), batch, targets, records);
             }
+        } catch (PluginCalls.HeapExhausted e) {
+            // the run ends; the units this batch finished are kept for the rerun
+            store.append(records);
+            throw e;
         }
         return records;
     }
@@ -162,21 +175,28 @@ final class BatchRun {
         List<Sample> sub = indices.stream().map(samples::get).toList();
         int[] subTargets = indices.stream().mapToInt(i -> targets[i]).toArray();
         long t0 = System.nanoTime();
-        Heatmaps heatmaps = null;
-        String failure = null;
-        try {
-            heatmaps = method.explainer().explain(context, sub, subTargets);
-            if (heatmaps.batchSize() != sub.size() || heatmaps.grid() != model.info().grid()) {
-                failure = "method returned " + heatmaps.batchSize() + " heatmaps on a " + heatmaps.grid() + "x"
-                        + heatmaps.grid() + " grid for " + sub.size() + " samples on the model's "
-                        + model.info().grid() + "x" + model.info().grid() + " grid";
-            }
-        } catch (RuntimeException ex) {
-            failure = describe(ex);
-            LOG.warn("{} failed on a batch of {} samples: {}", method.label(), sub.size(), failure);
-            LOG.debug("stack trace", ex);
-        }
+        PluginCalls.Outcome<Heatmaps> outcome = calls.call(method.label() + " explaining " + sub.size() + " samples",
+                sub.size(), () -> {
+                    try (NDManager own = model.manager().newSubManager()) {
+                        Context c = new Context(model, context.seed(), own, context.progress())
+                                .withMemoryBudget(memoryBudget);
+                        return method.explainer().explain(c, copies(sub), subTargets.clone());
+                    }
+                });
         double seconds = (System.nanoTime() - t0) / 1e9 / sub.size();
+        Heatmaps heatmaps = outcome.value();
+        String failure = outcome.failure();
+        if (failure == null) {
+            failure = heatmaps == null ? "method returned no heatmaps"
+                    : heatmaps.batchSize() != sub.size() || heatmaps.grid() != model.info().grid()
+                    ? "method returned " + heatmaps.batchSize() + " heatmaps on a " + heatmaps.grid() + "x"
+                            + heatmaps.grid() + " grid for " + sub.size() + " samples on the model's "
+                            + model.info().grid() + "x" + model.info().grid() + " grid"
+                    : null;
+        }
+        if (failure != null) {
+            LOG.warn("{} failed on a batch of {} samples: {}", method.label(), sub.size(), failure);
+        }
         if (failure == null && heatmapCache != null) {
             heatmapCache.store(method, sub, subTargets, heatmaps, seconds);
         }
@@ -226,22 +246,22 @@ final class BatchRun {
         float[][][] perClass = x.perClass()[scored.get(0)] == null ? null
                 : scored.stream().map(i -> x.perClass()[i]).toArray(float[][][]::new);
         long t0 = System.nanoTime();
-        MetricResult result = null;
-        String failure = null;
-        try {
-            Context scoring = new Context(evaluationModel, context.seed(), context.manager(), context.progress())
-                    .withExplained(pair.method().explainer(), model).withMemoryBudget(memoryBudget);
-            result = metric.evaluate(scoring, sub, subTargets, new Heatmaps(model.info().grid(), maps, perClass));
-            if (result.scores().length != sub.size()) {
-                failure = "metric returned " + result.scores().length + " scores for " + sub.size() + " samples";
-            }
-        } catch (RuntimeException ex) {
-            failure = describe(ex);
+        PluginCalls.Outcome<MetricResult> outcome = calls.call(metric.info().id() + " scoring " + pair.method().label()
+                + " on " + sub.size() + " samples", sub.size(), () -> {
+                    try (NDManager own = evaluationModel.manager().newSubManager()) {
+                        Context scoring = new Context(evaluationModel, context.seed(), own, context.progress())
+                                .withExplained(pair.method().explainer(), model).withMemoryBudget(memoryBudget);
+                        return metric.evaluate(scoring, copies(sub), subTargets.clone(),
+                                new Heatmaps(model.info().grid(), copy(maps), perClass == null ? null : copy(perClass)));
+                    }
+                });
+        double metricSeconds = (System.nanoTime() - t0) / 1e9 / sub.size();
+        MetricResult result = outcome.value();
+        String failure = outcome.failure() != null ? outcome.failure() : malformed(result, sub.size());
+        if (failure != null) {
             LOG.warn("{} failed on {} x {} samples: {}", metric.info().id(), pair.method().label(), sub.size(),
                     failure);
-            LOG.debug("stack trace", ex);
         }
-        double metricSeconds = (System.nanoTime() - t0) / 1e9 / sub.size();
         for (int j = 0; j < sub.size(); j++) {
             Sample s = sub.get(j);
             double explainSeconds = x.seconds()[scored.get(j)];
@@ -267,6 +287,57 @@ final class BatchRun {
         return ResultRecord.failed(configHash, s.id(), s.label(), target, pair.method().explainer().info().id(),
                 pair.method().explainer().parameters().asMap(), pair.metric().spec(), reason, explainSeconds,
                 metricSeconds);
+    }
+
+    /** Why a metric's result cannot be stored, or null when it can. */
+    static String malformed(MetricResult result, int samples) {
+        if (result == null || result.scores() == null) {
+            return "metric returned no result";
+        }
+        if (result.scores().length != samples) {
+            return "metric returned " + result.scores().length + " scores for " + samples + " samples";
+        }
+        if (result.curves() != null) {
+            if (result.curves().length != samples) {
+                return "metric returned " + result.curves().length + " curves for " + samples + " samples";
+            }
+            int points = result.curveX() == null ? -1 : result.curveX().length;
+            for (int j = 0; j < samples; j++) {
+                double[] curve = result.curves()[j];
+                if (curve != null && curve.length != points) {
+                    return "metric returned a curve of " + curve.length + " points for an x-axis of "
+                            + Math.max(points, 0) + " points";
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Copies of the samples, images and masks included, for one plug-in call. */
+    private static List<Sample> copies(List<Sample> samples) {
+        List<Sample> out = new ArrayList<>(samples.size());
+        for (Sample s : samples) {
+            Image im = s.image();
+            out.add(new Sample(s.id(), s.label(), new Image(im.channels(), im.height(), im.width(), im.pixels().clone()),
+                    s.mask() == null ? null : s.mask().clone()));
+        }
+        return out;
+    }
+
+    private static float[][] copy(float[][] maps) {
+        float[][] out = new float[maps.length][];
+        for (int i = 0; i < maps.length; i++) {
+            out[i] = maps[i] == null ? null : maps[i].clone();
+        }
+        return out;
+    }
+
+    private static float[][][] copy(float[][][] maps) {
+        float[][][] out = new float[maps.length][][];
+        for (int i = 0; i < maps.length; i++) {
+            out[i] = maps[i] == null ? null : copy(maps[i]);
+        }
+        return out;
     }
 
     /** The model's predicted class per sample: the argmax of its logits. */

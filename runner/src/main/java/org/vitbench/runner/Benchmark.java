@@ -2,10 +2,9 @@ package org.vitbench.runner;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -15,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vitbench.api.AtomicFiles;
 import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Context;
 import org.vitbench.api.Dataset;
@@ -70,6 +70,7 @@ final class Benchmark {
     private final PrintWriter out;
     private final PrintWriter err;
     private final MemoryBudget memory;
+    private Duration timeLimit = PluginCalls.DEFAULT_LIMIT;
 
     Benchmark(Registry registry, RunConfig config, ConsoleProgress.Mode progressMode, PrintWriter out,
             PrintWriter err) {
@@ -105,6 +106,12 @@ final class Benchmark {
         this.err = err;
     }
 
+    /** Sets the time a plug-in call may take per sample (default {@link PluginCalls#DEFAULT_LIMIT}). */
+    Benchmark withTimeLimit(Duration perSample) {
+        this.timeLimit = perSample;
+        return this;
+    }
+
     /** Runs the benchmark and writes the report; returns the written report files. */
     List<Path> run() {
         String started = Environment.now();
@@ -133,7 +140,8 @@ final class Benchmark {
                         .toList(),
                 metrics.stream().map(Benchmark::resolvedSpec).toList());
         String hash = resolved.hash();
-        try (ResultStore store = ResultStore.open(config.out(), hash);
+        try (RunLock lock = RunLock.acquire(config.out(), "run");
+                ResultStore store = ResultStore.open(config.out(), hash);
                 VitModel model = registry.model(config.model().id()).load(config.model().toParameters());
                 VitModel evaluationModel = config.evaluationModel() == null ? null
                         : registry.model(config.evaluationModel().id()).load(config.evaluationModel().toParameters())) {
@@ -187,7 +195,8 @@ final class Benchmark {
                     config.dataset(), config.seed()));
             long total = (long) n * pairs.size();
             try (ConsoleProgress progress = new ConsoleProgress(err, progressMode, total,
-                    Math.min(total, store.records().size()), System::nanoTime)) {
+                    Math.min(total, store.records().size()), System::nanoTime);
+                    PluginCalls calls = new PluginCalls(timeLimit)) {
                 Set<String> ids = new HashSet<>();
                 for (int start = 0; start < n; start += batchSize) {
                     List<Sample> batch = new ArrayList<>();
@@ -200,7 +209,7 @@ final class Benchmark {
                         batch.add(s);
                     }
                     List<ResultRecord> records = new BatchRun(model, scoring, config.seed(), hash, pairs, store, progress,
-                            gallery, heatmapCache, activations)
+                            gallery, heatmapCache, activations, calls)
                             .run(batch);
                     store.append(records);
                     progress.advance(records.size());
@@ -230,15 +239,7 @@ final class Benchmark {
                     + "with java -jar benchmarks/target/benchmarks.jar -rf json -rff FILE");
         }
         JmhResults.read(file);
-        try {
-            Files.createDirectories(dir);
-            Path tmp = dir.resolve(JMH_FILE + ".tmp");
-            Files.copy(file, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            Files.move(tmp, dir.resolve(JMH_FILE), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot copy " + file + " into " + dir, e);
-        }
+        AtomicFiles.copy(file, dir.resolve(JMH_FILE));
     }
 
     /** The evaluation model must see the same images and patches and predict the same classes. */
@@ -389,10 +390,6 @@ final class Benchmark {
     }
 
     private static void writeText(Path file, String text) {
-        try {
-            Files.writeString(file, text, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        AtomicFiles.writeString(file, text);
     }
 }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -54,16 +55,17 @@ import org.vitbench.api.ConfigurationException;
  * @param heatmapCache the heatmap cache directory (relative to the working directory), or null
  * @param gallerySamples samples in the report's heatmap gallery (0 for none), or null
  * @param memory the memory the run may use ({@link MemoryBudget}), or null
+ * @param timeout the time a plug-in call may take per sample ({@link PluginCalls}), or null
  */
 record ConfigFile(PluginSpec model, PluginSpec evaluationModel, PluginSpec dataset, Integer limit, List<PluginSpec> methods,
         List<PluginSpec> metrics, Long seed, Integer batchSize, Path out, Shard shard, String device, Path heatmapCache,
-        Integer gallerySamples, MemoryBudget memory) {
+        Integer gallerySamples, MemoryBudget memory, Duration timeout) {
 
     static final Set<String> KEYS = Set.of("model", "evaluation-model", "dataset", "limit", "methods", "metrics", "seed", "batch-size", "out",
-            "shard", "device", "heatmap-cache", "gallery-samples", "memory");
+            "shard", "device", "heatmap-cache", "gallery-samples", "memory", "timeout");
 
     static final ConfigFile EMPTY = new ConfigFile(null, null, null, null, null, null, null, null, null, null, null, null,
-            null, null);
+            null, null, null);
 
     static ConfigFile read(Path file) {
         String text;
@@ -109,7 +111,9 @@ record ConfigFile(PluginSpec model, PluginSpec evaluationModel, PluginSpec datas
                 root.has("heatmap-cache") ? Path.of(text(root.get("heatmap-cache"), "heatmap-cache", source)) : null,
                 integer(root, "gallery-samples", source),
                 root.has("memory") ? MemoryBudget.parse(text(root.get("memory"), "memory", source), "'memory' in config "
-                        + source) : null);
+                        + source) : null,
+                root.has("timeout") ? PluginCalls.parseLimit(text(root.get("timeout"), "timeout", source),
+                        "'timeout' in config " + source) : null);
     }
 
     private static PluginSpec optionalPlugin(JsonNode root, String key, String source) {

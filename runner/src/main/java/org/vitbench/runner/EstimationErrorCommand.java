@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.vitbench.api.AtomicFiles;
 import org.vitbench.api.Batches;
 import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Dataset;
@@ -182,7 +183,7 @@ public final class EstimationErrorCommand implements Callable<Integer> {
             }
         }
         String table = summarise(done, n, sorted.size());
-        Files.writeString(out.resolve("summary.md"), table, StandardCharsets.UTF_8);
+        AtomicFiles.writeString(out.resolve("summary.md"), table);
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.print(table);
         stdout.println("per-image results: " + samplesFile + ", ground truth: " + truthFile);

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.vitbench.api.AtomicFiles;
 import org.vitbench.api.ResultRecord;
 import org.vitbench.api.Sample;
 import org.vitbench.reports.Gallery;
@@ -62,14 +63,7 @@ final class GalleryCollector {
     }
 
     private static void writeText(Path file, String text) {
-        try {
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, text, java.nio.charset.StandardCharsets.UTF_8);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        AtomicFiles.writeString(file, text);
     }
 
     /**

@@ -9,13 +9,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vitbench.api.AtomicFiles;
 import org.vitbench.api.Heatmaps;
 import org.vitbench.api.Sample;
 
@@ -52,6 +52,9 @@ final class HeatmapCache {
     private static final int MAX_CLASSES = 1_000_000;
     private static final int MAX_TEXT = 1 << 20;
     private static final int MAX_NAME = 200;
+
+    /** Set after the first failed write: later heatmaps are not stored. */
+    private boolean unwritable;
 
     private final Path dir;
     private final String context;
@@ -132,10 +135,15 @@ final class HeatmapCache {
      * Stores the heatmaps a method computed for {@code samples}, replacing earlier files; those
      * with a non-finite value in the target map are left out.
      *
+     * A cache that cannot be written (read-only, full) is not an error: the run goes on without
+     * storing, after one warning, and still reads what the cache holds.
+     *
      * @param secondsPerSample the explain time per sample, kept so that runtime figures stay the method's
-     * @throws UncheckedIOException when a file cannot be written
      */
     void store(Unit.Method method, List<Sample> samples, int[] targets, Heatmaps heatmaps, double secondsPerSample) {
+        if (unwritable) {
+            return;
+        }
         Path folder = folder(method);
         byte[] key = key(method).getBytes(StandardCharsets.UTF_8);
         try {
@@ -163,14 +171,14 @@ final class HeatmapCache {
                     }
                 }
                 Path file = folder.resolve(fileName(samples.get(i).id()));
-                Path tmp = folder.resolve(file.getFileName() + ".tmp");
-                Files.write(tmp, bytes.toByteArray());
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                AtomicFiles.write(file, bytes.toByteArray());
                 stored++;
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the heatmap cache in " + folder + ": " + e.getMessage()
-                    + "; the results written so far are intact, rerun to resume (or give another --heatmap-cache)", e);
+        } catch (IOException | UncheckedIOException e) {
+            unwritable = true;
+            LOG.warn("the heatmap cache {} cannot be written ({}); the run goes on without storing heatmaps. Free space "
+                    + "or give a writable --heatmap-cache to keep them for the next run", dir.toAbsolutePath(),
+                    e.getMessage());
         }
     }
 

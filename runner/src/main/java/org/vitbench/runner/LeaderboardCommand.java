@@ -47,71 +47,74 @@ final class LeaderboardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (prefer != null && !prefer.equals("newest") && !prefer.equals("first")) {
-            throw new ConfigurationException("invalid value '" + prefer + "' for --prefer; allowed: newest, first");
-        }
-        List<Run> loaded = new ArrayList<>();
-        for (Path dir : runs) {
-            RunManifest m = RunManifest.read(dir);
-            loaded.add(new Run(dir, m, Protocol.of(m), ResultStore.read(dir).stream()
-                    .filter(r -> r.configHash().equals(m.configHash())).toList()));
-        }
-        Run first = loaded.get(0);
-        for (Run r : loaded) {
-            if (!r.protocol.equals(first.protocol)) {
-                throw new ConfigurationException("run " + r.dir + " has another protocol than " + first.dir + " ("
-                        + Protocol.hash(r.protocol) + " vs " + Protocol.hash(first.protocol) + "); they differ in "
-                        + differences(first.protocol, r.protocol) + ". Only runs scored the same way share a leaderboard");
+        RunLock.refuseInput(out, runs, "--out");
+        try (RunLock lock = RunLock.acquire(out, "leaderboard")) {
+            if (prefer != null && !prefer.equals("newest") && !prefer.equals("first")) {
+                throw new ConfigurationException("invalid value '" + prefer + "' for --prefer; allowed: newest, first");
             }
-        }
-        Map<String, Run> owner = new LinkedHashMap<>();
-        for (Run r : loaded) {
-            for (String method : r.methods()) {
-                Run earlier = owner.get(method);
-                if (earlier == null) {
-                    owner.put(method, r);
-                } else if (prefer == null) {
-                    throw new ConfigurationException("method " + method + " is in both " + earlier.dir + " and " + r.dir
-                            + "; pass --prefer newest or --prefer first to choose, or leave one run out");
-                } else {
-                    Run kept = prefer.equals("newest") && r.finished().compareTo(earlier.finished()) > 0 ? r : earlier;
-                    owner.put(method, kept);
-                    spec.commandLine().getOut().println("method " + method + " is in " + earlier.dir + " and " + r.dir
-                            + ": kept " + kept.dir + " (--prefer " + prefer + (prefer.equals("newest") ? ", finished "
-                            + kept.finished() : "") + ")");
+            List<Run> loaded = new ArrayList<>();
+            for (Path dir : runs) {
+                RunManifest m = RunManifest.read(dir);
+                loaded.add(new Run(dir, m, Protocol.of(m), ResultStore.read(dir).stream()
+                        .filter(r -> r.configHash().equals(m.configHash())).toList()));
+            }
+            Run first = loaded.get(0);
+            for (Run r : loaded) {
+                if (!r.protocol.equals(first.protocol)) {
+                    throw new ConfigurationException("run " + r.dir + " has another protocol than " + first.dir + " ("
+                            + Protocol.hash(r.protocol) + " vs " + Protocol.hash(first.protocol) + "); they differ in "
+                            + differences(first.protocol, r.protocol) + ". Only runs scored the same way share a leaderboard");
                 }
             }
-        }
-        List<ResultRecord> records = new ArrayList<>();
-        Map<String, Direction> directions = new LinkedHashMap<>();
-        Set<RunManifest.Skipped> skipped = new LinkedHashSet<>();
-        for (Run r : loaded) {
-            r.records.stream().filter(x -> owner.get(x.methodSpec()) == r).forEach(records::add);
-            directions.putAll(r.manifest.directions());
-            r.manifest.skipped().forEach(skipped::add);
-        }
-        Map<String, String> labels = Aggregator.methodLabels(records);
-        Map<String, Map<String, String>> provenance = new LinkedHashMap<>();
-        owner.forEach((method, r) -> provenance.put(labels.getOrDefault(method, method), r.source()));
+            Map<String, Run> owner = new LinkedHashMap<>();
+            for (Run r : loaded) {
+                for (String method : r.methods()) {
+                    Run earlier = owner.get(method);
+                    if (earlier == null) {
+                        owner.put(method, r);
+                    } else if (prefer == null) {
+                        throw new ConfigurationException("method " + method + " is in both " + earlier.dir + " and " + r.dir
+                                + "; pass --prefer newest or --prefer first to choose, or leave one run out");
+                    } else {
+                        Run kept = prefer.equals("newest") && r.finished().compareTo(earlier.finished()) > 0 ? r : earlier;
+                        owner.put(method, kept);
+                        spec.commandLine().getOut().println("method " + method + " is in " + earlier.dir + " and " + r.dir
+                                + ": kept " + kept.dir + " (--prefer " + prefer + (prefer.equals("newest") ? ", finished "
+                                + kept.finished() : "") + ")");
+                    }
+                }
+            }
+            List<ResultRecord> records = new ArrayList<>();
+            Map<String, Direction> directions = new LinkedHashMap<>();
+            Set<RunManifest.Skipped> skipped = new LinkedHashSet<>();
+            for (Run r : loaded) {
+                r.records.stream().filter(x -> owner.get(x.methodSpec()) == r).forEach(records::add);
+                directions.putAll(r.manifest.directions());
+                r.manifest.skipped().forEach(skipped::add);
+            }
+            Map<String, String> labels = Aggregator.methodLabels(records);
+            Map<String, Map<String, String>> provenance = new LinkedHashMap<>();
+            owner.forEach((method, r) -> provenance.put(labels.getOrDefault(method, method), r.source()));
 
-        String protocolHash = Protocol.hash(first.protocol);
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("protocol hash", protocolHash);
-        env.put("runs", String.join(", ", loaded.stream().map(r -> r.dir + " (config " + r.manifest.configHash()
-                + ", finished " + r.finished() + ")").toList()));
-        StringBuilder config = new StringBuilder(first.protocol).append("methods:\n");
-        owner.keySet().forEach(m -> config.append("  - \"").append(m).append("\"\n"));
-        RunManifest manifest = new RunManifest(protocolHash, config.toString(), first.manifest.seed(), directions,
-                List.copyOf(skipped), env);
-        try {
-            java.nio.file.Files.createDirectories(out);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot create " + out + ": " + e.getMessage(), e);
+            String protocolHash = Protocol.hash(first.protocol);
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("protocol hash", protocolHash);
+            env.put("runs", String.join(", ", loaded.stream().map(r -> r.dir + " (config " + r.manifest.configHash()
+                    + ", finished " + r.finished() + ")").toList()));
+            StringBuilder config = new StringBuilder(first.protocol).append("methods:\n");
+            owner.keySet().forEach(m -> config.append("  - \"").append(m).append("\"\n"));
+            RunManifest manifest = new RunManifest(protocolHash, config.toString(), first.manifest.seed(), directions,
+                    List.copyOf(skipped), env);
+            try {
+                java.nio.file.Files.createDirectories(out);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot create " + out + ": " + e.getMessage(), e);
+            }
+            manifest.write(out);
+            spec.commandLine().getOut().println("leaderboard of " + owner.size() + " methods from " + loaded.size()
+                    + " runs, protocol " + protocolHash);
+            Benchmark.writeReports(out, records, manifest, provenance, spec.commandLine().getOut());
         }
-        manifest.write(out);
-        spec.commandLine().getOut().println("leaderboard of " + owner.size() + " methods from " + loaded.size()
-                + " runs, protocol " + protocolHash);
-        Benchmark.writeReports(out, records, manifest, provenance, spec.commandLine().getOut());
         return Main.OK;
     }
 

@@ -2,10 +2,8 @@ package org.vitbench.runner;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -16,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import org.vitbench.api.AtomicFiles;
 import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.ResultRecord;
 import org.vitbench.reports.Gallery;
@@ -49,61 +48,64 @@ final class MergeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<Part> parts = new ArrayList<>();
-        for (Path dir : shards) {
-            RunManifest m = RunManifest.read(dir);
-            String text = m.environment().get(Benchmark.SHARD_KEY);
-            Shard shard = text == null ? Shard.WHOLE : Shard.parse(text, dir.resolve(RunManifest.FILE_NAME) + " shard");
-            parts.add(new Part(dir, m, shard, ResultStore.read(dir).stream()
-                    .filter(r -> r.configHash().equals(m.configHash())).toList()));
-        }
-        Part first = parts.get(0);
-        for (Part p : parts) {
-            if (!p.manifest.configHash().equals(first.manifest.configHash())) {
-                throw new ConfigurationException("cannot merge " + p.dir + " (config " + p.manifest.configHash() + ") with "
-                        + first.dir + " (config " + first.manifest.configHash() + "): shards of one run share its "
-                        + "config; compare their config.yaml files");
+        RunLock.refuseInput(out, shards, "--out");
+        try (RunLock lock = RunLock.acquire(out, "merge")) {
+            List<Part> parts = new ArrayList<>();
+            for (Path dir : shards) {
+                RunManifest m = RunManifest.read(dir);
+                String text = m.environment().get(Benchmark.SHARD_KEY);
+                Shard shard = text == null ? Shard.WHOLE : Shard.parse(text, dir.resolve(RunManifest.FILE_NAME) + " shard");
+                parts.add(new Part(dir, m, shard, ResultStore.read(dir).stream()
+                        .filter(r -> r.configHash().equals(m.configHash())).toList()));
             }
-            String a = Protocol.of(first.manifest);
-            String b = Protocol.of(p.manifest);
-            if (!a.equals(b)) {
-                throw new ConfigurationException("cannot merge " + p.dir + " with " + first.dir + ": same config, but "
-                        + "they differ in " + LeaderboardCommand.differences(a, b) + "; a checkpoint path names "
-                        + "other weights on another machine, so copy the same checkpoint to every machine");
+            Part first = parts.get(0);
+            for (Part p : parts) {
+                if (!p.manifest.configHash().equals(first.manifest.configHash())) {
+                    throw new ConfigurationException("cannot merge " + p.dir + " (config " + p.manifest.configHash() + ") with "
+                            + first.dir + " (config " + first.manifest.configHash() + "): shards of one run share its "
+                            + "config; compare their config.yaml files");
+                }
+                String a = Protocol.of(first.manifest);
+                String b = Protocol.of(p.manifest);
+                if (!a.equals(b)) {
+                    throw new ConfigurationException("cannot merge " + p.dir + " with " + first.dir + ": same config, but "
+                            + "they differ in " + LeaderboardCommand.differences(a, b) + "; a checkpoint path names "
+                            + "other weights on another machine, so copy the same checkpoint to every machine");
+                }
             }
-        }
-        parts.sort(Comparator.comparingInt(p -> p.shard.index()));
-        warnAboutCoverage(parts);
-        List<ResultRecord> merged = merge(parts);
-        if (Files.exists(out.resolve(ResultStore.FILE_NAME))) {
-            RunManifest existing = RunManifest.read(out);
-            if (!existing.configHash().equals(first.manifest.configHash())) {
-                throw new ConfigurationException(out + " holds a run of config " + existing.configHash()
-                        + ", not " + first.manifest.configHash() + "; choose another --out directory");
+            parts.sort(Comparator.comparingInt(p -> p.shard.index()));
+            warnAboutCoverage(parts);
+            List<ResultRecord> merged = merge(parts);
+            if (Files.exists(out.resolve(ResultStore.FILE_NAME))) {
+                RunManifest existing = RunManifest.read(out);
+                if (!existing.configHash().equals(first.manifest.configHash())) {
+                    throw new ConfigurationException(out + " holds a run of config " + existing.configHash()
+                            + ", not " + first.manifest.configHash() + "; choose another --out directory");
+                }
             }
+            writeStore(out, merged);
+            Map<String, String> env = new LinkedHashMap<>(first.manifest.environment());
+            env.remove(Benchmark.SHARD_KEY);
+            List<String> hosts = parts.stream().map(p -> p.manifest.environment().get(Benchmark.HOST_KEY))
+                    .filter(java.util.Objects::nonNull).distinct().toList();
+            if (!hosts.isEmpty()) {
+                env.put(Benchmark.HOST_KEY, String.join(", ", hosts));
+            }
+            // the merged run is done when its last shard is (ISO instants sort as text)
+            parts.stream().map(p -> p.manifest.environment().get("finished")).filter(java.util.Objects::nonNull)
+                    .max(String::compareTo).ifPresent(f -> env.put("finished", f));
+            env.put("merged from", String.join(", ", parts.stream().map(p -> p.dir + " (" + p.shard.format() + ")").toList()));
+            env.put("samples", Long.toString(merged.stream().map(ResultRecord::sampleId).distinct().count()));
+            Set<RunManifest.Skipped> skipped = new LinkedHashSet<>();
+            parts.forEach(p -> skipped.addAll(p.manifest.skipped()));
+            RunManifest manifest = new RunManifest(first.manifest.configHash(), first.manifest.config(), first.manifest.seed(),
+                    first.manifest.directions(), List.copyOf(skipped), env);
+            manifest.write(out);
+            copyGallery(parts.get(0).dir, out);
+            spec.commandLine().getOut().println("merged " + merged.size() + " records of " + parts.size() + " shards into "
+                    + out.resolve(ResultStore.FILE_NAME));
+            Benchmark.writeReports(out, merged, manifest, spec.commandLine().getOut());
         }
-        writeStore(out, merged);
-        Map<String, String> env = new LinkedHashMap<>(first.manifest.environment());
-        env.remove(Benchmark.SHARD_KEY);
-        List<String> hosts = parts.stream().map(p -> p.manifest.environment().get(Benchmark.HOST_KEY))
-                .filter(java.util.Objects::nonNull).distinct().toList();
-        if (!hosts.isEmpty()) {
-            env.put(Benchmark.HOST_KEY, String.join(", ", hosts));
-        }
-        // the merged run is done when its last shard is (ISO instants sort as text)
-        parts.stream().map(p -> p.manifest.environment().get("finished")).filter(java.util.Objects::nonNull)
-                .max(String::compareTo).ifPresent(f -> env.put("finished", f));
-        env.put("merged from", String.join(", ", parts.stream().map(p -> p.dir + " (" + p.shard.format() + ")").toList()));
-        env.put("samples", Long.toString(merged.stream().map(ResultRecord::sampleId).distinct().count()));
-        Set<RunManifest.Skipped> skipped = new LinkedHashSet<>();
-        parts.forEach(p -> skipped.addAll(p.manifest.skipped()));
-        RunManifest manifest = new RunManifest(first.manifest.configHash(), first.manifest.config(), first.manifest.seed(),
-                first.manifest.directions(), List.copyOf(skipped), env);
-        manifest.write(out);
-        copyGallery(parts.get(0).dir, out);
-        spec.commandLine().getOut().println("merged " + merged.size() + " records of " + parts.size() + " shards into "
-                + out.resolve(ResultStore.FILE_NAME));
-        Benchmark.writeReports(out, merged, manifest, spec.commandLine().getOut());
         return Main.OK;
     }
 
@@ -179,15 +181,7 @@ final class MergeCommand implements Callable<Integer> {
     private static void writeStore(Path dir, List<ResultRecord> records) {
         StringBuilder sb = new StringBuilder();
         records.forEach(r -> sb.append(ResultCodec.encode(r)).append('\n'));
-        try {
-            Files.createDirectories(dir);
-            Path tmp = dir.resolve(ResultStore.FILE_NAME + ".tmp");
-            Files.writeString(tmp, sb, StandardCharsets.UTF_8);
-            Files.move(tmp, dir.resolve(ResultStore.FILE_NAME), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + dir.resolve(ResultStore.FILE_NAME) + ": " + e.getMessage(), e);
-        }
+        AtomicFiles.writeString(dir.resolve(ResultStore.FILE_NAME), sb);
     }
 
     /** The gallery of the first shard given (its first samples: positions 0, n, 2n, ... of the run). */
@@ -199,7 +193,7 @@ final class MergeCommand implements Callable<Integer> {
         try (var files = Files.list(src)) {
             Path dst = Files.createDirectories(to.resolve(Gallery.DIR));
             for (Path f : files.toList()) {
-                Files.copy(f, dst.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                AtomicFiles.copy(f, dst.resolve(f.getFileName()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot copy the gallery of " + from + ": " + e.getMessage(), e);

@@ -31,13 +31,15 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (jmh != null) {
-            Benchmark.importJmh(jmh, dir);
-        }
         RunManifest manifest = RunManifest.read(dir);
-        List<ResultRecord> records = ResultStore.read(dir).stream()
-                .filter(r -> r.configHash().equals(manifest.configHash())).toList();
-        Benchmark.writeReports(dir, records, manifest, spec.commandLine().getOut());
+        try (RunLock lock = RunLock.acquire(dir, "report")) {
+            if (jmh != null) {
+                Benchmark.importJmh(jmh, dir);
+            }
+            List<ResultRecord> records = ResultStore.read(dir).stream()
+                    .filter(r -> r.configHash().equals(manifest.configHash())).toList();
+            Benchmark.writeReports(dir, records, manifest, spec.commandLine().getOut());
+        }
         return Main.OK;
     }
 }

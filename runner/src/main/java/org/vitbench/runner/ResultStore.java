@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -14,8 +12,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,8 +30,8 @@ import org.vitbench.api.VitbenchException;
  * power loss loses at most the batch in flight and never an earlier record. The only damage a kill
  * can do is a torn last line (no final line break); opening the store for a run ignores it and
  * truncates it away before appending. A store holds the results of one config: opening it with
- * another config hash fails. A file lock keeps a second process from appending at the same time.
- * Not thread-safe: one run owns the store.
+ * another config hash fails. The store does not lock: its owner holds the directory's
+ * {@link RunLock} while it is open. Not thread-safe: one run owns the store.
  */
 final class ResultStore implements Closeable {
 
@@ -41,14 +41,12 @@ final class ResultStore implements Closeable {
 
     private final Path file;
     private final FileChannel channel;
-    private final FileLock lock;
     private final List<ResultRecord> records;
     private final Set<String> keys = new HashSet<>();
 
-    private ResultStore(Path file, FileChannel channel, FileLock lock, List<ResultRecord> records) {
+    private ResultStore(Path file, FileChannel channel, List<ResultRecord> records) {
         this.file = file;
         this.channel = channel;
-        this.lock = lock;
         this.records = new ArrayList<>(records);
         records.forEach(r -> keys.add(r.key()));
     }
@@ -56,8 +54,7 @@ final class ResultStore implements Closeable {
     /**
      * Opens (or creates) the store in {@code dir} for a run of config {@code configHash}.
      *
-     * @throws ConfigurationException when the stored records belong to another config, or another
-     *     process holds the store
+     * @throws ConfigurationException when the stored records belong to another config
      * @throws VitbenchException when a complete line is not a valid record
      */
     static ResultStore open(Path dir, String configHash) {
@@ -67,7 +64,6 @@ final class ResultStore implements Closeable {
             FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
             try {
-                FileLock lock = lock(channel, dir);
                 Contents contents = parse(file, Files.readAllBytes(file));
                 if (contents.tornBytes > 0) {
                     LOG.warn("{}: ignoring an incomplete last line of {} bytes left by an interrupted run", file,
@@ -84,7 +80,7 @@ final class ResultStore implements Closeable {
                     }
                 }
                 channel.position(channel.size());
-                return new ResultStore(file, channel, lock, contents.records);
+                return new ResultStore(file, channel, contents.records);
             } catch (RuntimeException | IOException e) {
                 channel.close();
                 throw e;
@@ -147,30 +143,10 @@ final class ResultStore implements Closeable {
     @Override
     public void close() {
         try {
-            lock.release();
-        } catch (IOException ignored) {
-            // closing the channel releases the lock as well
-        } finally {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                LOG.warn("closing {} failed: {}", file, e.getMessage());
-            }
+            channel.close();
+        } catch (IOException e) {
+            LOG.warn("closing {} failed: {}", file, e.getMessage());
         }
-    }
-
-    private static FileLock lock(FileChannel channel, Path dir) throws IOException {
-        FileLock lock;
-        try {
-            lock = channel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
-        }
-        if (lock == null) {
-            throw new ConfigurationException("another vitbench run is writing to " + dir
-                    + "; wait for it to finish or choose another --out directory");
-        }
-        return lock;
     }
 
     private record Contents(List<ResultRecord> records, long completeBytes, long tornBytes) {
@@ -183,19 +159,36 @@ final class ResultStore implements Closeable {
         }
         String text = new String(bytes, 0, end, StandardCharsets.UTF_8);
         List<ResultRecord> records = new ArrayList<>();
+        Map<String, Integer> firstLine = new HashMap<>();
         int lineNo = 0;
+        int repeated = 0;
+        String example = null;
         for (String line : text.split("\n", -1)) {
             lineNo++;
             if (line.isBlank()) {
                 continue;
             }
+            ResultRecord r;
             try {
-                records.add(ResultCodec.decode(line));
+                r = ResultCodec.decode(line);
             } catch (IllegalArgumentException e) {
                 throw new VitbenchException(file + " line " + lineNo + " is not a valid result record ("
                         + e.getMessage() + "); the file was changed outside vitbench. Remove that line to keep the "
                         + "other results, or choose a new --out directory");
             }
+            Integer first = firstLine.putIfAbsent(r.configHash() + "|" + r.key(), lineNo);
+            if (first != null) {
+                // a unit is stored once by vitbench; a repeat comes from copying lines by hand and
+                // must not count twice
+                repeated++;
+                example = example != null ? example : "line " + lineNo + " repeats line " + first;
+                continue;
+            }
+            records.add(r);
+        }
+        if (repeated > 0) {
+            LOG.warn("{}: {} lines repeat a unit stored earlier in the file ({}); each unit counts once, from its "
+                    + "first line", file, repeated, example);
         }
         return new Contents(records, end, bytes.length - end);
     }

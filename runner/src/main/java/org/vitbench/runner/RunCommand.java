@@ -1,6 +1,7 @@
 package org.vitbench.runner;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -31,8 +32,8 @@ final class RunCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--config", paramLabel = "FILE", description = "YAML config (keys: model, evaluation-model, dataset, limit, "
-            + "methods, metrics, seed, device, batch-size, out, shard, heatmap-cache, gallery-samples, memory); options given here "
-            + "override it")
+            + "methods, metrics, seed, device, batch-size, out, shard, heatmap-cache, gallery-samples, memory, timeout); options given "
+            + "here override it")
     Path configFile;
 
     @Option(names = "--model", paramLabel = "ID[:K=V,...]", description = "model (default: embedded)")
@@ -93,6 +94,11 @@ final class RunCommand implements Callable<Integer> {
                     + "(default: 512 MiB of activations per pass and the configured batch size)")
     String memory;
 
+    @Option(names = "--timeout", paramLabel = "TIME",
+            description = "time a method's or metric's call may take per sample before its cells fail, e.g. 30m or 6h "
+                    + "(default: " + PluginCalls.DEFAULT_LIMIT_TEXT + ")")
+    String timeout;
+
     @Option(names = {"-q", "--quiet"}, description = "no progress output")
     boolean quiet;
 
@@ -105,15 +111,19 @@ final class RunCommand implements Callable<Integer> {
         ConfigFile file = configFile == null ? ConfigFile.EMPTY : ConfigFile.read(configFile);
         RunConfig config = resolve(file,
                 main.registry().explainers().keySet(), main.registry().metrics().keySet());
-        if (jmh != null) {
-            Benchmark.importJmh(jmh, config.out());
-        }
         Shard part = shard != null ? Shard.parse(shard, "--shard") : file.shard() != null ? file.shard() : Shard.WHOLE;
         HeatmapOutputs heatmaps = new HeatmapOutputs(pick(heatmapCache, file.heatmapCache(), null),
                 pick(gallerySamples, file.gallerySamples(), HeatmapOutputs.DEFAULT_GALLERY_SAMPLES));
         MemoryBudget budget = memory != null ? MemoryBudget.parse(memory, "--memory") : file.memory();
-        new Benchmark(main.registry(), config, part, heatmaps, ConsoleProgress.mode(quiet),
-                spec.commandLine().getOut(), spec.commandLine().getErr(), budget).run();
+        Duration limit = timeout != null ? PluginCalls.parseLimit(timeout, "--timeout")
+                : file.timeout() != null ? file.timeout() : PluginCalls.DEFAULT_LIMIT;
+        try (RunLock lock = RunLock.acquire(config.out(), "run")) {
+            if (jmh != null) {
+                Benchmark.importJmh(jmh, config.out());
+            }
+            new Benchmark(main.registry(), config, part, heatmaps, ConsoleProgress.mode(quiet),
+                    spec.commandLine().getOut(), spec.commandLine().getErr(), budget).withTimeLimit(limit).run();
+        }
         return Main.OK;
     }
 

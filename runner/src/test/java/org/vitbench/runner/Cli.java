@@ -11,9 +11,23 @@ import org.vitbench.api.Registry;
 final class Cli {
 
     final Fakes fakes = Fakes.create();
-    private final Registry registry = fakes.registry();
+    private final Registry registry;
     String out = "";
     String err = "";
+
+    /** Against the fakes. */
+    Cli() {
+        this(false);
+    }
+
+    private Cli(boolean hostile) {
+        registry = hostile ? fakes.hostileRegistry() : fakes.registry();
+    }
+
+    /** Against the fakes and the misbehaving plug-ins of {@link Fakes#hostileRegistry()}. */
+    static Cli hostile() {
+        return new Cli(true);
+    }
 
     int run(String... args) {
         StringWriter o = new StringWriter();
@@ -27,7 +41,10 @@ final class Cli {
     /** {@code run} with the fake model and data (batch size 4 unless given), the given methods and metrics, into {@code dir}. */
     int benchmark(Path dir, List<String> methods, List<String> metrics, String... extra) {
         List<String> args = new ArrayList<>(List.of("run", "--model", "fake-model", "--dataset", "fake-data:size=10",
-                "--limit", "0", "--out", dir.toString(), "--quiet"));
+                "--out", dir.toString(), "--quiet"));
+        if (!List.of(extra).contains("--limit")) {
+            args.addAll(List.of("--limit", "0"));
+        }
         if (!List.of(extra).contains("--batch-size")) {
             args.addAll(List.of("--batch-size", "4"));
         }

@@ -53,6 +53,9 @@ final class Fakes {
     /** Samples explained by each fake method since the registry was built. */
     final AtomicInteger explained = new AtomicInteger();
 
+    /** Ends the busy loop of the hostile "spin" method. */
+    static volatile boolean releaseSpinners;
+
     /** When set, "oracle" explains with the negated patch means: a deliberately degraded method. */
     volatile boolean degradeOracle;
 
@@ -81,6 +84,88 @@ final class Fakes {
                         })),
                 List.of(new DeletionProvider(), new SumProvider(), new AllClassesProvider()),
                 List.of(new DataProvider()), List.of(new ModelProviderImpl()));
+    }
+
+    /**
+     * The fakes plus misbehaving plug-ins: methods that throw errors, exhaust a call's memory,
+     * recurse without end, set the interrupt flag, sleep or spin forever, or write into the
+     * shared pixels, and a metric whose curves do not match its x-axis.
+     */
+    Registry hostileRegistry() {
+        Registry plain = registry();
+        List<ExplainerProvider> explainers = new ArrayList<>(plain.explainers().values());
+        explainers.add(explainer("scribble", false, (ctx, s) -> {
+            float[] m = patchMeans(s.image());
+            Arrays.fill(s.image().pixels(), 0f);
+            return m;
+        }));
+        explainers.add(explainer("assert", false, (ctx, s) -> {
+            throw new AssertionError("invariant broken");
+        }));
+        explainers.add(explainer("overflow", false, (ctx, s) -> new float[recurse(0)]));
+        explainers.add(explainer("huge", false, (ctx, s) -> new float[Integer.MAX_VALUE]));
+        explainers.add(explainer("interrupt", false, (ctx, s) -> {
+            Thread.currentThread().interrupt();
+            return patchMeans(s.image());
+        }));
+        explainers.add(explainer("sleep", false, (ctx, s) -> {
+            try {
+                Thread.sleep(Long.MAX_VALUE);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted");
+            }
+            return null;
+        }));
+        explainers.add(explainer("spin", false, (ctx, s) -> {
+            // deaf to interrupts; only the test's release ends it, so abandoned threads do not slow later tests
+            while (!releaseSpinners) {
+                Thread.onSpinWait();
+            }
+            throw new IllegalStateException("released");
+        }));
+        List<MetricProvider> metrics = new ArrayList<>(plain.metrics().values());
+        metrics.add(new BadCurveProvider());
+        return Registry.of(explainers, metrics, List.of(new DataProvider()), List.of(new ModelProviderImpl()));
+    }
+
+    private static int recurse(int depth) {
+        return recurse(depth + 1) + 1;
+    }
+
+    /** Curves of five points on an x-axis of three. */
+    static final class BadCurveProvider implements MetricProvider {
+        static final MetricInfo INFO = new MetricInfo("fake-bad-curve", "Fake bad curve", Category.FAITHFULNESS,
+                Direction.HIGHER_IS_BETTER, Set.of(), List.of("default"), "test fake");
+
+        @Override
+        public MetricInfo info() {
+            return INFO;
+        }
+
+        @Override
+        public Metric create(Parameters parameters) {
+            parameters.requireOnly(Set.of());
+            MetricSpec spec = MetricSpec.of("fake-bad-curve", "default", Map.of());
+            return new Metric() {
+                @Override
+                public MetricInfo info() {
+                    return INFO;
+                }
+
+                @Override
+                public MetricSpec spec() {
+                    return spec;
+                }
+
+                @Override
+                public MetricResult evaluate(Context context, List<Sample> batch, int[] targets, Heatmaps heatmaps) {
+                    double[] scores = new double[batch.size()];
+                    double[][] curves = new double[batch.size()][5];
+                    return new MetricResult(scores, curves, new double[3]);
+                }
+            };
+        }
     }
 
     /** Patch means of a 1x4x4 image, row-major over the 2x2 grid. */

@@ -92,14 +92,6 @@ class ResultStoreTest {
     }
 
     @Test
-    void aSecondWriterIsRefused() {
-        try (ResultStore first = ResultStore.open(dir, "h")) {
-            ConfigurationException e = assertThrows(ConfigurationException.class, () -> ResultStore.open(dir, "h"));
-            assertTrue(e.getMessage().contains("another vitbench run is writing"), e.getMessage());
-        }
-    }
-
-    @Test
     void inconsistentRecordsAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> new ResultRecord("h", "s", 0, 0, "m",
                 new java.util.TreeMap<>(), "d", "d@p{}v1", "x", ResultRecord.Status.OK, Double.NaN, null, null, null, 0,

@@ -50,7 +50,11 @@ public final class Parameters {
                     throw new ConfigurationException("parameter '" + pair + "' in '" + spec
                             + "' is not key=value; write for example " + id + ":key=value");
                 }
-                map.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+                String key = pair.substring(0, eq).trim();
+                if (map.put(key, pair.substring(eq + 1).trim()) != null) {
+                    throw new ConfigurationException("parameter '" + key + "' is given twice in '" + spec
+                            + "'; give each parameter once");
+                }
             }
         }
         idOut[0] = id.trim();

@@ -32,7 +32,14 @@ public record Preprocessing(float[] mean, float[] std, String interpolation, dou
         this(mean, std, interpolation, 1.0, Resize.SHORTER_SIDE);
     }
 
+    /** The resize interpolations vitbench implements. */
+    public static final java.util.Set<String> INTERPOLATIONS = java.util.Set.of("bilinear", "bicubic");
+
     public Preprocessing {
+        if (!INTERPOLATIONS.contains(interpolation)) {
+            throw new IllegalArgumentException("unknown interpolation '" + interpolation + "'; allowed: "
+                    + String.join(", ", new java.util.TreeSet<>(INTERPOLATIONS)));
+        }
         if (mean.length != std.length || mean.length == 0) {
             throw new IllegalArgumentException("mean and std need one value per channel, got "
                     + mean.length + " and " + std.length);

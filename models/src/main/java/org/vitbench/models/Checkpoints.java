@@ -59,11 +59,39 @@ public final class Checkpoints {
         Path configFile = base.resolve(CONFIG);
         JsonNode root = readTree(configFile);
         ModelConfig config = readConfig(root, configFile);
+        checkDeclared(config, Safetensors.shapes(weightsFile), HuggingFaceVit.isHuggingFaceConfig(root),
+                weightsFile);
         Map<String, Tensor> tensors = Safetensors.read(weightsFile);
         if (HuggingFaceVit.isHuggingFaceConfig(root)) {
             tensors = HuggingFaceVit.toTimmKeys(tensors, weightsFile.toString());
         }
         return fromTensors(config, tensors, device);
+    }
+
+    /**
+     * Checks the tensors a weights file declares against the architecture before any data is
+     * read, so that a small file declaring huge or foreign tensors is refused without allocating:
+     * names and shapes in timm's layout; in Hugging Face's (renamed and fused on reading) the
+     * number of values, which must not exceed the architecture's.
+     */
+    private static void checkDeclared(ModelConfig config, Map<String, long[]> declared, boolean huggingFace,
+            Path file) {
+        if (!huggingFace) {
+            VisionTransformer.checkKeys(config, declared);
+            return;
+        }
+        long expected = 0;
+        for (long[] shape : ParameterKeys.of(config.architecture()).values()) {
+            expected += java.util.Arrays.stream(shape).reduce(1, Math::multiplyExact);
+        }
+        long found = 0;
+        for (long[] shape : declared.values()) {
+            found = Math.addExact(found, java.util.Arrays.stream(shape).reduce(1, Math::multiplyExact));
+        }
+        if (found > expected) {
+            throw new CheckpointMismatchException(file + " declares " + found + " values but model " + config.name()
+                    + " has " + expected + " parameters; the weights belong to another (larger) model");
+        }
     }
 
     /** Builds a model from tensors already read (checked against the architecture). */
@@ -140,6 +168,10 @@ public final class Checkpoints {
         }
         try {
             return JSON.treeToValue(root, ModelConfig.class);
+        } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
+            // the record's own check: its message without Jackson's "Cannot construct instance of" wrapper
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new ConfigurationException("invalid model config " + file + ": " + cause.getMessage(), e);
         } catch (IOException | IllegalArgumentException e) {
             throw new ConfigurationException("invalid model config " + file + ": " + e.getMessage()
                     + "; vitbench reads its own config, a timm hub config.json (with 'architecture') or a Hugging "

@@ -30,6 +30,11 @@ public record ModelConfig(String name, VitConfig architecture, float[] mean, flo
     }
 
     public ModelConfig {
+        required(architecture, "architecture", name);
+        required(mean, "mean", name);
+        required(std, "std", name);
+        required(interpolation, "interpolation", name);
+        required(classNames, "classNames", name);
         if (classNames.size() != architecture.numClasses()) {
             throw new IllegalArgumentException("config of " + name + " lists " + classNames.size()
                     + " class names but the architecture has " + architecture.numClasses() + " classes");
@@ -38,11 +43,22 @@ public record ModelConfig(String name, VitConfig architecture, float[] mean, flo
             throw new IllegalArgumentException("config of " + name + " needs " + architecture.channels()
                     + " mean and std values (one per channel)");
         }
+        // the preprocessing's own checks (positive std, known interpolation, crop share) at load time
+        new Preprocessing(mean, std, interpolation, cropPct == null ? 1.0 : cropPct,
+                resize == null ? Preprocessing.Resize.SHORTER_SIDE : resize);
         classNames = List.copyOf(classNames);
         mean = mean.clone();
         std = std.clone();
         provenance = provenance == null ? Map.of()
                 : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(provenance));
+    }
+
+    private static void required(Object value, String field, String name) {
+        if (value == null) {
+            throw new IllegalArgumentException("config" + (name == null ? "" : " of " + name) + " has no '" + field
+                    + "'" + (field.equals("architecture") ? " (the ViT's sizes: imageSize, patchSize, channels, dim, "
+                    + "depth, heads, mlpRatio, numClasses)" : ""));
+        }
     }
 
     @Override

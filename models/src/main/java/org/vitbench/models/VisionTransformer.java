@@ -13,6 +13,7 @@ import ai.djl.nn.norm.LayerNorm;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import org.vitbench.api.ConfigurationException;
@@ -59,7 +60,9 @@ public final class VisionTransformer implements VitModel {
         this.config = config;
         this.arch = config.architecture();
         this.manager = manager;
-        checkKeys(config, weights);
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        weights.forEach((k, w) -> shapes.put(k, w.getShape().getShape()));
+        checkKeys(config, shapes);
         this.weights = Collections.unmodifiableMap(new TreeMap<>(weights));
         this.info = new ModelInfo(config.name(), arch.channels(), arch.imageSize(), arch.patchSize(),
                 arch.depth(), arch.heads(), arch.dim(), config.classNames(), config.preprocessing(),
@@ -68,17 +71,22 @@ public final class VisionTransformer implements VitModel {
         this.std = manager.create(config.std(), new Shape(1, arch.channels(), 1, 1));
     }
 
-    private static void checkKeys(ModelConfig config, Map<String, NDArray> weights) {
+    /**
+     * Checks parameter names and shapes against the architecture.
+     *
+     * @throws CheckpointMismatchException when a key is missing, unknown or mis-shaped
+     */
+    public static void checkKeys(ModelConfig config, Map<String, long[]> weights) {
         Map<String, long[]> expected = ParameterKeys.of(config.architecture());
         for (Map.Entry<String, long[]> e : expected.entrySet()) {
-            NDArray w = weights.get(e.getKey());
+            long[] w = weights.get(e.getKey());
             if (w == null) {
                 throw new CheckpointMismatchException("missing parameter '" + e.getKey() + "' for model "
                         + config.name() + " (expected shape " + new Shape(e.getValue()) + ")");
             }
-            if (!w.getShape().equals(new Shape(e.getValue()))) {
+            if (!java.util.Arrays.equals(w, e.getValue())) {
                 throw new CheckpointMismatchException("parameter '" + e.getKey() + "' of model " + config.name()
-                        + " has shape " + w.getShape() + " but the architecture needs " + new Shape(e.getValue()));
+                        + " has shape " + new Shape(w) + " but the architecture needs " + new Shape(e.getValue()));
             }
         }
         for (String key : weights.keySet()) {

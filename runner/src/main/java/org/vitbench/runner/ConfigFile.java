@@ -1,8 +1,10 @@
 package org.vitbench.runner;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -67,12 +69,24 @@ record ConfigFile(PluginSpec model, PluginSpec evaluationModel, PluginSpec datas
     static final ConfigFile EMPTY = new ConfigFile(null, null, null, null, null, null, null, null, null, null, null, null,
             null, null, null);
 
+    /** The largest config file read: configs are a few hundred bytes; a huge one is a mistake or an attack. */
+    static final long MAX_BYTES = 1 << 20;
+
     static ConfigFile read(Path file) {
         String text;
         try {
+            if (Files.exists(file) && !Files.isRegularFile(file)) {
+                throw new ConfigurationException("config file " + file + " is not a regular file; give a YAML file");
+            }
+            if (Files.exists(file) && Files.size(file) > MAX_BYTES) {
+                throw new ConfigurationException("config file " + file + " has " + Files.size(file) + " bytes, more "
+                        + "than the limit of " + MAX_BYTES + "; a run config is a few lines of YAML");
+            }
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
             throw new ConfigurationException("config file " + file.toAbsolutePath() + " does not exist");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new ConfigurationException("config file " + file + " is not UTF-8 text; give a YAML file");
         } catch (IOException e) {
             throw new ConfigurationException("cannot read config file " + file + ": " + e.getMessage(), e);
         }
@@ -80,11 +94,17 @@ record ConfigFile(PluginSpec model, PluginSpec evaluationModel, PluginSpec datas
     }
 
     static ConfigFile parse(String yaml, String source) {
+        if (yaml.length() > MAX_BYTES) {
+            throw new ConfigurationException("config " + source + " has " + yaml.length() + " characters, more than the "
+                    + "limit of " + MAX_BYTES + "; a run config is a few lines of YAML");
+        }
         JsonNode root;
         try {
-            root = new YAMLMapper().readTree(yaml);
+            root = readStrict(yaml, source);
         } catch (JsonProcessingException e) {
             throw new ConfigurationException("config " + source + " is not valid YAML: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new ConfigurationException("cannot read config " + source + ": " + e.getMessage(), e);
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             return EMPTY;
@@ -114,6 +134,38 @@ record ConfigFile(PluginSpec model, PluginSpec evaluationModel, PluginSpec datas
                         + source) : null,
                 root.has("timeout") ? PluginCalls.parseLimit(text(root.get("timeout"), "timeout", source),
                         "'timeout' in config " + source) : null);
+    }
+
+    /**
+     * One YAML document as a tree, refusing what YAML allows but a config must not have: a key
+     * given twice (YAML forbids it, parsers keep the last), aliases ({@code *name}, which would
+     * silently read as the anchor's name) and further documents after the first.
+     */
+    private static JsonNode readStrict(String yaml, String source) throws IOException {
+        YAMLMapper mapper = YAMLMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+        try (YAMLParser parser = (YAMLParser) mapper.getFactory().createParser(yaml)) {
+            while (parser.nextToken() != null) {
+                if (parser.isCurrentAlias()) {
+                    throw new ConfigurationException("config " + source + " uses the YAML alias '*" + parser.getText()
+                            + "' at line " + parser.currentLocation().getLineNr() + "; aliases are not supported, "
+                            + "write the value out");
+                }
+            }
+        } catch (JsonProcessingException e) {
+            if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")) {
+                throw new ConfigurationException("config " + source + ": " + e.getOriginalMessage().replace(
+                        "Duplicate field", "the key") + " is given twice; give each key once");
+            }
+            throw e;
+        }
+        try (JsonParser parser = mapper.getFactory().createParser(yaml)) {
+            JsonNode root = mapper.readTree(parser);
+            if (parser.nextToken() != null) {
+                throw new ConfigurationException("config " + source + " holds more than one YAML document (a second "
+                        + "'---'); put the whole config in one document");
+            }
+            return root;
+        }
     }
 
     private static PluginSpec optionalPlugin(JsonNode root, String key, String source) {

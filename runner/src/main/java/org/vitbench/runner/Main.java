@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "vitbench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Benchmarks explanation methods for Vision Transformers.",
         synopsisSubcommandLabel = "COMMAND",
-        footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage or configuration error, 3 regression."})
+        footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage or configuration error, 3 regression. Errors are one "
+            + "line; --verbose adds the stack trace."})
 public final class Main implements Runnable {
 
     public static final int OK = 0;
@@ -42,6 +43,13 @@ public final class Main implements Runnable {
         CompareCommand.class, MergeCommand.class, LeaderboardCommand.class,
         TrainCommand.class, EvaluateCommand.class, PredictCommand.class, EstimationErrorCommand.class,
         ExplainCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class};
+
+    /** The option that adds stack traces to error messages; any command takes it. */
+    static final String VERBOSE = "--verbose";
+
+    @picocli.CommandLine.Option(names = VERBOSE, scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "print the stack trace of an error")
+    boolean verbose;
 
     private final Supplier<Registry> registrySupplier;
     private Registry registry;
@@ -60,7 +68,16 @@ public final class Main implements Runnable {
 
     /** Parses and runs {@code args}; returns the exit code. */
     static int execute(Supplier<Registry> registry, String[] args, PrintWriter out, PrintWriter err) {
-        return commandLine(registry, out, err).execute(args);
+        try {
+            return commandLine(registry, out, err).execute(args);
+        } catch (OutOfMemoryError e) {
+            // outside a plug-in call (those become failed cells): the run itself cannot go on
+            err.println("vitbench: failed: the Java heap is exhausted (" + e.getMessage() + "); the records of "
+                    + "finished batches are stored. Give the JVM more heap (VITBENCH_JAVA_OPTS=-Xmx...) or lower "
+                    + "--batch-size, then rerun the same command to resume");
+            err.flush();
+            return FAILURE;
+        }
     }
 
     /** The configured command line, with the exit-code mapping of exceptions. */
@@ -73,20 +90,25 @@ public final class Main implements Runnable {
         cmd.setErr(err);
         cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter e = commandLine.getErr();
+            boolean verbose = Arrays.asList(parseResult.originalArgs()).contains(VERBOSE);
+            int code;
             if (ex instanceof ConfigurationException) {
                 e.println("vitbench: error: " + ex.getMessage());
-                e.flush();
-                return USAGE;
-            }
-            if (ex instanceof VitbenchException || ex instanceof UncheckedIOException || ex instanceof IOException) {
+                code = USAGE;
+            } else if (ex instanceof VitbenchException || ex instanceof UncheckedIOException
+                    || ex instanceof IOException) {
                 e.println("vitbench: failed: " + ex.getMessage());
-                e.flush();
-                return FAILURE;
+                code = FAILURE;
+            } else {
+                e.println("vitbench: unexpected failure: " + ex + (verbose ? "" : " (rerun with " + VERBOSE
+                        + " for the stack trace, and please report it)"));
+                code = FAILURE;
             }
-            e.println("vitbench: unexpected failure (please report it with the trace below): " + ex);
-            ex.printStackTrace(e);
+            if (verbose) {
+                ex.printStackTrace(e);
+            }
             e.flush();
-            return FAILURE;
+            return code;
         });
         return cmd;
     }

@@ -61,6 +61,10 @@ final class RunLock implements AutoCloseable {
                 held.depth++;
                 return held;
             }
+            if (Files.exists(key) && !Files.isDirectory(key)) {
+                throw new ConfigurationException(dir + " is a file, not a directory; give a directory for the results "
+                        + "(it is created when missing)");
+            }
             try {
                 Files.createDirectories(key);
                 FileChannel channel = FileChannel.open(key.resolve(FILE_NAME), StandardOpenOption.CREATE,

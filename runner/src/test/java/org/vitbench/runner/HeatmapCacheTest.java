@@ -198,6 +198,20 @@ class HeatmapCacheTest {
     }
 
     @Test
+    void anUnwritableCacheCostsAWarningNotTheRun() throws Exception {
+        Path notADirectory = tmp.resolve("cache-file");
+        Files.writeString(notADirectory, "x");
+        Cli cli = new Cli();
+        Path out = tmp.resolve("run");
+
+        assertEquals(Main.OK, cli.benchmark(out, List.of("oracle"), List.of("fake-deletion"), "--heatmap-cache",
+                notADirectory.toString()), cli.err);
+
+        assertEquals(10, ResultStore.read(out).size());
+        assertTrue(ResultStore.read(out).stream().allMatch(ResultRecord::isOk));
+    }
+
+    @Test
     void sampleIdsBecomeSafeDistinctFileNames() {
         assertEquals("s-001.bin", HeatmapCache.fileName("s-001"));
         assertEquals("fashion-mnist_2ftest_2f19.bin", HeatmapCache.fileName("fashion-mnist/test/19"));

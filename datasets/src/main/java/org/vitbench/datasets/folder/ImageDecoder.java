@@ -4,8 +4,12 @@ import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Image;
 
@@ -36,10 +40,21 @@ public final class ImageDecoder {
      * @throws ConfigurationException naming the file when it cannot be read or decoded
      */
     public static Image read(Path file, int channels) {
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigurationException("image " + file + " is not a regular file; remove it from the folder");
+        }
+        if (!Files.isReadable(file)) {
+            throw new ConfigurationException("cannot read image " + file + ": permission denied; make it readable "
+                    + "(chmod a+r) or remove it");
+        }
         BufferedImage decoded;
         try {
+            checkSize(file);
             decoded = ImageIO.read(file.toFile());
         } catch (IOException | RuntimeException e) {
+            if (e instanceof ConfigurationException c) {
+                throw c;
+            }
             // ImageIO reports unsupported variants (e.g. CMYK JPEG) and some corrupt data as runtime errors.
             throw new ConfigurationException("cannot decode image " + file + ": " + e.getMessage()
                     + "; re-save it as an 8-bit RGB or grey PNG or JPEG, or remove it", e);
@@ -49,6 +64,34 @@ public final class ImageDecoder {
                     + " re-save it as PNG or JPEG, or remove it");
         }
         return convert(decoded, channels);
+    }
+
+    /**
+     * The most pixels an image may declare: 8192 x 8192. Larger ones are refused from the header,
+     * before decoding, since a small compressed file can declare a huge image (a 1.5 MB PNG of
+     * 20000 x 20000 grey pixels decodes to gigabytes).
+     */
+    public static final long MAX_PIXELS = 8192L * 8192L;
+
+    private static void checkSize(Path file) throws IOException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                return; // read() reports the unknown format
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+                if (pixels > MAX_PIXELS) {
+                    throw new ConfigurationException("image " + file + " declares " + reader.getWidth(0) + " x "
+                            + reader.getHeight(0) + " pixels, more than the limit of " + MAX_PIXELS
+                            + " (8192 x 8192); scale it down before the run, or remove it");
+                }
+            } finally {
+                reader.dispose();
+            }
+        }
     }
 
     /** Converts a decoded image as described in the class comment. */

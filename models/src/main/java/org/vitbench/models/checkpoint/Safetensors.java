@@ -111,6 +111,26 @@ public final class Safetensors {
     }
 
     /**
+     * The name and shape of every tensor, from the validated header alone: no tensor data is
+     * read, so a loader can refuse a file that declares other or larger tensors than its
+     * architecture before it allocates anything.
+     *
+     * @return a new map in header order, without {@code __metadata__}
+     * @throws CheckpointException if the file is missing, unreadable or its header is malformed
+     */
+    public static Map<String, long[]> shapes(Path file) {
+        try (FileChannel channel = open(file)) {
+            Map<String, long[]> shapes = new LinkedHashMap<>();
+            for (Entry e : Header.read(file, channel).entries()) {
+                shapes.put(e.name(), e.shape().clone());
+            }
+            return shapes;
+        } catch (IOException e) {
+            throw new CheckpointException(file, "cannot read: " + describe(e), e);
+        }
+    }
+
+    /**
      * The {@code __metadata__} strings of a checkpoint, after validating its whole header (but
      * not its dtypes: integer tensors are allowed here).
      *
@@ -167,6 +187,11 @@ public final class Safetensors {
         Objects.requireNonNull(file, "file");
         if (Files.isDirectory(file)) {
             throw new CheckpointException(file, "is a directory, expected a .safetensors file");
+        }
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            // opening a named pipe would block until someone writes to it
+            throw new CheckpointException(file, "is not a regular file (a pipe, device or socket); a checkpoint must "
+                    + "be a .safetensors file");
         }
         return FileChannel.open(file, READ);
     }

@@ -238,8 +238,16 @@ record Baseline(String configHash, Tolerance defaults, List<Cell> cells) {
                     + "run with results: vitbench compare --run DIR --write-baseline " + file);
         }
         List<Cell> cells = new ArrayList<>();
+        Map<String, Integer> seen = new java.util.HashMap<>();
         for (int i = 0; i < array.size(); i++) {
-            cells.add(cell(array.get(i), where + ", cells[" + i + "]"));
+            Cell c = cell(array.get(i), where + ", cells[" + i + "]");
+            Integer first = seen.putIfAbsent(c.key(), i);
+            if (first != null) {
+                // a repeated cell would be reported as missing from the run: a false regression
+                throw new ConfigurationException(where + ": cells[" + i + "] repeats cells[" + first + "] (method "
+                        + c.method() + ", metric " + c.metric() + "); keep one of them");
+            }
+            cells.add(c);
         }
         return new Baseline(configHash, defaults, cells);
     }
@@ -262,9 +270,14 @@ record Baseline(String configHash, Tolerance defaults, List<Cell> cells) {
             scores.put(e.getKey(), e.getValue().doubleValue());
         }
         String direction = text(n, "direction", where);
+        int failed = count(n, "failed", where);
+        if (n.has("n") && count(n, "n", where) != scores.size()) {
+            throw new ConfigurationException(where + ": field 'n' is " + n.get("n") + " but 'scores' holds "
+                    + scores.size() + "; write the baseline again from a run");
+        }
         return new Cell(text(n, "method", where), text(n, "metric", where), text(n, "specHash", where),
                 RunManifest.parseDirection(direction, where + ".direction"), number(n, "mean", where),
-                (int) number(n, "failed", where), tolerance, scores);
+                failed, tolerance, scores);
     }
 
     /** The tolerance object in field {@code field} of {@code n}. */
@@ -288,6 +301,15 @@ record Baseline(String configHash, Tolerance defaults, List<Cell> cells) {
             throw new ConfigurationException(where + ": field '" + field + "' is missing or not a non-empty string");
         }
         return v.asText();
+    }
+
+    private static int count(JsonNode n, String field, String where) {
+        JsonNode v = n.get(field);
+        if (v == null || !v.canConvertToInt() || !v.isIntegralNumber() || v.intValue() < 0) {
+            throw new ConfigurationException(where + ": field '" + field + "' is missing or not a count (a whole "
+                    + "number >= 0)");
+        }
+        return v.intValue();
     }
 
     private static double number(JsonNode n, String field, String where) {

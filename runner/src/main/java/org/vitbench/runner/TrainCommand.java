@@ -106,13 +106,22 @@ public final class TrainCommand {
 
         @Override
         public Integer call() throws Exception {
+            // the options first, before the data is read
+            TrainingConfig training = new TrainingConfig(epochs, batchSize, lr, 1e-5, weightDecay, warmup,
+                    validation, !noAugment, seed);
             Registry registry = parent.main.registry();
             String[] id = new String[1];
             Parameters params = Parameters.parseSpec(dataset, id);
             Dataset data = registry.dataset(id[0]).open(params);
             Sample first = data.get(0);
-            VitConfig arch = VitConfig.of(first.image().height(), patch, first.image().channels(), dim, depth, heads,
-                    mlpRatio, data.classNames().size());
+            VitConfig arch;
+            try {
+                arch = VitConfig.of(first.image().height(), patch, first.image().channels(), dim, depth, heads,
+                        mlpRatio, data.classNames().size());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException(e.getMessage() + " (from --patch, --dim, --depth, --heads and "
+                        + "--mlp-ratio for the " + first.image().height() + " px images of " + data.name() + ")");
+            }
             float[][] meanStd = channelStatistics(data);
             Map<String, Object> provenance = new LinkedHashMap<>();
             Map<String, Tensor> initial = null;
@@ -132,8 +141,6 @@ public final class TrainCommand {
             provenance.put("normalisation", "per-channel mean and std of the training split");
             ModelConfig config = new ModelConfig(name, arch, meanStd[0], meanStd[1], "bilinear", data.classNames(),
                     provenance);
-            TrainingConfig training = new TrainingConfig(epochs, batchSize, lr, 1e-5, weightDecay, warmup,
-                    validation, !noAugment, seed);
             System.out.printf("training %s on %s (%d images): %s%n", name, data.name(), data.size(), arch);
             long start = System.nanoTime();
             TrainingLoop.State state = new ClassifierTrainer(config, training, new ConsoleListener("validation accuracy"), initial)

@@ -244,6 +244,15 @@ class BadInputTest {
         bad("memory not a size", "is not a memory size", run("--memory", "lots"));
         bad("JMH file missing", "does not exist", run("--jmh", tmp.resolve("none.json").toString()));
 
+        // training
+        String data = "fashion-mnist-embedded:limit=20";
+        bad("train with warm-up as long as training (fields shown as 0)", "warm-up of 1.0 epochs", "train", "classifier",
+                "--dataset", data, "--epochs", "1", "--out", tmp.resolve("x07").toString());
+        bad("train with learning rate NaN", "learning rate must be a positive number", "train", "classifier",
+                "--dataset", data, "--lr", "NaN", "--out", tmp.resolve("x08").toString());
+        bad("train with a patch that does not tile the image (stack trace)", "patchSize 5", "train", "classifier",
+                "--dataset", data, "--patch", "5", "--out", tmp.resolve("x09").toString());
+
         // outputs
         bad("--out a regular file (reason missing)", "is a file, not a directory", "run", "--method", "random",
                 "--metric", "sparseness", "--limit", "1", "--out", write("o01", "x").toString());

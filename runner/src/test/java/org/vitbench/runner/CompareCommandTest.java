@@ -114,6 +114,33 @@ class CompareCommandTest {
     }
 
     @Test
+    void baselinesThatWouldPassOrFailEveryRunAreRefused() throws Exception {
+        Cli cli = new Cli();
+        Path baseline = baselineOf(cli, tmp.resolve("run"), METHODS);
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode good = (ObjectNode) json.readTree(baseline.toFile());
+        String run = tmp.resolve("run").toString();
+
+        ObjectNode empty = good.deepCopy();
+        empty.putArray("cells");
+        json.writeValue(baseline.toFile(), empty);
+        assertEquals(Main.USAGE, cli.run("compare", "--run", run, "--baseline", baseline.toString()));
+        assertTrue(cli.err.contains("has no cells, so every run would pass it"), cli.err);
+
+        ObjectNode repeated = good.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ArrayNode) repeated.get("cells")).add(good.get("cells").get(0).deepCopy());
+        json.writeValue(baseline.toFile(), repeated);
+        assertEquals(Main.USAGE, cli.run("compare", "--run", run, "--baseline", baseline.toString()));
+        assertTrue(cli.err.contains("repeats cells[0]"), cli.err);
+
+        ObjectNode negative = good.deepCopy();
+        ((ObjectNode) negative.get("cells").get(0)).put("failed", -1);
+        json.writeValue(baseline.toFile(), negative);
+        assertEquals(Main.USAGE, cli.run("compare", "--run", run, "--baseline", baseline.toString()));
+        assertTrue(cli.err.contains("field 'failed' is missing or not a count"), cli.err);
+    }
+
+    @Test
     void refreshingABaselineKeepsEditedTolerances() throws Exception {
         Cli cli = new Cli();
         Path baseline = baselineOf(cli, tmp.resolve("run"), METHODS);

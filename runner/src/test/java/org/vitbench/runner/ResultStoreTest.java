@@ -92,6 +92,18 @@ class ResultStoreTest {
     }
 
     @Test
+    void aRepeatedLineCountsOnce() throws Exception {
+        String line = ResultCodec.encode(ok("s-1", 0.1));
+        Files.writeString(dir.resolve(ResultStore.FILE_NAME), line + "\n" + ResultCodec.encode(ok("s-2", 0.2)) + "\n"
+                + line + "\n");
+
+        assertEquals(2, ResultStore.read(dir).size());
+        try (ResultStore store = ResultStore.open(dir, "h")) {
+            assertEquals(2, store.records().size());
+        }
+    }
+
+    @Test
     void inconsistentRecordsAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> new ResultRecord("h", "s", 0, 0, "m",
                 new java.util.TreeMap<>(), "d", "d@p{}v1", "x", ResultRecord.Status.OK, Double.NaN, null, null, null, 0,

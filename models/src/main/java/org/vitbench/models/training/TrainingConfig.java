@@ -18,9 +18,23 @@ public record TrainingConfig(int epochs, int batchSize, double learningRate, dou
         double weightDecay, double warmupEpochs, int validationSize, boolean augment, long seed) {
 
     public TrainingConfig {
-        if (epochs <= 0 || batchSize <= 0 || !(learningRate > 0) || minLearningRate < 0 || weightDecay < 0
-                || warmupEpochs < 0 || warmupEpochs >= epochs || validationSize < 0) {
-            throw new IllegalArgumentException("invalid training config " + this);
+        // one message per field, naming its option: the record's toString would show unset fields here
+        check(epochs > 0, "epochs must be at least 1, got " + epochs + " (--epochs)");
+        check(batchSize > 0, "batch size must be at least 1, got " + batchSize + " (--batch-size)");
+        check(learningRate > 0 && Double.isFinite(learningRate), "learning rate must be a positive number, got "
+                + learningRate + " (--lr)");
+        check(minLearningRate >= 0 && Double.isFinite(minLearningRate), "minimum learning rate must be >= 0, got "
+                + minLearningRate);
+        check(weightDecay >= 0 && Double.isFinite(weightDecay), "weight decay must be >= 0, got " + weightDecay
+                + " (--weight-decay)");
+        check(warmupEpochs >= 0 && warmupEpochs < epochs, "warm-up of " + warmupEpochs + " epochs must be >= 0 and "
+                + "shorter than the " + epochs + " training epochs; lower --warmup-epochs or raise --epochs");
+        check(validationSize >= 0, "validation size must be >= 0, got " + validationSize + " (--validation)");
+    }
+
+    private static void check(boolean ok, String message) {
+        if (!ok) {
+            throw new org.vitbench.api.ConfigurationException("invalid training config: " + message);
         }
     }
 

@@ -2,8 +2,10 @@ package org.vitbench.api;
 
 import java.security.CodeSource;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -54,10 +56,30 @@ public final class Registry {
 
     static <P> SortedMap<String, P> index(String kind, Iterable<P> providers, Function<P, String> id) {
         SortedMap<String, P> byId = new TreeMap<>();
-        for (P provider : providers) {
-            P previous = byId.putIfAbsent(id.apply(provider), provider);
+        Iterator<P> it = providers.iterator();
+        while (true) {
+            P provider;
+            try {
+                if (!it.hasNext()) {
+                    break;
+                }
+                provider = it.next();
+            } catch (ServiceConfigurationError e) {
+                // a listed class that is missing, not a provider, or whose constructor throws
+                throw new VitbenchException("cannot load the " + kind + " plug-ins: " + e.getMessage()
+                        + (e.getCause() == null ? "" : " (" + e.getCause() + ")") + "; rebuild the plug-in's jar or "
+                        + "remove it from VITBENCH_PLUGINS", e);
+            }
+            String name;
+            try {
+                name = id.apply(provider);
+            } catch (RuntimeException | LinkageError e) {
+                throw new VitbenchException("the " + kind + " plug-in " + origin(provider) + " has no valid info(): "
+                        + e + "; fix the plug-in or remove it from VITBENCH_PLUGINS", e);
+            }
+            P previous = byId.putIfAbsent(name, provider);
             if (previous != null) {
-                throw new VitbenchException("duplicate " + kind + " id '" + id.apply(provider) + "': provided by "
+                throw new VitbenchException("duplicate " + kind + " id '" + name + "': provided by "
                         + origin(previous) + " and by " + origin(provider)
                         + "; remove one of them from the class path");
             }

@@ -34,6 +34,21 @@ class RegistryTest {
     public static class AlphaAgain extends Alpha {
     }
 
+    /** A provider whose constructor throws. */
+    public static class Throwing extends Alpha {
+        public Throwing() {
+            throw new IllegalStateException("no licence file");
+        }
+    }
+
+    /** A provider whose id is not kebab-case. */
+    public static class BadId extends Alpha {
+        @Override
+        public ExplainerInfo info() {
+            return new ExplainerInfo("Bad Id", "Bad", Family.BASELINE, Set.of(), false, "test");
+        }
+    }
+
     private static ClassLoader fixture(String name) {
         URL root = RegistryTest.class.getResource("/registry-fixture/" + name + "/");
         return new URLClassLoader(new URL[] {root}, RegistryTest.class.getClassLoader());
@@ -52,6 +67,25 @@ class RegistryTest {
         assertTrue(e.getMessage().contains("duplicate explainer id 'alpha'"), e.getMessage());
         assertTrue(e.getMessage().contains(Alpha.class.getName() + " (")
                 && e.getMessage().contains(AlphaAgain.class.getName() + " ("), e.getMessage());
+    }
+
+    @Test
+    void brokenPluginsAreNamedInOneMessage() {
+        VitbenchException missing = assertThrows(VitbenchException.class, () -> Registry.load(fixture("missing")));
+        assertTrue(missing.getMessage().startsWith("cannot load the explainer plug-ins")
+                && missing.getMessage().contains("NoSuchProvider"), missing.getMessage());
+        VitbenchException throwing = assertThrows(VitbenchException.class, () -> Registry.load(fixture("throwing")));
+        assertTrue(throwing.getMessage().contains("no licence file"), throwing.getMessage());
+        VitbenchException badId = assertThrows(VitbenchException.class, () -> Registry.load(fixture("bad-id")));
+        assertTrue(badId.getMessage().contains(BadId.class.getName()) && badId.getMessage().contains("kebab-case"),
+                badId.getMessage());
+        VitbenchException noInfo = assertThrows(VitbenchException.class, () -> Registry.of(List.of(new Alpha() {
+            @Override
+            public ExplainerInfo info() {
+                return null;
+            }
+        }), List.of(), List.of(), List.of()));
+        assertTrue(noInfo.getMessage().contains("has no valid info()"), noInfo.getMessage());
     }
 
     @Test

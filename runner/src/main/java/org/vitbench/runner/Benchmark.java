@@ -27,6 +27,7 @@ import org.vitbench.api.Requirement;
 import org.vitbench.api.ResultRecord;
 import org.vitbench.api.Sample;
 import org.vitbench.api.VitModel;
+import org.vitbench.api.VitbenchException;
 import org.vitbench.models.VisionTransformer;
 import org.vitbench.models.masking.MaskedEvaluator;
 import org.vitbench.reports.AllureResults;
@@ -118,7 +119,7 @@ final class Benchmark {
         List<Unit.Method> methods = new ArrayList<>();
         Set<String> methodLabels = new HashSet<>();
         for (PluginSpec spec : config.methods()) {
-            Explainer e = registry.explainer(spec.id()).create(spec.toParameters());
+            Explainer e = created(registry.explainer(spec.id()).create(spec.toParameters()), "method", spec);
             Unit.Method m = new Unit.Method(e, ResultRecord.methodSpec(e.info().id(), e.parameters().asMap()));
             if (!methodLabels.add(m.label())) {
                 throw new ConfigurationException("method " + m.label() + " is given twice; give each method once");
@@ -128,7 +129,7 @@ final class Benchmark {
         List<Metric> metrics = new ArrayList<>();
         Set<String> specHashes = new HashSet<>();
         for (PluginSpec spec : config.metrics()) {
-            Metric m = registry.metric(spec.id()).create(spec.toParameters());
+            Metric m = created(registry.metric(spec.id()).create(spec.toParameters()), "metric", spec);
             if (!specHashes.add(m.spec().hash())) {
                 throw new ConfigurationException("metric " + m.spec().canonical() + " is given twice; give each "
                         + "metric once");
@@ -224,6 +225,15 @@ final class Benchmark {
             manifest.write(config.out());
             return writeReports(config.out(), store.records(), manifest, out);
         }
+    }
+
+    /** A plug-in's {@code create} result, refused when it is null: a plug-in bug, named as such. */
+    private static <T> T created(T plugin, String kind, PluginSpec spec) {
+        if (plugin == null) {
+            throw new VitbenchException("the " + kind + " plug-in '" + spec.id() + "' returned nothing from create(); "
+                    + "fix the plug-in or leave it out of the run");
+        }
+        return plugin;
     }
 
     /** Where a run directory keeps imported JMH results, which its report shows. */

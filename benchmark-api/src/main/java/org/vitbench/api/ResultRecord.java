@@ -76,8 +76,8 @@ public record ResultRecord(String configHash, String sampleId, int label, int ta
         if (curve != null && curve.length != curveX.length) {
             throw new IllegalArgumentException("curve has " + curve.length + " points but curveX has " + curveX.length);
         }
-        if (status == Status.OK && (Double.isNaN(score) || error != null)) {
-            throw new IllegalArgumentException("an ok record needs a score and no error, got score " + score
+        if (status == Status.OK && (!Double.isFinite(score) || error != null)) {
+            throw new IllegalArgumentException("an ok record needs a finite score and no error, got score " + score
                     + " and error " + error);
         }
         if (status == Status.FAILED && (!Double.isNaN(score) || error == null)) {

@@ -197,6 +197,12 @@ class BadInputTest {
                 run("--dataset", "image-folder:dir=" + tmp.resolve("d22") + ",size=28,channels=1"));
         bad("image folder unknown parameter", "unknown parameter 'colour'",
                 run("--dataset", "image-folder:dir=" + folder("d23") + ",colour=red"));
+        Path many = folder("d16");
+        for (int c = 0; c < 11; c++) {
+            Files.write(folder("d16/c" + (c < 10 ? "0" : "") + c).resolve("x.png"), bombPng(28));
+        }
+        bad("image folder of 11 classes for a 10-class model (mislabelled)", "has 11 class folders but model",
+                run("--dataset", "image-folder:dir=" + many));
         bad("image folder size 0", "allowed", run("--dataset", "image-folder:dir=" + folder("d18") + ",size=0"));
 
         // config files

@@ -92,6 +92,17 @@ class ResultStoreTest {
     }
 
     @Test
+    void anInfiniteScoreIsNotAValidRecord() throws Exception {
+        String line = ResultCodec.encode(ok("s-1", 0.1)).replace("\"score\":0.1", "\"score\":1e999");
+        Files.writeString(dir.resolve(ResultStore.FILE_NAME), line + "\n");
+
+        VitbenchException e = assertThrows(VitbenchException.class, () -> ResultStore.read(dir));
+
+        assertTrue(e.getMessage().contains("line 1 is not a valid result record") && e.getMessage().contains("finite"),
+                e.getMessage());
+    }
+
+    @Test
     void aRepeatedLineCountsOnce() throws Exception {
         String line = ResultCodec.encode(ok("s-1", 0.1));
         Files.writeString(dir.resolve(ResultStore.FILE_NAME), line + "\n" + ResultCodec.encode(ok("s-2", 0.2)) + "\n"

@@ -78,7 +78,15 @@ public final class ImageFolderProvider implements DatasetProvider {
         String defaultResize = p == null || p.resize() == Preprocessing.Resize.SHORTER_SIDE ? "shorter-side" : "squash";
         Preprocessing.Resize resize = RESIZE.get(parameters.getChoice("resize", defaultResize, RESIZE.keySet()));
         String masks = parameters.getString("masks", "");
-        return ImageFolder.open(Path.of(dir), size, channels, interpolation, cropPct, resize,
+        ImageFolder folder = ImageFolder.open(Path.of(dir), size, channels, interpolation, cropPct, resize,
                 masks.isBlank() ? null : Path.of(masks));
+        if (model != null && folder.classNames().size() > model.classNames().size()) {
+            // labels index the sorted folder names: extra folders would carry labels the model cannot predict
+            throw new ConfigurationException("image folder " + dir + " has " + folder.classNames().size()
+                    + " class folders but model " + model.name() + " has " + model.classNames().size() + " classes; "
+                    + "labels are the folders' sorted positions, so give at most " + model.classNames().size()
+                    + " class folders, ordered as the model's classes");
+        }
+        return folder;
     }
 }

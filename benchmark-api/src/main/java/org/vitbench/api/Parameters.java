@@ -1,7 +1,9 @@
 package org.vitbench.api;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -37,21 +39,24 @@ public final class Parameters {
 
     /**
      * Parses {@code id:key=value,key=value} as used by {@code --method kernel-shap:budget=2048}.
-     * Returns the id in {@code idOut[0]}.
+     * A backslash takes the next character literally, so values may hold commas and equals signs
+     * ({@code dir=/data/a\,b}); {@link #formatSpec} writes them that way. Returns the id in
+     * {@code idOut[0]}.
      */
     public static Parameters parseSpec(String spec, String[] idOut) {
         int colon = spec.indexOf(':');
         String id = colon < 0 ? spec : spec.substring(0, colon);
         Map<String, String> map = new LinkedHashMap<>();
         if (colon >= 0 && colon < spec.length() - 1) {
-            for (String pair : spec.substring(colon + 1).split(",")) {
-                int eq = pair.indexOf('=');
-                if (eq <= 0) {
+            for (String pair : split(spec.substring(colon + 1), ',')) {
+                List<String> kv = splitFirst(pair, '=');
+                if (kv.size() < 2 || kv.get(0).isBlank()) {
                     throw new ConfigurationException("parameter '" + pair + "' in '" + spec
-                            + "' is not key=value; write for example " + id + ":key=value");
+                            + "' is not key=value; write for example " + id + ":key=value (a backslash before a "
+                            + "comma or '=' keeps it in the value)");
                 }
-                String key = pair.substring(0, eq).trim();
-                if (map.put(key, pair.substring(eq + 1).trim()) != null) {
+                String key = unescape(kv.get(0)).trim();
+                if (map.put(key, unescape(kv.get(1)).trim()) != null) {
                     throw new ConfigurationException("parameter '" + key + "' is given twice in '" + spec
                             + "'; give each parameter once");
                 }
@@ -59,6 +64,76 @@ public final class Parameters {
         }
         idOut[0] = id.trim();
         return new Parameters(id.trim(), map);
+    }
+
+    /**
+     * The inverse of {@link #parseSpec}: {@code id} or {@code id:k=v,k=v} with sorted keys, and
+     * backslashes before commas, equals signs and backslashes in keys and values, so that two
+     * different parameter sets never read alike.
+     */
+    public static String formatSpec(String id, Map<String, String> parameters) {
+        if (parameters.isEmpty()) {
+            return id;
+        }
+        StringBuilder sb = new StringBuilder(id).append(':');
+        new TreeMap<>(parameters).forEach((k, v) -> sb.append(escape(k)).append('=').append(escape(v)).append(','));
+        sb.setLength(sb.length() - 1);
+        return sb.toString();
+    }
+
+    private static String escape(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            if (c == '\\' || c == ',' || c == '=') {
+                sb.append('\\');
+            }
+            sb.append(c);
+        }
+        return sb.toString();
+    }
+
+    private static String unescape(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 1 < s.length()) {
+                c = s.charAt(++i);
+            }
+            sb.append(c);
+        }
+        return sb.toString();
+    }
+
+    /** {@code s} split at every {@code sep} not preceded by a backslash; escapes are kept. */
+    private static List<String> split(String s, char sep) {
+        List<String> parts = new ArrayList<>();
+        StringBuilder part = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 1 < s.length()) {
+                part.append(c).append(s.charAt(++i));
+            } else if (c == sep) {
+                parts.add(part.toString());
+                part.setLength(0);
+            } else {
+                part.append(c);
+            }
+        }
+        parts.add(part.toString());
+        return parts;
+    }
+
+    /** {@code s} split at its first unescaped {@code sep}: one part when there is none. */
+    private static List<String> splitFirst(String s, char sep) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == sep) {
+                return List.of(s.substring(0, i), s.substring(i + 1));
+            }
+        }
+        return List.of(s);
     }
 
     public String owner() {

@@ -109,15 +109,9 @@ public record ResultRecord(String configHash, String sampleId, int label, int ta
         return methodSpec(methodId, methodParameters);
     }
 
-    /** {@code id} or {@code id:k=v,k=v} with keys sorted. */
+    /** {@code id} or {@code id:k=v,k=v} with keys sorted, as {@link Parameters#formatSpec}. */
     public static String methodSpec(String methodId, Map<String, String> parameters) {
-        if (parameters.isEmpty()) {
-            return methodId;
-        }
-        StringBuilder sb = new StringBuilder(methodId).append(':');
-        new TreeMap<>(parameters).forEach((k, v) -> sb.append(k).append('=').append(v).append(','));
-        sb.setLength(sb.length() - 1);
-        return sb.toString();
+        return Parameters.formatSpec(methodId, parameters);
     }
 
     /** Identifies the unit: {@code sampleId|methodSpec|specHash}. */

@@ -21,6 +21,18 @@ class ParametersTest {
     }
 
     @Test
+    void commasEqualsAndBackslashesInValuesRoundTrip() {
+        Map<String, String> values = Map.of("dir", "/data/a,b=c", "path", "x\\y", "plain", "2048");
+        String text = Parameters.formatSpec("image-folder", values);
+        assertEquals("image-folder:dir=/data/a\\,b\\=c,path=x\\\\y,plain=2048", text);
+        String[] id = new String[1];
+        assertEquals(values, Parameters.parseSpec(text, id).asMap());
+        assertEquals("image-folder", id[0]);
+        assertNotEquals(Parameters.formatSpec("m", Map.of("dir", "x,interpolation=bilinear")),
+                Parameters.formatSpec("m", Map.of("dir", "x", "interpolation", "bilinear")), "no two sets read alike");
+    }
+
+    @Test
     void errorsNameTheOwnerKeyValueAndWhatIsAllowed() {
         Parameters p = Parameters.of("rise", Map.of("masks", "lots", "shift", "2", "p", "1.5", "fusion", "avg"));
         assertEquals("invalid value 'lots' for parameter 'masks' of rise; allowed: an integer from 1 to 100000",
@@ -39,8 +51,8 @@ class ParametersTest {
     void aPairWithoutEqualsSignIsRejected() {
         ConfigurationException e = assertThrows(ConfigurationException.class,
                 () -> Parameters.parseSpec("random:seed", new String[1]));
-        assertEquals("parameter 'seed' in 'random:seed' is not key=value; write for example random:key=value",
-                e.getMessage());
+        assertEquals("parameter 'seed' in 'random:seed' is not key=value; write for example random:key=value (a "
+                + "backslash before a comma or '=' keeps it in the value)", e.getMessage());
     }
 
     @Test

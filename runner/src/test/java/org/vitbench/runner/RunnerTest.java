@@ -56,6 +56,21 @@ class RunnerTest {
     }
 
     @Test
+    void aParameterWithACommaSurvivesTheWrittenConfig() throws Exception {
+        Cli cli = new Cli();
+        Path out = tmp.resolve("out");
+        assertEquals(Main.OK, cli.benchmark(out, List.of("oracle:scale=a\\,b\\=c"), List.of("fake-sum")), cli.err);
+        int explained = cli.fakes.explained.get();
+
+        // the written config reproduces the run: same hash, so nothing is explained again
+        assertEquals(Main.OK, cli.run("run", "--config", out.resolve("config.yaml").toString(), "--out", out.toString(),
+                "--quiet"), cli.err);
+
+        assertEquals(explained, cli.fakes.explained.get());
+        assertTrue(ResultStore.read(out).stream().allMatch(r -> r.methodParameters().get("scale").equals("a,b=c")));
+    }
+
+    @Test
     void aRerunResumesAndSkipsStoredUnits() throws Exception {
         Cli cli = new Cli();
         Path out = tmp.resolve("out");

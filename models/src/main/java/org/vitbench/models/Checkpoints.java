@@ -105,6 +105,15 @@ public final class Checkpoints {
         try {
             Map<String, NDArray> weights = new LinkedHashMap<>();
             for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+                float[] values = e.getValue().values();
+                for (int i = 0; i < values.length; i++) {
+                    if (!Float.isFinite(values[i])) {
+                        // one such weight turns every prediction into NaN; say so instead of failing every cell
+                        throw new CheckpointMismatchException("parameter '" + e.getKey() + "' of model " + config.name()
+                                + " holds " + values[i] + " at index " + i + "; the weights are damaged (a diverged "
+                                + "training or a broken conversion)");
+                    }
+                }
                 weights.put(e.getKey(), manager.create(e.getValue().values(), new Shape(e.getValue().shape())));
             }
             return new VisionTransformer(config, manager, weights);

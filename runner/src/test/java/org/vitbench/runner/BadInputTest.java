@@ -178,6 +178,16 @@ class BadInputTest {
         Files.write(longHeader.resolve("model.safetensors"), ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN)
                 .putLong(1_000_000).array());
         bad("weights header longer than the file", "larger than the file", run("--model", model(longHeader)));
+        Path nan = checkpoint("m21", c -> { });
+        java.util.Map<String, org.vitbench.models.checkpoint.Tensor> tensors = org.vitbench.models.checkpoint.Safetensors
+                .read(nan.resolve("model.safetensors"));
+        org.vitbench.models.checkpoint.Tensor bias = tensors.get("head.bias");
+        float[] values = bias.values().clone();
+        values[3] = Float.NaN;
+        tensors.put("head.bias", new org.vitbench.models.checkpoint.Tensor(bias.dtype(), bias.shape(), values));
+        org.vitbench.models.checkpoint.Safetensors.write(nan.resolve("model.safetensors"), tensors, null);
+        bad("weights with a NaN (every cell failed, cause unnamed)", "'head.bias' of model vit-fashion-mnist holds NaN "
+                + "at index 3", run("--model", model(nan)));
         bad("checkpoint path missing", "does not exist", run("--model", model(tmp.resolve("nowhere"))));
 
         // image folders (for the embedded 28 px grey model)

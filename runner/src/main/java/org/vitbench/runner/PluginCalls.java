@@ -11,6 +11,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vitbench.api.ConfigurationException;
@@ -49,15 +50,22 @@ final class PluginCalls implements AutoCloseable {
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final Duration limitPerSample;
+    private final BooleanSupplier heapExhausted;
     private ExecutorService worker;
     private int abandoned;
 
     /** @param limitPerSample the time a call may take per sample it covers */
     PluginCalls(Duration limitPerSample) {
+        this(limitPerSample, PluginCalls::heapExhausted);
+    }
+
+    /** @param heapExhausted whether the heap is still full after an out-of-memory error (a test seam) */
+    PluginCalls(Duration limitPerSample, BooleanSupplier heapExhausted) {
         if (limitPerSample.isNegative() || limitPerSample.isZero()) {
             throw new ConfigurationException("the time limit must be positive, got " + format(limitPerSample));
         }
         this.limitPerSample = limitPerSample;
+        this.heapExhausted = heapExhausted;
         this.worker = newWorker();
     }
 
@@ -104,7 +112,7 @@ final class PluginCalls implements AutoCloseable {
             return new Outcome<>(future.get(limit.toNanos(), TimeUnit.NANOSECONDS), null);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            if (cause instanceof OutOfMemoryError oom && heapExhausted()) {
+            if (cause instanceof OutOfMemoryError oom && heapExhausted.getAsBoolean()) {
                 throw new HeapExhausted(what, oom);
             }
             return new Outcome<>(null, BatchRun.describe(cause));

@@ -60,7 +60,7 @@ final class CriticalDifferenceDiagram {
     static String caption(ReportData.Agreement a) {
         String base = "Average ranks across metrics (1 = best, on the left). ";
         if (Double.isNaN(a.criticalDifference())) {
-            return base + "No critical difference: the Nemenyi table covers at most 20 methods, so no groups are drawn.";
+            return base + "No critical difference could be computed, so no groups are drawn.";
         }
         if (!(a.friedmanP() < 0.05)) {
             return base + String.format(Locale.ROOT, "The Friedman test does not reject equal ranks (p = %.3g), so one "

@@ -231,7 +231,7 @@ public final class HtmlReport {
                 .append("); methods are ranked by their mean in the metric's direction. Friedman \u03c7\u00b2 = ")
                 .append(Html.number(a.friedmanChi2())).append(", p = ").append(Html.number(a.friedmanP()))
                 .append("; Nemenyi critical difference at 5%: ")
-                .append(Double.isNaN(a.criticalDifference()) ? "not tabulated beyond 20 methods"
+                .append(Double.isNaN(a.criticalDifference()) ? "not computed"
                         : Html.number(a.criticalDifference()) + " (average ranks further apart differ)")
                 .append("; agreement of the metrics' rankings, Kendall's W = ").append(Html.number(a.kendallW()))
                 .append(" (p = ").append(Html.number(a.kendallP())).append(").</p>\n</section>\n");

@@ -47,8 +47,8 @@ public record ReportData(String title, Map<String, String> metadata, List<Row> r
 
     /**
      * How the methods rank across metrics, each metric a block (Demsar 2006): average ranks
-     * (1 = best), the Friedman test, the Nemenyi critical difference at 5% (NaN beyond the table's
-     * 20 methods), and Kendall's W for the agreement of the metrics' rankings.
+     * (1 = best), the Friedman test, the Nemenyi critical difference at 5% (NaN when it cannot be
+     * computed), and Kendall's W for the agreement of the metrics' rankings.
      *
      * @param methods the methods scored under every metric used, in report order
      * @param metrics the metrics used as blocks

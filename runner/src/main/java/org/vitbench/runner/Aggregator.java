@@ -165,8 +165,7 @@ final class Aggregator {
             ranks[b] = Friedman.averageRanks(new double[][] {means[b]}, directions[b]); // this metric's ranks
         }
         Friedman.Result f = Friedman.withDefaults().test(ranks, Direction.LOWER_IS_BETTER);
-        double cd = common.size() <= Nemenyi.MAX_METHODS
-                ? Nemenyi.criticalDifference(common.size(), metrics.size(), 0.05) : Double.NaN;
+        double cd = Nemenyi.criticalDifference(common.size(), metrics.size(), 0.05);
         KendallW.Result w = KendallW.of(means, directions);
         return new ReportData.Agreement(common, metrics, f.averageRanks(), f.chiSquare(), f.pValue(), cd, w.w(),
                 w.pValue());

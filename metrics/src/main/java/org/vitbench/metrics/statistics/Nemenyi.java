@@ -1,5 +1,7 @@
 package org.vitbench.metrics.statistics;
 
+import org.apache.commons.statistics.distribution.NormalDistribution;
+
 /**
  * Critical difference of the Nemenyi post-hoc test after a Friedman test (Nemenyi, 1963, PhD
  * thesis, Princeton; Demšar, 2006, JMLR 7:1-30, sec. 3.2.2).
@@ -9,60 +11,87 @@ package org.vitbench.metrics.statistics;
  * quantile of the Studentized range of k means with infinite degrees of freedom, divided by
  * {@code sqrt(2)}. This is the distance drawn as a bar in a critical-difference diagram.
  *
- * <p>Only alpha 0.05 and 0.10 and k from 2 to 20 are tabulated; other values are rejected rather
- * than interpolated. Stateless and thread-safe.
+ * <p>The quantile is computed, not read from a table, so any number of methods and any alpha
+ * work: the Studentized range of k standard normals has the distribution function
+ * {@code P(Q <= q) = k * integral phi(z) [Phi(z) - Phi(z - q)]^(k-1) dz}, integrated with
+ * Simpson's rule and inverted by bisection. Demšar's Table 5 (k = 2..10, alpha 0.05 and 0.10) is
+ * reproduced to its three decimals (test). Stateless and thread-safe.
  */
 public final class Nemenyi {
 
-    /** Smallest tabulated number of methods. */
+    /** Fewest methods a comparison has. */
     public static final int MIN_METHODS = 2;
 
-    /** Largest tabulated number of methods. */
-    public static final int MAX_METHODS = 20;
+    private static final NormalDistribution NORMAL = NormalDistribution.of(0, 1);
 
-    // q_alpha for k = 2..20. k = 2..10: Demšar (2006), Table 5(a), as printed (3 decimals).
-    // k = 11..20: Studentized range quantiles (infinite df) / sqrt(2), computed by numerical
-    // integration in src/test/resources/statistics/reference_values.py (rounded to 3 decimals);
-    // the same script reproduces Demšar's k = 2..10 values to within 0.001.
-    private static final double[] Q_05 = {
-        1.960, 2.343, 2.569, 2.728, 2.850, 2.949, 3.031, 3.102, 3.164,
-        3.219, 3.268, 3.313, 3.354, 3.391, 3.426, 3.458, 3.489, 3.517, 3.544,
-    };
-    private static final double[] Q_10 = {
-        1.645, 2.052, 2.291, 2.459, 2.589, 2.693, 2.780, 2.855, 2.920,
-        2.978, 3.030, 3.077, 3.120, 3.159, 3.196, 3.230, 3.261, 3.291, 3.319,
-    };
+    /** Integration range: the standard normal density is below 1e-14 beyond it. */
+    private static final double TAIL = 8.0;
+
+    /** Simpson intervals per unit of z; 100 give 6 correct decimals of the distribution function. */
+    private static final int STEPS_PER_UNIT = 100;
 
     private Nemenyi() {
     }
 
     /**
-     * The tabulated {@code q_alpha}.
+     * {@code q_alpha}: the upper {@code alpha} quantile of the Studentized range of {@code methods}
+     * means with infinite degrees of freedom, divided by {@code sqrt(2)}.
      *
-     * @param methods k, from 2 to 20
-     * @param alpha 0.05 or 0.10
-     * @throws IllegalArgumentException for any other k or alpha
+     * @param methods k, at least 2
+     * @param alpha in (0, 1)
      */
     public static double q(int methods, double alpha) {
-        if (methods < MIN_METHODS || methods > MAX_METHODS) {
-            throw new IllegalArgumentException("Nemenyi q is tabulated for " + MIN_METHODS + " to " + MAX_METHODS
-                    + " methods, got " + methods);
+        if (methods < MIN_METHODS) {
+            throw new IllegalArgumentException("the Nemenyi test compares at least " + MIN_METHODS + " methods, got "
+                    + methods);
         }
-        if (alpha == 0.05) {
-            return Q_05[methods - MIN_METHODS];
+        if (!(alpha > 0 && alpha < 1)) {
+            throw new IllegalArgumentException("alpha must be in (0, 1), got " + alpha);
         }
-        if (alpha == 0.10) {
-            return Q_10[methods - MIN_METHODS];
+        double target = 1 - alpha;
+        double lo = 0;
+        double hi = 1;
+        while (studentizedRangeCdf(hi, methods) < target) {
+            hi *= 2;
         }
-        throw new IllegalArgumentException("Nemenyi q is tabulated for alpha 0.05 and 0.10, got " + alpha);
+        for (int i = 0; i < 60 && hi - lo > 1e-9; i++) {
+            double mid = (lo + hi) / 2;
+            if (studentizedRangeCdf(mid, methods) < target) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return (lo + hi) / 2 / Math.sqrt(2);
+    }
+
+    /**
+     * {@code P(Q <= range)} for the range Q of {@code k} independent standard normal values.
+     */
+    static double studentizedRangeCdf(double range, int k) {
+        if (range <= 0) {
+            return 0;
+        }
+        double from = -TAIL;
+        double to = TAIL;
+        int n = 2 * (int) Math.ceil((to - from) * STEPS_PER_UNIT / 2);
+        double h = (to - from) / n;
+        double sum = 0;
+        for (int i = 0; i <= n; i++) {
+            double z = from + i * h;
+            double inside = NORMAL.cumulativeProbability(z) - NORMAL.cumulativeProbability(z - range);
+            double f = NORMAL.density(z) * Math.pow(Math.max(inside, 0), k - 1);
+            sum += f * (i == 0 || i == n ? 1 : i % 2 == 1 ? 4 : 2);
+        }
+        return Math.min(1, k * sum * h / 3);
     }
 
     /**
      * The critical difference of average ranks.
      *
-     * @param methods k, from 2 to 20
+     * @param methods k, at least 2
      * @param blocks N, at least 1
-     * @param alpha 0.05 or 0.10
+     * @param alpha in (0, 1)
      */
     public static double criticalDifference(int methods, int blocks, double alpha) {
         if (blocks < 1) {

@@ -1,9 +1,5 @@
 package org.vitbench.api;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -38,11 +34,6 @@ public record MetricSpec(String metricId, String preset, SortedMap<String, Strin
 
     /** The first 16 hex digits of SHA-256 over {@link #canonical()}. */
     public String hash() {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(canonical().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by the Java platform", e);
-        }
+        return Hashes.shortHash(canonical());
     }
 }

@@ -19,6 +19,7 @@ import java.util.TreeMap;
 import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.ForwardTrace;
 import org.vitbench.api.GraphConstants;
+import org.vitbench.api.Hashes;
 import org.vitbench.api.ModelInfo;
 import org.vitbench.api.Removal;
 import org.vitbench.api.TraceOptions;
@@ -108,21 +109,17 @@ public final class VisionTransformer implements VitModel {
      * surrogate and classifier with it.
      */
     public String fingerprint() {
-        try {
-            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
-            for (Map.Entry<String, NDArray> e : weights.entrySet()) { // a TreeMap: sorted keys
-                digest.update(e.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                digest.update(e.getValue().getShape().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                float[] values = e.getValue().toFloatArray();
-                java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(values.length * 4)
-                        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
-                bytes.asFloatBuffer().put(values);
-                digest.update(bytes);
-            }
-            return java.util.HexFormat.of().formatHex(digest.digest(), 0, 8);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by the Java platform", e);
+        java.security.MessageDigest digest = Hashes.sha256();
+        for (Map.Entry<String, NDArray> e : weights.entrySet()) { // a TreeMap: sorted keys
+            digest.update(e.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            digest.update(e.getValue().getShape().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            float[] values = e.getValue().toFloatArray();
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(values.length * 4)
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            bytes.asFloatBuffer().put(values);
+            digest.update(bytes);
         }
+        return Hashes.shortHex(digest.digest());
     }
 
     /** The weight arrays by timm key (read-only view; the arrays themselves are live). */

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.apache.commons.statistics.inference.AlternativeHypothesis;
+import org.vitbench.api.Averages;
 import org.vitbench.api.Direction;
 import org.vitbench.api.ResultRecord;
 import org.vitbench.metrics.statistics.Holm;
@@ -210,7 +211,7 @@ final class Comparison {
     }
 
     static double mean(Collection<Double> values) {
-        return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        return Averages.mean(values);
     }
 
     static String format(double v) {

@@ -6,8 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.commons.math3.stat.correlation.PearsonsCorrelation;
-import org.apache.commons.math3.stat.correlation.SpearmansCorrelation;
 import org.apache.commons.rng.simple.RandomSource;
 import org.vitbench.api.Batches;
 import org.vitbench.api.Context;
@@ -17,6 +15,7 @@ import org.vitbench.api.Removal;
 import org.vitbench.api.Sample;
 import org.vitbench.api.Seeds;
 import org.vitbench.api.VitModel;
+import org.vitbench.metrics.statistics.Correlation;
 import org.vitbench.models.masking.CoalitionGame;
 import org.vitbench.models.masking.MaskedEvaluator;
 import org.vitbench.models.masking.MaskedEvaluator.Output;
@@ -140,8 +139,8 @@ final class EstimationError {
             if (c != t && values[c] != null) {
                 other += l2(values[c], truth.values()[c]);
                 n++;
-                double r = correlation(new PearsonsCorrelation()::correlation, values[c], truth.values()[c]);
-                double rho = correlation(new SpearmansCorrelation()::correlation, values[c], truth.values()[c]);
+                double r = Correlation.pearson(values[c], truth.values()[c]);
+                double rho = Correlation.spearman(values[c], truth.values()[c]);
                 if (Double.isFinite(r)) {
                     pearsonOther += r;
                     nPearson++;
@@ -153,8 +152,8 @@ final class EstimationError {
             }
         }
         return new Row(label, evaluations, l2Target, n == 0 ? Double.NaN : other / n,
-                correlation(new PearsonsCorrelation()::correlation, values[t], truth.values()[t]),
-                correlation(new SpearmansCorrelation()::correlation, values[t], truth.values()[t]),
+                Correlation.pearson(values[t], truth.values()[t]),
+                Correlation.spearman(values[t], truth.values()[t]),
                 nPearson == 0 ? Double.NaN : pearsonOther / nPearson,
                 nSpearman == 0 ? Double.NaN : spearmanOther / nSpearman, seconds);
     }
@@ -171,27 +170,6 @@ final class EstimationError {
             sum += d * d;
         }
         return Math.sqrt(sum);
-    }
-
-    private interface Correlation {
-        double of(double[] a, double[] b);
-    }
-
-    /** NaN when either map is constant (the correlation is undefined). */
-    private static double correlation(Correlation correlation, double[] a, double[] b) {
-        if (isConstant(a) || isConstant(b)) {
-            return Double.NaN;
-        }
-        return correlation.of(a, b);
-    }
-
-    private static boolean isConstant(double[] values) {
-        for (double v : values) {
-            if (v != values[0]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     static double[] toDouble(float[] map) {

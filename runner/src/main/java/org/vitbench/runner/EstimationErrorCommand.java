@@ -23,10 +23,12 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.vitbench.api.AtomicFiles;
+import org.vitbench.api.Averages;
 import org.vitbench.api.Batches;
 import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Dataset;
 import org.vitbench.api.Explainer;
+import org.vitbench.api.Hashes;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Registry;
 import org.vitbench.api.Removal;
@@ -294,12 +296,7 @@ public final class EstimationErrorCommand implements Callable<Integer> {
     }
 
     private static double median(double[] values) {
-        double[] finite = java.util.Arrays.stream(values).filter(Double::isFinite).sorted().toArray();
-        if (finite.length == 0) {
-            return Double.NaN;
-        }
-        int h = finite.length / 2;
-        return finite.length % 2 == 1 ? finite[h] : (finite[h - 1] + finite[h]) / 2;
+        return Averages.median(Averages.finite(values));
     }
 
     private static double num(JsonNode row, String field) {
@@ -309,15 +306,7 @@ public final class EstimationErrorCommand implements Callable<Integer> {
 
     /** The mean of the finite values. */
     private static double mean(double[] values) {
-        double sum = 0;
-        int n = 0;
-        for (double v : values) {
-            if (Double.isFinite(v)) {
-                sum += v;
-                n++;
-            }
-        }
-        return n == 0 ? Double.NaN : sum / n;
+        return Averages.mean(Averages.finite(values));
     }
 
     private static String brief(List<EstimationError.Row> rows) {
@@ -344,13 +333,7 @@ public final class EstimationErrorCommand implements Callable<Integer> {
 
     /** The first 16 hex digits of SHA-256 over the canonical settings. */
     private static String hash(String canonical) {
-        try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(canonical.getBytes(StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(digest, 0, 8);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by the Java platform", e);
-        }
+        return Hashes.shortHash(canonical);
     }
 
     private static ObjectNode truthLine(String key, String sampleId, EstimationError.Truth truth) {

@@ -1,12 +1,9 @@
 package org.vitbench.runner;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.vitbench.api.Hashes;
 import org.vitbench.api.VitModel;
 import org.vitbench.models.VisionTransformer;
 
@@ -79,12 +76,7 @@ final class Protocol {
 
     /** The first 16 hex digits of SHA-256 over the protocol. */
     static String hash(String protocol) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(protocol.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by the Java platform", e);
-        }
+        return Hashes.shortHash(protocol);
     }
 
     /** The top-level keys of canonical YAML with their text (the key's line and its indented lines). */

@@ -2,13 +2,10 @@ package org.vitbench.runner;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import org.vitbench.api.ConfigurationException;
+import org.vitbench.api.Hashes;
 
 /**
  * The resolved configuration of a run. The fields that decide results (model, dataset, limit,
@@ -105,12 +102,7 @@ record RunConfig(PluginSpec model, PluginSpec evaluationModel, PluginSpec datase
 
     /** The first 16 hex digits of SHA-256 over {@link #canonicalYaml()}. */
     String hash() {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(canonicalYaml().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by the Java platform", e);
-        }
+        return Hashes.shortHash(canonicalYaml());
     }
 
     private static String quote(String s) {

@@ -9,12 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.StringJoiner;
 import java.util.zip.GZIPInputStream;
 import org.vitbench.api.ConfigurationException;
+import org.vitbench.api.Hashes;
 import org.vitbench.datasets.fashionmnist.FashionMnist;
 import org.vitbench.datasets.fashionmnist.FashionMnistFiles;
 import org.vitbench.datasets.idx.IdxImages;
@@ -166,12 +166,7 @@ public final class EmbeddedSubsetGenerator {
      * upstream files).
      */
     static String sha256(Path file, boolean content) throws IOException {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by the Java platform", e);
-        }
+        MessageDigest sha = Hashes.sha256();
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file))) {
             raw.mark(2);
             boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;

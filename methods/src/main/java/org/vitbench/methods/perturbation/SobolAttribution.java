@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.vitbench.api.Averages;
 import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Context;
 import org.vitbench.api.Explainer;
@@ -149,7 +150,7 @@ public final class SobolAttribution implements Explainer {
          */
         public double[] totalIndices(double[] yA, double[][] yC) {
             int n = yA.length;
-            double meanA = mean(yA);
+            double meanA = Averages.mean(yA);
             double variance = Math.max(VARIANCE_FLOOR, sumOfSquares(yA, meanA) / (n - 1));
             double[] st = new double[yC.length];
             for (int i = 0; i < yC.length; i++) {
@@ -167,9 +168,10 @@ public final class SobolAttribution implements Explainer {
                         yield sum / (2.0 * n * variance);
                     }
                     // mean(yA yC) - mA^2, written with centred yA so large means do not cancel.
-                    case HOMMA, SALTELLI -> 1 - (crossMoment(yA, c, meanA) + meanA * (mean(c) - meanA)) / variance;
+                    case HOMMA, SALTELLI -> 1 - (crossMoment(yA, c, meanA) + meanA * (Averages.mean(c) - meanA))
+                            / variance;
                     case JANON -> {
-                        double meanC = mean(c);
+                        double meanC = Averages.mean(c);
                         double pooledMean = (meanA + meanC) / 2;
                         // mean((yA^2 + yC^2) / 2) - m^2 and mean(yA yC) - m^2, both centred at m.
                         double pooledVariance =
@@ -178,7 +180,7 @@ public final class SobolAttribution implements Explainer {
                         yield 1 - covariance / Math.max(VARIANCE_FLOOR, pooledVariance);
                     }
                     case GLEN -> {
-                        double meanC = mean(c);
+                        double meanC = Averages.mean(c);
                         double covariance = 0;
                         for (int j = 0; j < n; j++) {
                             covariance += (yA[j] - meanA) * (c[j] - meanC);
@@ -382,14 +384,6 @@ public final class SobolAttribution implements Explainer {
         double[] row = Arrays.copyOf(points[j], d);
         row[i] = points[j][d + i];
         return row;
-    }
-
-    private static double mean(double[] values) {
-        double sum = 0;
-        for (double v : values) {
-            sum += v;
-        }
-        return sum / values.length;
     }
 
     private static double sumOfSquares(double[] values, double mean) {

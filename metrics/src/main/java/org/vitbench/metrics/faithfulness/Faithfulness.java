@@ -26,9 +26,9 @@ import org.vitbench.api.Requirement;
 import org.vitbench.api.Sample;
 import org.vitbench.api.Seeds;
 import org.vitbench.api.VitModel;
-import org.vitbench.metrics.internal.Correlation;
 import org.vitbench.metrics.internal.Inputs;
 import org.vitbench.metrics.internal.SubsetCache;
+import org.vitbench.metrics.statistics.Correlation;
 import org.vitbench.models.masking.MaskedEvaluator;
 
 /**
@@ -153,7 +153,7 @@ public final class Faithfulness implements Metric {
                     sums[j] += keep[j][i] ? map[i] : 0;
                 }
             }
-            scores[b] = Correlation.spearman(sums, probabilities);
+            scores[b] = Correlation.undefinedAsZero(Correlation.spearman(sums, probabilities));
             context.progress().update(b + 1, batch.size());
         }
         return MetricResult.of(scores);

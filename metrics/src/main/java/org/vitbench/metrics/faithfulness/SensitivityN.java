@@ -28,9 +28,9 @@ import org.vitbench.api.Requirement;
 import org.vitbench.api.Sample;
 import org.vitbench.api.Seeds;
 import org.vitbench.api.VitModel;
-import org.vitbench.metrics.internal.Correlation;
 import org.vitbench.metrics.internal.Inputs;
 import org.vitbench.metrics.internal.SubsetCache;
+import org.vitbench.metrics.statistics.Correlation;
 import org.vitbench.models.masking.MaskedEvaluator;
 
 /**
@@ -221,7 +221,7 @@ public final class SensitivityN implements Metric {
                     sums[j] = sum;
                     drops[j] = outputs[0] - outputs[1 + g * subsets + j];
                 }
-                curves[b][g] = Correlation.pearson(sums, drops);
+                curves[b][g] = Correlation.undefinedAsZero(Correlation.pearson(sums, drops));
             }
             scores[b] = Arrays.stream(curves[b]).average().orElseThrow();
             context.progress().update(b + 1, batch.size());

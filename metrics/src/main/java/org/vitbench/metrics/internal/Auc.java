@@ -1,5 +1,7 @@
 package org.vitbench.metrics.internal;
 
+import org.vitbench.api.Averages;
+
 /**
  * Areas under metric curves, in the two conventions of the references: the plain mean of the
  * curve values (ViT Shapley; the area on an evenly spaced x-axis normalised to [0, 1], with each
@@ -22,11 +24,7 @@ public final class Auc {
         if (y.length == 0) {
             throw new IllegalArgumentException("the area of an empty curve is undefined");
         }
-        double sum = 0;
-        for (double v : y) {
-            sum += v;
-        }
-        return sum / y.length;
+        return Averages.mean(y);
     }
 
     /**

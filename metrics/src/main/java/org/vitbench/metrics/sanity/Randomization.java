@@ -21,8 +21,8 @@ import org.vitbench.api.Progress;
 import org.vitbench.api.Requirement;
 import org.vitbench.api.Sample;
 import org.vitbench.api.Seeds;
-import org.vitbench.metrics.internal.Correlation;
 import org.vitbench.metrics.internal.Inputs;
+import org.vitbench.metrics.statistics.Correlation;
 import org.vitbench.models.VisionTransformer;
 
 /**
@@ -136,7 +136,7 @@ public final class Randomization implements Metric, AutoCloseable {
         if (Arrays.equals(x, y) || isConstant(x) && isConstant(y)) {
             return 1;
         }
-        return Correlation.spearman(x, y);
+        return Correlation.undefinedAsZero(Correlation.spearman(x, y));
     }
 
     private static double[] values(float[] map, boolean abs) {

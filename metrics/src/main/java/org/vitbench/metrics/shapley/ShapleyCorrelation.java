@@ -18,8 +18,8 @@ import org.vitbench.api.ModelInfo;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Requirement;
 import org.vitbench.api.Sample;
-import org.vitbench.metrics.internal.Correlation;
 import org.vitbench.metrics.internal.Inputs;
+import org.vitbench.metrics.statistics.Correlation;
 
 /**
  * The other half of ViT Shapley's estimation-error table (Covert, Kim &amp; Lee 2023, ICLR, arXiv
@@ -115,7 +115,7 @@ public final class ShapleyCorrelation implements Metric {
             }
             x[i] = map[i];
         }
-        return spearman ? Correlation.spearman(x, truth) : Correlation.pearson(x, truth);
+        return Correlation.undefinedAsZero(spearman ? Correlation.spearman(x, truth) : Correlation.pearson(x, truth));
     }
 
     @Override

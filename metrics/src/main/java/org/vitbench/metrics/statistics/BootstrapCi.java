@@ -3,6 +3,7 @@ package org.vitbench.metrics.statistics;
 import java.util.Arrays;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.simple.RandomSource;
+import org.vitbench.api.Averages;
 
 /**
  * Percentile bootstrap confidence interval of the mean (Efron and Tibshirani, 1993, ch. 13).
@@ -65,7 +66,7 @@ public final class BootstrapCi {
         if (n == 0) {
             return new Estimate(Double.NaN, Double.NaN, Double.NaN, 0, skipped);
         }
-        double mean = mean(x);
+        double mean = Averages.mean(x);
         if (n == 1) {
             return new Estimate(mean, mean, mean, 1, skipped);
         }
@@ -99,15 +100,6 @@ public final class BootstrapCi {
     }
 
     /** The mean, computed around the first value so constant data returns that value exactly. */
-    private static double mean(double[] x) {
-        double shift = x[0];
-        double sum = 0;
-        for (double v : x) {
-            sum += v - shift;
-        }
-        return shift + sum / x.length;
-    }
-
     private static double[] finite(double[] values) {
         double[] out = new double[values.length];
         int n = 0;

@@ -6,6 +6,7 @@ import org.apache.commons.statistics.inference.AlternativeHypothesis;
 import org.apache.commons.statistics.inference.ContinuityCorrection;
 import org.apache.commons.statistics.inference.PValueMethod;
 import org.apache.commons.statistics.inference.WilcoxonSignedRankTest;
+import org.vitbench.api.Averages;
 
 /**
  * Wilcoxon signed-rank test for paired scores, with the matched-pairs rank-biserial correlation
@@ -86,7 +87,7 @@ public final class WilcoxonSignedRank {
                 nonZero[n++] = d[i];
             }
         }
-        double medianDifference = median(d);
+        double medianDifference = Averages.median(d);
         int zeros = x.length - n;
         if (n == 0) {
             return new Result(0, 0, 0, zeros, 1.0, false, false, 0, medianDifference);
@@ -104,13 +105,6 @@ public final class WilcoxonSignedRank {
         double rankBiserial = (wPlus - wMinus) / (wPlus + wMinus);
         return new Result(wPlus, wMinus, n, zeros, r.getPValue(), exact, r.hasTiedValues(), rankBiserial,
                 medianDifference);
-    }
-
-    private static double median(double[] values) {
-        double[] s = values.clone();
-        Arrays.sort(s);
-        int m = s.length / 2;
-        return s.length % 2 == 1 ? s[m] : s[m - 1] + (s[m] - s[m - 1]) / 2;
     }
 
     /**

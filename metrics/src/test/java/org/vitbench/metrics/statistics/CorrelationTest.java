@@ -1,4 +1,4 @@
-package org.vitbench.metrics.internal;
+package org.vitbench.metrics.statistics;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,8 +17,11 @@ class CorrelationTest {
         assertEquals(-1, Correlation.pearson(new double[] {1, 2, 3}, new double[] {3, 2, 1}), EXACT);
         // x = 1, 2, 3, 4; y = 1, 3, 2, 4: sxy = 4, sxx = syy = 5, r = 0.8.
         assertEquals(0.8, Correlation.pearson(new double[] {1, 2, 3, 4}, new double[] {1, 3, 2, 4}), EXACT);
-        assertEquals(0, Correlation.pearson(new double[] {1, 1, 1}, new double[] {1, 2, 3}), 0, "constant x");
-        assertEquals(0, Correlation.pearson(new double[] {1, 2, 3}, new double[] {5, 5, 5}), 0, "constant y");
+        assertEquals(Double.NaN, Correlation.pearson(new double[] {1, 1, 1}, new double[] {1, 2, 3}), "constant x");
+        assertEquals(Double.NaN, Correlation.pearson(new double[] {1, 2, 3}, new double[] {5, 5, 5}), "constant y");
+        assertEquals(0, Correlation.undefinedAsZero(Correlation.pearson(new double[] {1, 1, 1},
+                new double[] {1, 2, 3})), "the metrics' reading: no evidence");
+        assertEquals(0.8, Correlation.undefinedAsZero(0.8));
     }
 
     @Test
@@ -29,7 +32,8 @@ class CorrelationTest {
         // scipy.stats.spearmanr([1, 2, 2, 3], [1, 3, 2, 4]) = 0.9486832980505138 (ranks 1, 2.5, 2.5, 4).
         assertEquals(0.9486832980505138, Correlation.spearman(new double[] {1, 2, 2, 3}, new double[] {1, 3, 2, 4}),
                 EXACT);
-        assertEquals(0, Correlation.spearman(new double[] {0, -0.0, 0}, new double[] {1, 2, 3}), 0, "0.0 ties -0.0");
+        assertEquals(Double.NaN, Correlation.spearman(new double[] {0, -0.0, 0}, new double[] {1, 2, 3}),
+                "0.0 ties -0.0: a constant sample");
     }
 
     @Test

@@ -1,13 +1,15 @@
-package org.vitbench.metrics.internal;
+package org.vitbench.metrics.statistics;
 
 import java.util.Arrays;
 
 /**
- * Pearson and Spearman correlation of two samples, in double with two passes. A sample with zero
- * variance (a constant attribution sum, a model that ignores the input) has no defined
- * correlation; it counts as 0, as in Xplique's {@code MuFidelity} (NaN to 0), so that a constant
- * heatmap scores as "no evidence of faithfulness" instead of failing its cell. Stateless and
- * thread-safe.
+ * Pearson and Spearman correlation of two samples, in double with two passes: the one
+ * implementation in vitbench. A sample with zero variance (a constant attribution sum, a model
+ * that ignores the input) has no defined correlation, and both return NaN for it, as scipy and
+ * Commons Math do. Callers decide what undefined means for them: the faithfulness metrics score
+ * it 0 through {@link #undefinedAsZero} (Xplique's {@code MuFidelity} does the same), so that a
+ * constant heatmap scores as "no evidence" instead of failing its cell; the estimation-error
+ * summary leaves it out of its averages. Stateless and thread-safe.
  */
 public final class Correlation {
 
@@ -19,7 +21,7 @@ public final class Correlation {
      *
      * @param x at least two finite values
      * @param y as many finite values as {@code x}
-     * @return in [-1, 1]; 0 when either sample is constant
+     * @return in [-1, 1]; NaN when either sample is constant
      * @throws IllegalArgumentException when the lengths differ, fewer than two pairs are given or a
      *     value is not finite
      */
@@ -45,7 +47,7 @@ public final class Correlation {
             syy += dy * dy;
         }
         if (sxx == 0 || syy == 0) {
-            return 0;
+            return Double.NaN;
         }
         // Rounding can push |r| a hair above 1 for exactly linear data.
         return Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx * syy)));
@@ -55,12 +57,20 @@ public final class Correlation {
      * The Spearman rank correlation: Pearson on ranks, tied values sharing their average rank (as
      * {@code scipy.stats.spearmanr}).
      *
-     * @return in [-1, 1]; 0 when either sample is constant
+     * @return in [-1, 1]; NaN when either sample is constant
      * @throws IllegalArgumentException as {@link #pearson}
      */
     public static double spearman(double[] x, double[] y) {
         check(x, y);
         return pearson(averageRanks(x), averageRanks(y));
+    }
+
+    /**
+     * {@code r}, or 0 when it is undefined (NaN): the reading of "no evidence of a relation" that
+     * the faithfulness metrics use for a constant sample.
+     */
+    public static double undefinedAsZero(double r) {
+        return Double.isNaN(r) ? 0 : r;
     }
 
     /** Ranks 1 .. n in increasing order of value, ties given the mean of their ranks. */

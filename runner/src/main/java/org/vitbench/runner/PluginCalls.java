@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.VitbenchException;
+import org.vitbench.models.GradMode;
 
 /**
  * Runs plug-in code (a method's explain call, a metric's evaluate call) so that nothing it does
@@ -160,7 +161,10 @@ final class PluginCalls implements AutoCloseable {
 
     private static ExecutorService newWorker() {
         return Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "vitbench-plugin-" + THREADS.incrementAndGet());
+            Thread t = new Thread(() -> {
+                GradMode.offInThisThread();
+                r.run();
+            }, "vitbench-plugin-" + THREADS.incrementAndGet());
             // an abandoned call must not keep the JVM alive after the run
             t.setDaemon(true);
             return t;

@@ -1,5 +1,6 @@
 package org.vitbench.runner;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -9,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.vitbench.api.ConfigurationException;
+import org.vitbench.models.GradMode;
 
 class PluginCallsTest {
 
@@ -42,6 +44,19 @@ class PluginCallsTest {
             assertFalse(next.value());
             assertFalse(Thread.currentThread().isInterrupted(), "nor the caller");
         }
+    }
+
+    @Test
+    void pluginsRunWithGradientRecordingOffAsOnTheEnginesOwnThread() {
+        try (PluginCalls calls = new PluginCalls(Duration.ofMinutes(1))) {
+            assertEquals(Boolean.FALSE, calls.call("probe", 1, GradMode::isOn).value());
+        }
+        // the premise: a plain new thread starts with recording on
+        boolean[] plain = new boolean[1];
+        Thread t = new Thread(() -> plain[0] = GradMode.isOn());
+        t.start();
+        assertDoesNotThrow(() -> t.join());
+        assertTrue(plain[0], "PyTorch's per-thread default");
     }
 
     @Test

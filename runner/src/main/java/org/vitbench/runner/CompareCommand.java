@@ -75,7 +75,7 @@ final class CompareCommand implements Callable<Integer> {
             b.write(writeBaseline);
             spec.commandLine().getOut().println("baseline: " + writeBaseline + " (" + b.cells().size()
                     + " cells, config " + b.configHash() + ")");
-            return Main.OK;
+            return ExitCode.OK.code();
         }
         Baseline b = Baseline.read(baseline);
         if (!b.configHash().equals(manifest.configHash()) && !allowConfigChange) {
@@ -87,7 +87,7 @@ final class CompareCommand implements Callable<Integer> {
         writeAllure(b, result, records, manifest);
         spec.commandLine().getOut().print(Comparison.render(result));
         spec.commandLine().getOut().flush();
-        return result.regressed() ? Main.REGRESSION : Main.OK;
+        return result.regressed() ? ExitCode.REGRESSION.code() : ExitCode.OK.code();
     }
 
     /**

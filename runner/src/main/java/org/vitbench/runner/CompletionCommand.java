@@ -18,6 +18,6 @@ final class CompletionCommand implements Callable<Integer> {
     public Integer call() {
         spec.commandLine().getOut().print(AutoComplete.bash("vitbench", spec.parent().commandLine()));
         spec.commandLine().getOut().flush();
-        return Main.OK;
+        return ExitCode.OK.code();
     }
 }

@@ -190,7 +190,7 @@ public final class EstimationErrorCommand implements Callable<Integer> {
         stdout.print(table);
         stdout.println("per-image results: " + samplesFile + ", ground truth: " + truthFile);
         stdout.flush();
-        return 0;
+        return ExitCode.OK.code();
     }
 
     /** Columns of a summary row, in this order, per image. */

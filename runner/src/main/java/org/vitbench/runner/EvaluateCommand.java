@@ -55,6 +55,6 @@ public final class EvaluateCommand implements Callable<Integer> {
                         n == 0 ? Double.NaN : (double) confusion[k][k] / n, n);
             }
         }
-        return 0;
+        return ExitCode.OK.code();
     }
 }

@@ -113,7 +113,7 @@ final class ExplainCommand implements Callable<Integer> {
             }
         }
         stdout.flush();
-        return Main.OK;
+        return ExitCode.OK.code();
     }
 
     private Sample find(Dataset data) {

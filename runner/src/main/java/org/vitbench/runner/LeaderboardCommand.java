@@ -115,7 +115,7 @@ final class LeaderboardCommand implements Callable<Integer> {
                     + " runs, protocol " + protocolHash);
             Benchmark.writeReports(out, records, manifest, provenance, spec.commandLine().getOut());
         }
-        return Main.OK;
+        return ExitCode.OK.code();
     }
 
     private record Run(Path dir, RunManifest manifest, String protocol, List<ResultRecord> records) {

@@ -69,7 +69,7 @@ final class ListCommand implements Callable<Integer> {
             out.println("  none installed");
         }
         out.flush();
-        return Main.OK;
+        return ExitCode.OK.code();
     }
 
     private static String lower(Enum<?> e) {

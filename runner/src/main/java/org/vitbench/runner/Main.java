@@ -17,9 +17,7 @@ import picocli.CommandLine.Spec;
 /**
  * The {@code vitbench} command line.
  *
- * <p>Exit codes: {@value #OK} success, {@value #FAILURE} failure, {@value #USAGE} usage or
- * configuration error (the message says what is wrong, without a stack trace), {@value #REGRESSION}
- * a regression found by {@code compare}.
+ * <p>Exit codes: see {@link ExitCode}.
  *
  * <p>To add a subcommand, write a class annotated with {@link Command} that implements
  * {@code Callable<Integer>}, reach the registry through {@code @ParentCommand Main main} and
@@ -31,12 +29,6 @@ import picocli.CommandLine.Spec;
         footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage or configuration error, 3 regression. Errors are one "
             + "line; --verbose adds the stack trace."})
 public final class Main implements Runnable {
-
-    public static final int OK = 0;
-    public static final int FAILURE = 1;
-    public static final int USAGE = 2;
-    /** {@code compare}: a score got worse than the baseline allows. */
-    public static final int REGRESSION = 3;
 
     /** The subcommands, in help order; the extension point for new commands. */
     static final Class<?>[] SUBCOMMANDS = {RunCommand.class, ListCommand.class, ReportCommand.class,
@@ -76,7 +68,7 @@ public final class Main implements Runnable {
                     + "finished batches are stored. Give the JVM more heap (VITBENCH_JAVA_OPTS=-Xmx...) or lower "
                     + "--batch-size, then rerun the same command to resume");
             err.flush();
-            return FAILURE;
+            return ExitCode.FAILURE.code();
         }
     }
 
@@ -94,15 +86,15 @@ public final class Main implements Runnable {
             int code;
             if (ex instanceof ConfigurationException) {
                 e.println("vitbench: error: " + ex.getMessage());
-                code = USAGE;
+                code = ExitCode.USAGE.code();
             } else if (ex instanceof VitbenchException || ex instanceof UncheckedIOException
                     || ex instanceof IOException) {
                 e.println("vitbench: failed: " + ex.getMessage());
-                code = FAILURE;
+                code = ExitCode.FAILURE.code();
             } else {
                 e.println("vitbench: unexpected failure: " + ex + (verbose ? "" : " (rerun with " + VERBOSE
                         + " for the stack trace, and please report it)"));
-                code = FAILURE;
+                code = ExitCode.FAILURE.code();
             }
             if (verbose) {
                 ex.printStackTrace(e);

@@ -106,7 +106,7 @@ final class MergeCommand implements Callable<Integer> {
                     + out.resolve(ResultStore.FILE_NAME));
             Benchmark.writeReports(out, merged, manifest, spec.commandLine().getOut());
         }
-        return Main.OK;
+        return ExitCode.OK.code();
     }
 
     private record Part(Path dir, RunManifest manifest, Shard shard, List<ResultRecord> records) {

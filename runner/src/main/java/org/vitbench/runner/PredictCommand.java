@@ -128,7 +128,7 @@ public final class PredictCommand implements Callable<Integer> {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
-        return 0;
+        return ExitCode.OK.code();
     }
 
     /** One image's line: id, label (null when unknown), logits, top classes by softmax probability. */

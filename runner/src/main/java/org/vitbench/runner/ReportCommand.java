@@ -40,6 +40,6 @@ final class ReportCommand implements Callable<Integer> {
                     .filter(r -> r.configHash().equals(manifest.configHash())).toList();
             Benchmark.writeReports(dir, records, manifest, spec.commandLine().getOut());
         }
-        return Main.OK;
+        return ExitCode.OK.code();
     }
 }

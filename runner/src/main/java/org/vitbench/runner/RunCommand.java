@@ -124,7 +124,7 @@ final class RunCommand implements Callable<Integer> {
             new Benchmark(main.registry(), config, part, heatmaps, ConsoleProgress.mode(quiet),
                     spec.commandLine().getOut(), spec.commandLine().getErr(), budget).withTimeLimit(limit).run();
         }
-        return Main.OK;
+        return ExitCode.OK.code();
     }
 
     /**

@@ -148,7 +148,7 @@ public final class TrainCommand {
             System.out.printf("best validation accuracy %.4f at epoch %d; %s written to %s (%s)%n",
                     state.bestScore(), state.bestEpoch(), name, out.toAbsolutePath(),
                     Duration.ofNanos(System.nanoTime() - start).withNanos(0));
-            return 0;
+            return ExitCode.OK.code();
         }
 
         private List<String> commandArgs() {
@@ -319,7 +319,7 @@ public final class TrainCommand {
                         new ConsoleListener("validation KL")).train(data, out, provenance);
                 finished(state, "KL", "surrogate", start);
             }
-            return 0;
+            return ExitCode.OK.code();
         }
     }
 
@@ -378,7 +378,7 @@ public final class TrainCommand {
                         .train(data, out, provenance);
                 finished(state, "loss", "explainer", start);
             }
-            return 0;
+            return ExitCode.OK.code();
         }
     }
 

@@ -284,7 +284,7 @@ class BadInputTest {
         int code = Main.execute(Registry::load, args, new PrintWriter(out, true), new PrintWriter(err, true));
 
         String text = err.toString();
-        assertEquals(Main.USAGE, code, name + ": " + text);
+        assertEquals(ExitCode.USAGE.code(), code, name + ": " + text);
         assertTrue(text.contains(message), name + ": " + text);
         assertFalse(text.contains("\tat ") || text.contains("Exception in thread"), name + ": a stack trace: " + text);
         long errorLines = text.lines().filter(l -> l.startsWith("vitbench: error:")

@@ -23,11 +23,11 @@ class CompareCommandTest {
     /** Runs the fake benchmark of {@code methods} into {@code dir} and writes its baseline with {@code options}. */
     private Path baselineOf(Cli cli, Path dir, List<String> methods, String... options) {
         Path baseline = tmp.resolve("baseline-" + dir.getFileName() + ".json");
-        assertEquals(Main.OK, cli.benchmark(dir, methods, METRICS), cli.err);
+        assertEquals(ExitCode.OK.code(), cli.benchmark(dir, methods, METRICS), cli.err);
         List<String> args = new java.util.ArrayList<>(List.of("compare", "--run", dir.toString(), "--write-baseline",
                 baseline.toString()));
         args.addAll(List.of(options));
-        assertEquals(Main.OK, cli.run(args.toArray(String[]::new)), cli.err);
+        assertEquals(ExitCode.OK.code(), cli.run(args.toArray(String[]::new)), cli.err);
         return baseline;
     }
 
@@ -36,12 +36,14 @@ class CompareCommandTest {
         Cli cli = new Cli();
         Path run = tmp.resolve("run");
         Path baseline = tmp.resolve("ci/baseline.json");
-        assertEquals(Main.OK, cli.benchmark(run, METHODS, METRICS), cli.err);
+        assertEquals(ExitCode.OK.code(), cli.benchmark(run, METHODS, METRICS), cli.err);
 
-        assertEquals(Main.OK, cli.run("compare", "--run", run.toString(), "--write-baseline", baseline.toString()),
+        assertEquals(ExitCode.OK.code(),
+                cli.run("compare", "--run", run.toString(), "--write-baseline", baseline.toString()),
                 cli.err);
         assertTrue(cli.out.contains("4 cells"), cli.out);
-        assertEquals(Main.OK, cli.run("compare", "--run", run.toString(), "--baseline", baseline.toString()), cli.err);
+        assertEquals(ExitCode.OK.code(),
+                cli.run("compare", "--run", run.toString(), "--baseline", baseline.toString()), cli.err);
         assertTrue(cli.out.contains("verdict: PASS (4 cells; 0 improved, 0 new)"), cli.out);
     }
 
@@ -52,9 +54,9 @@ class CompareCommandTest {
         Cli bad = new Cli();
         bad.fakes.degradeOracle = true;
         Path degraded = tmp.resolve("degraded");
-        assertEquals(Main.OK, bad.benchmark(degraded, METHODS, METRICS), bad.err);
+        assertEquals(ExitCode.OK.code(), bad.benchmark(degraded, METHODS, METRICS), bad.err);
 
-        assertEquals(Main.REGRESSION, bad.run("compare", "--run", degraded.toString(), "--baseline",
+        assertEquals(ExitCode.REGRESSION.code(), bad.run("compare", "--run", degraded.toString(), "--baseline",
                 baseline.toString()), bad.err);
         String oracleDeletion = bad.out.lines().filter(l -> l.startsWith("oracle ") && l.contains("fake-deletion"))
                 .findFirst().orElseThrow(() -> new AssertionError(bad.out));
@@ -68,9 +70,10 @@ class CompareCommandTest {
         Path baseline = baselineOf(new Cli(), tmp.resolve("good"), METHODS, "--paired", "--tolerance", "0");
         Cli bad = new Cli();
         bad.fakes.degradeOracle = true;
-        assertEquals(Main.OK, bad.benchmark(tmp.resolve("bad"), METHODS, METRICS), bad.err);
+        assertEquals(ExitCode.OK.code(), bad.benchmark(tmp.resolve("bad"), METHODS, METRICS), bad.err);
 
-        assertEquals(Main.REGRESSION, bad.run("compare", "--run", tmp.resolve("bad").toString(), "--baseline",
+        assertEquals(ExitCode.REGRESSION.code(),
+                bad.run("compare", "--run", tmp.resolve("bad").toString(), "--baseline",
                 baseline.toString()), bad.err);
         assertTrue(bad.out.contains("paired p = "), bad.out);
     }
@@ -79,13 +82,14 @@ class CompareCommandTest {
     void aCellTheRunLacksIsARegressionOnceTheConfigChangeIsAllowed() {
         Cli cli = new Cli();
         Path baseline = baselineOf(cli, tmp.resolve("both"), METHODS);
-        assertEquals(Main.OK, cli.benchmark(tmp.resolve("noise"), List.of("noise"), METRICS), cli.err);
+        assertEquals(ExitCode.OK.code(), cli.benchmark(tmp.resolve("noise"), List.of("noise"), METRICS), cli.err);
 
-        assertEquals(Main.USAGE, cli.run("compare", "--run", tmp.resolve("noise").toString(), "--baseline",
+        assertEquals(ExitCode.USAGE.code(), cli.run("compare", "--run", tmp.resolve("noise").toString(), "--baseline",
                 baseline.toString()), cli.out);
         assertTrue(cli.err.contains("--allow-config-change"), cli.err);
 
-        assertEquals(Main.REGRESSION, cli.run("compare", "--run", tmp.resolve("noise").toString(), "--baseline",
+        assertEquals(ExitCode.REGRESSION.code(),
+                cli.run("compare", "--run", tmp.resolve("noise").toString(), "--baseline",
                 baseline.toString(), "--allow-config-change"), cli.err);
         assertEquals(2, cli.out.lines().filter(l -> l.startsWith("oracle ") && l.contains("MISSING")).count(), cli.out);
     }
@@ -99,16 +103,16 @@ class CompareCommandTest {
         ((ObjectNode) root.get("cells").get(1)).remove("mean");
         json.writeValue(baseline.toFile(), root);
 
-        assertEquals(Main.USAGE, cli.run("compare", "--run", tmp.resolve("run").toString(), "--baseline",
+        assertEquals(ExitCode.USAGE.code(), cli.run("compare", "--run", tmp.resolve("run").toString(), "--baseline",
                 baseline.toString()));
         assertTrue(cli.err.contains("cells[1]: field 'mean' is missing or not a number"), cli.err);
 
         Files.writeString(baseline, "{\"schema\": \"vitbench-baseline/0\"}");
-        assertEquals(Main.USAGE, cli.run("compare", "--run", tmp.resolve("run").toString(), "--baseline",
+        assertEquals(ExitCode.USAGE.code(), cli.run("compare", "--run", tmp.resolve("run").toString(), "--baseline",
                 baseline.toString()));
         assertTrue(cli.err.contains("field 'schema' is 'vitbench-baseline/0'"), cli.err);
 
-        assertEquals(Main.USAGE, cli.run("compare", "--run", tmp.resolve("run").toString(), "--baseline",
+        assertEquals(ExitCode.USAGE.code(), cli.run("compare", "--run", tmp.resolve("run").toString(), "--baseline",
                 tmp.resolve("absent.json").toString()));
         assertTrue(cli.err.contains("does not exist"), cli.err);
     }
@@ -124,19 +128,19 @@ class CompareCommandTest {
         ObjectNode empty = good.deepCopy();
         empty.putArray("cells");
         json.writeValue(baseline.toFile(), empty);
-        assertEquals(Main.USAGE, cli.run("compare", "--run", run, "--baseline", baseline.toString()));
+        assertEquals(ExitCode.USAGE.code(), cli.run("compare", "--run", run, "--baseline", baseline.toString()));
         assertTrue(cli.err.contains("has no cells, so every run would pass it"), cli.err);
 
         ObjectNode repeated = good.deepCopy();
         ((com.fasterxml.jackson.databind.node.ArrayNode) repeated.get("cells")).add(good.get("cells").get(0).deepCopy());
         json.writeValue(baseline.toFile(), repeated);
-        assertEquals(Main.USAGE, cli.run("compare", "--run", run, "--baseline", baseline.toString()));
+        assertEquals(ExitCode.USAGE.code(), cli.run("compare", "--run", run, "--baseline", baseline.toString()));
         assertTrue(cli.err.contains("repeats cells[0]"), cli.err);
 
         ObjectNode negative = good.deepCopy();
         ((ObjectNode) negative.get("cells").get(0)).put("failed", -1);
         json.writeValue(baseline.toFile(), negative);
-        assertEquals(Main.USAGE, cli.run("compare", "--run", run, "--baseline", baseline.toString()));
+        assertEquals(ExitCode.USAGE.code(), cli.run("compare", "--run", run, "--baseline", baseline.toString()));
         assertTrue(cli.err.contains("field 'failed' is missing or not a count"), cli.err);
     }
 
@@ -149,7 +153,7 @@ class CompareCommandTest {
         ((ObjectNode) root.get("cells").get(0).get("tolerance")).put("margin", 0.5);
         json.writeValue(baseline.toFile(), root);
 
-        assertEquals(Main.OK, cli.run("compare", "--run", tmp.resolve("run").toString(), "--write-baseline",
+        assertEquals(ExitCode.OK.code(), cli.run("compare", "--run", tmp.resolve("run").toString(), "--write-baseline",
                 baseline.toString()), cli.err);
         Baseline refreshed = Baseline.read(baseline);
         assertEquals(0.5, refreshed.cells().get(0).tolerance().margin());
@@ -164,8 +168,8 @@ class CompareCommandTest {
         assertEquals(given, Baseline.read(baseline).defaults());
 
         // an intended change adds a method; the refresh names no tolerance
-        assertEquals(Main.OK, cli.benchmark(tmp.resolve("both"), METHODS, METRICS), cli.err);
-        assertEquals(Main.OK, cli.run("compare", "--run", tmp.resolve("both").toString(), "--write-baseline",
+        assertEquals(ExitCode.OK.code(), cli.benchmark(tmp.resolve("both"), METHODS, METRICS), cli.err);
+        assertEquals(ExitCode.OK.code(), cli.run("compare", "--run", tmp.resolve("both").toString(), "--write-baseline",
                 baseline.toString()), cli.err);
         Baseline refreshed = Baseline.read(baseline);
         assertEquals(given, refreshed.defaults());
@@ -173,7 +177,7 @@ class CompareCommandTest {
         assertTrue(refreshed.cells().stream().allMatch(c -> c.tolerance().equals(given)), refreshed.toString());
 
         // naming a tolerance replaces the defaults for new cells only
-        assertEquals(Main.OK, cli.run("compare", "--run", tmp.resolve("both").toString(), "--write-baseline",
+        assertEquals(ExitCode.OK.code(), cli.run("compare", "--run", tmp.resolve("both").toString(), "--write-baseline",
                 tmp.resolve("fresh.json").toString(), "--tolerance", "0.03"), cli.err);
         assertEquals(new Baseline.Tolerance(Baseline.Rule.MARGIN, 0.03, 0.05),
                 Baseline.read(tmp.resolve("fresh.json")).defaults());
@@ -188,13 +192,13 @@ class CompareCommandTest {
         ((ObjectNode) root.get("defaults")).put("margin", -1);
         json.writeValue(baseline.toFile(), root);
 
-        assertEquals(Main.USAGE, cli.run("compare", "--run", tmp.resolve("run").toString(), "--baseline",
+        assertEquals(ExitCode.USAGE.code(), cli.run("compare", "--run", tmp.resolve("run").toString(), "--baseline",
                 baseline.toString()));
         assertTrue(cli.err.contains(".defaults: tolerance margin must be a finite number >= 0, got -1.0"), cli.err);
 
         root.remove("defaults");
         json.writeValue(baseline.toFile(), root);
-        assertEquals(Main.USAGE, cli.run("compare", "--run", tmp.resolve("run").toString(), "--baseline",
+        assertEquals(ExitCode.USAGE.code(), cli.run("compare", "--run", tmp.resolve("run").toString(), "--baseline",
                 baseline.toString()));
         assertTrue(cli.err.contains("field 'defaults' is missing or not an object"), cli.err);
     }

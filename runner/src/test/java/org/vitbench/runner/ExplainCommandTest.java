@@ -22,7 +22,7 @@ class ExplainCommandTest {
         int code = cli.run("explain", "--model", "fake-model", "--dataset", "fake-data:size=3", "--sample", "1",
                 "--method", "oracle", "--method", "noise", "--scale", "4", "--out", dir.toString());
 
-        assertEquals(Main.OK, code, cli.err);
+        assertEquals(ExitCode.OK.code(), code, cli.err);
         for (String method : new String[] {"oracle", "noise"}) {
             Path png = Files.list(dir).filter(p -> p.getFileName().toString().endsWith("_" + method + ".png"))
                     .findFirst().orElseThrow(() -> new AssertionError("no overlay for " + method + " in " + dir));
@@ -39,7 +39,7 @@ class ExplainCommandTest {
         int code = cli.run("explain", "--model", "fake-model", "--dataset", "fake-data:size=3", "--sample", "7",
                 "--method", "oracle", "--out", dir.toString());
 
-        assertEquals(Main.USAGE, code);
+        assertEquals(ExitCode.USAGE.code(), code);
         assertTrue(cli.err.contains("--sample 7 is out of range"), cli.err);
     }
 }

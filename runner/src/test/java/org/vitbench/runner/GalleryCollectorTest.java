@@ -24,7 +24,8 @@ class GalleryCollectorTest {
     void aRunDrawsTheFirstSamplesOfEveryMethodIntoTheReport() throws Exception {
         Cli cli = new Cli();
         Path out = tmp.resolve("out");
-        assertEquals(Main.OK, cli.benchmark(out, List.of("oracle", "crash", "noise"), List.of("fake-sum")), cli.err);
+        assertEquals(ExitCode.OK.code(),
+                cli.benchmark(out, List.of("oracle", "crash", "noise"), List.of("fake-sum")), cli.err);
 
         Gallery g = Gallery.read(out.resolve(Gallery.DIR));
         int shown = HeatmapOutputs.DEFAULT_GALLERY_SAMPLES;
@@ -45,7 +46,7 @@ class GalleryCollectorTest {
 
         // vitbench report rebuilds the page from the run directory alone: the gallery is kept there
         Files.delete(out.resolve("report.html"));
-        assertEquals(Main.OK, cli.run("report", out.toString()), cli.err);
+        assertEquals(ExitCode.OK.code(), cli.run("report", out.toString()), cli.err);
         assertEquals(html, Files.readString(out.resolve("report.html")));
     }
 
@@ -53,7 +54,8 @@ class GalleryCollectorTest {
     void theGallerySizeIsAnOptionAndAConfigKeyAndZeroTurnsItOff() throws Exception {
         Cli cli = new Cli();
         Path out = tmp.resolve("out");
-        assertEquals(Main.OK, cli.benchmark(out, List.of("oracle", "noise"), List.of("fake-sum"), "--gallery-samples",
+        assertEquals(ExitCode.OK.code(),
+                cli.benchmark(out, List.of("oracle", "noise"), List.of("fake-sum"), "--gallery-samples",
                 "2"), cli.err);
         assertEquals(2, Gallery.read(out.resolve(Gallery.DIR)).samples().size());
         assertEquals(2 * 2, count(Files.readString(out.resolve("report.html")), "<img alt="));
@@ -61,7 +63,8 @@ class GalleryCollectorTest {
         Path config = tmp.resolve("run.yaml");
         Files.writeString(config, "gallery-samples: 0\n");
         Cli again = new Cli();
-        assertEquals(Main.OK, again.benchmark(out, List.of("oracle", "noise"), List.of("fake-sum"), "--config",
+        assertEquals(ExitCode.OK.code(),
+                again.benchmark(out, List.of("oracle", "noise"), List.of("fake-sum"), "--config",
                 config.toString()), again.err);
         assertTrue(Gallery.read(out.resolve(Gallery.DIR)).isEmpty(), "the earlier run's gallery is withdrawn");
         String html = Files.readString(out.resolve("report.html"));
@@ -69,7 +72,7 @@ class GalleryCollectorTest {
         assertFalse(html.contains("<img"));
 
         Cli bad = new Cli();
-        assertEquals(Main.USAGE, bad.benchmark(tmp.resolve("bad"), List.of("oracle"), List.of("fake-sum"),
+        assertEquals(ExitCode.USAGE.code(), bad.benchmark(tmp.resolve("bad"), List.of("oracle"), List.of("fake-sum"),
                 "--gallery-samples", "-1"));
         assertTrue(bad.err.contains("invalid gallery size -1"), bad.err);
     }
@@ -78,12 +81,12 @@ class GalleryCollectorTest {
     void aResumedRunKeepsWhatTheFirstDrew() throws Exception {
         Cli cli = new Cli();
         Path out = tmp.resolve("out");
-        assertEquals(Main.OK, cli.benchmark(out, List.of("oracle"), List.of("fake-sum")), cli.err);
+        assertEquals(ExitCode.OK.code(), cli.benchmark(out, List.of("oracle"), List.of("fake-sum")), cli.err);
         Path png = out.resolve(Gallery.DIR).resolve(Gallery.file(0, 0));
         byte[] before = Files.readAllBytes(png);
 
         Cli again = new Cli();
-        assertEquals(Main.OK, again.benchmark(out, List.of("oracle"), List.of("fake-sum")), again.err);
+        assertEquals(ExitCode.OK.code(), again.benchmark(out, List.of("oracle"), List.of("fake-sum")), again.err);
         assertEquals(0, again.fakes.explained.get(), "nothing explained again");
         assertArrayEquals(before, Files.readAllBytes(png));
         assertEquals(HeatmapOutputs.DEFAULT_GALLERY_SAMPLES, Gallery.read(out.resolve(Gallery.DIR)).samples().size());

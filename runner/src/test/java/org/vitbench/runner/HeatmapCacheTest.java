@@ -115,12 +115,13 @@ class HeatmapCacheTest {
     void aMetricAddedLaterReusesTheCachedHeatmaps() {
         Cli first = new Cli();
         Path a = tmp.resolve("a");
-        assertEquals(Main.OK, first.benchmark(a, METHODS, List.of("fake-sum")), first.err);
+        assertEquals(ExitCode.OK.code(), first.benchmark(a, METHODS, List.of("fake-sum")), first.err);
         assertEquals(20, first.fakes.explained.get());
 
         Cli second = new Cli();
         Path b = tmp.resolve("b");
-        assertEquals(Main.OK, second.benchmark(b, METHODS, List.of("fake-sum", "fake-deletion"), "--heatmap-cache",
+        assertEquals(ExitCode.OK.code(),
+                second.benchmark(b, METHODS, List.of("fake-sum", "fake-deletion"), "--heatmap-cache",
                 a.resolve("heatmaps").toString()), second.err);
         assertEquals(0, second.fakes.explained.get(), "every heatmap came from the cache");
         assertTrue(Files.notExists(b.resolve("heatmaps")), "the given cache is used, not one in the new output");
@@ -143,13 +144,14 @@ class HeatmapCacheTest {
         Path shared = tmp.resolve("shared");
         Path config = tmp.resolve("run.yaml");
         Files.writeString(config, "heatmap-cache: \"" + shared + "\"\n");
-        assertEquals(Main.OK, first.benchmark(tmp.resolve("a"), METHODS, List.of("fake-sum"), "--config",
+        assertEquals(ExitCode.OK.code(), first.benchmark(tmp.resolve("a"), METHODS, List.of("fake-sum"), "--config",
                 config.toString()), first.err);
         assertTrue(Files.isDirectory(shared));
         assertTrue(Files.notExists(tmp.resolve("a").resolve("heatmaps")));
 
         Cli second = new Cli();
-        assertEquals(Main.OK, second.benchmark(tmp.resolve("b"), METHODS, List.of("fake-deletion"), "--config",
+        assertEquals(ExitCode.OK.code(),
+                second.benchmark(tmp.resolve("b"), METHODS, List.of("fake-deletion"), "--config",
                 config.toString(), "--batch-size", "3"), second.err);
         assertEquals(0, second.fakes.explained.get(), "heatmaps are cached per sample, whatever the batches");
     }
@@ -158,7 +160,7 @@ class HeatmapCacheTest {
     void onlyTheDamagedFileIsExplainedAgainAndAnotherSeedIsAnotherKey() throws Exception {
         Cli first = new Cli();
         Path a = tmp.resolve("a");
-        assertEquals(Main.OK, first.benchmark(a, List.of("oracle"), List.of("fake-sum")), first.err);
+        assertEquals(ExitCode.OK.code(), first.benchmark(a, List.of("oracle"), List.of("fake-sum")), first.err);
         Path damaged;
         try (Stream<Path> files = Files.walk(a.resolve("heatmaps"))) {
             damaged = files.filter(f -> f.toString().endsWith(".bin")).sorted().findFirst().orElseThrow();
@@ -167,7 +169,7 @@ class HeatmapCacheTest {
 
         Cli second = new Cli();
         Path b = tmp.resolve("b");
-        assertEquals(Main.OK, second.benchmark(b, List.of("oracle"), List.of("fake-sum"),
+        assertEquals(ExitCode.OK.code(), second.benchmark(b, List.of("oracle"), List.of("fake-sum"),
                 "--heatmap-cache", a.resolve("heatmaps").toString()), second.err);
         assertEquals(1, second.fakes.explained.get(), "the damaged file's sample alone is explained again");
         assertEquals(byKey(ResultStore.read(a)).keySet(), byKey(ResultStore.read(b)).keySet());
@@ -177,7 +179,7 @@ class HeatmapCacheTest {
         assertTrue(Files.size(damaged) > 3, "and the file is written anew");
 
         Cli third = new Cli();
-        assertEquals(Main.OK, third.benchmark(tmp.resolve("c"), List.of("oracle"), List.of("fake-sum"),
+        assertEquals(ExitCode.OK.code(), third.benchmark(tmp.resolve("c"), List.of("oracle"), List.of("fake-sum"),
                 "--heatmap-cache", a.resolve("heatmaps").toString(), "--seed", "5"), third.err);
         assertEquals(10, third.fakes.explained.get(), "another seed is another key");
     }
@@ -187,10 +189,11 @@ class HeatmapCacheTest {
     void nonFiniteMapsAreNotCached() {
         Cli first = new Cli();
         Path a = tmp.resolve("a");
-        assertEquals(Main.OK, first.benchmark(a, List.of("nan-on-odd"), List.of("fake-sum")), first.err);
+        assertEquals(ExitCode.OK.code(), first.benchmark(a, List.of("nan-on-odd"), List.of("fake-sum")), first.err);
         Cli second = new Cli();
         Path b = tmp.resolve("b");
-        assertEquals(Main.OK, second.benchmark(b, List.of("nan-on-odd"), List.of("fake-sum"), "--heatmap-cache",
+        assertEquals(ExitCode.OK.code(),
+                second.benchmark(b, List.of("nan-on-odd"), List.of("fake-sum"), "--heatmap-cache",
                 a.resolve("heatmaps").toString()), second.err);
         assertEquals(5, second.fakes.explained.get(), "the 5 odd samples");
         long failed = ResultStore.read(b).stream().filter(r -> r.error() != null).count();
@@ -204,7 +207,8 @@ class HeatmapCacheTest {
         Cli cli = new Cli();
         Path out = tmp.resolve("run");
 
-        assertEquals(Main.OK, cli.benchmark(out, List.of("oracle"), List.of("fake-deletion"), "--heatmap-cache",
+        assertEquals(ExitCode.OK.code(),
+                cli.benchmark(out, List.of("oracle"), List.of("fake-deletion"), "--heatmap-cache",
                 notADirectory.toString()), cli.err);
 
         assertEquals(10, ResultStore.read(out).size());

@@ -35,7 +35,7 @@ class HostilePluginTest {
     void eachMisbehaviourIsAFailedCellAndTheOthersScoreAsAlone() {
         Cli alone = new Cli();
         Path clean = tmp.resolve("clean");
-        assertEquals(Main.OK, alone.benchmark(clean, GOOD, List.of("fake-deletion"), "--batch-size", "2",
+        assertEquals(ExitCode.OK.code(), alone.benchmark(clean, GOOD, List.of("fake-deletion"), "--batch-size", "2",
                 "--limit", "2"), alone.err);
 
         Cli cli = Cli.hostile();
@@ -52,7 +52,7 @@ class HostilePluginTest {
             Fakes.releaseSpinners = true;
         }
 
-        assertEquals(Main.OK, code, cli.err);
+        assertEquals(ExitCode.OK.code(), code, cli.err);
         List<ResultRecord> records = ResultStore.read(out);
         assertEquals(2 * methods.size() * 2, records.size(), "every unit stored: " + cli.err);
         for (Map.Entry<String, String> h : HOSTILE.entrySet()) {

@@ -65,13 +65,15 @@ class KillResumeTest {
 
         Process rerun = start(killed);
         assertTrue(rerun.waitFor(300, TimeUnit.SECONDS), "the rerun finished");
-        assertEquals(Main.OK, rerun.exitValue(), new String(rerun.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        assertEquals(ExitCode.OK.code(),
+                rerun.exitValue(), new String(rerun.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
 
         Path whole = tmp.resolve("whole");
         List<String> args = new ArrayList<>(ARGS);
         args.addAll(List.of("--out", whole.toString()));
         StringWriter err = new StringWriter();
-        assertEquals(Main.OK, Main.execute(Registry::load, args.toArray(String[]::new), new PrintWriter(new StringWriter()),
+        assertEquals(ExitCode.OK.code(),
+                Main.execute(Registry::load, args.toArray(String[]::new), new PrintWriter(new StringWriter()),
                 new PrintWriter(err)), err.toString());
 
         Map<String, ResultRecord> resumed = byKey(ResultStore.read(killed));

@@ -36,7 +36,7 @@ class LauncherTest {
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
 
-        assertEquals(Main.USAGE, p.exitValue(), output);
+        assertEquals(ExitCode.USAGE.code(), p.exitValue(), output);
         assertTrue(output.startsWith("vitbench: error: VITBENCH_PLUGINS"), output);
         assertTrue(output.contains(message), output);
     }

@@ -21,11 +21,12 @@ class LeaderboardCommandTest {
     @Test
     void runsOfDifferentMethodsMergeIntoTheLeaderboardOfOneRunOfAll() throws Exception {
         Cli cli = new Cli();
-        assertEquals(Main.OK, cli.benchmark(tmp.resolve("a"), List.of("oracle"), METRICS), cli.err);
-        assertEquals(Main.OK, cli.benchmark(tmp.resolve("b"), List.of("noise"), METRICS), cli.err);
-        assertEquals(Main.OK, cli.benchmark(tmp.resolve("both"), List.of("oracle", "noise"), METRICS), cli.err);
+        assertEquals(ExitCode.OK.code(), cli.benchmark(tmp.resolve("a"), List.of("oracle"), METRICS), cli.err);
+        assertEquals(ExitCode.OK.code(), cli.benchmark(tmp.resolve("b"), List.of("noise"), METRICS), cli.err);
+        assertEquals(ExitCode.OK.code(),
+                cli.benchmark(tmp.resolve("both"), List.of("oracle", "noise"), METRICS), cli.err);
 
-        assertEquals(Main.OK, cli.run("leaderboard", "--out", tmp.resolve("board").toString(),
+        assertEquals(ExitCode.OK.code(), cli.run("leaderboard", "--out", tmp.resolve("board").toString(),
                 tmp.resolve("a").toString(), tmp.resolve("b").toString()), cli.err);
 
         ObjectMapper json = new ObjectMapper();
@@ -55,12 +56,13 @@ class LeaderboardCommandTest {
         Cli cli = new Cli();
         Path old = tmp.resolve("old");
         Path recent = tmp.resolve("recent");
-        assertEquals(Main.OK, cli.benchmark(old, List.of("oracle", "noise"), METRICS), cli.err);
-        assertEquals(Main.OK, cli.benchmark(recent, List.of("oracle"), METRICS), cli.err);
+        assertEquals(ExitCode.OK.code(), cli.benchmark(old, List.of("oracle", "noise"), METRICS), cli.err);
+        assertEquals(ExitCode.OK.code(), cli.benchmark(recent, List.of("oracle"), METRICS), cli.err);
         finished(old, "2026-01-02T00:00:00Z");
         finished(recent, "2026-01-03T00:00:00Z");
 
-        assertEquals(Main.OK, cli.run("leaderboard", "--out", tmp.resolve("board").toString(), "--prefer", "newest",
+        assertEquals(ExitCode.OK.code(),
+                cli.run("leaderboard", "--out", tmp.resolve("board").toString(), "--prefer", "newest",
                 recent.toString(), old.toString()), cli.err);
         assertTrue(cli.out.contains("method oracle is in " + recent + " and " + old + ": kept " + recent
                 + " (--prefer newest, finished 2026-01-03T00:00:00Z)"), cli.out);
@@ -71,7 +73,8 @@ class LeaderboardCommandTest {
             assertEquals(from.equals("recent") ? "2026-01-03T00:00:00Z" : "2026-01-02T00:00:00Z",
                     e.get("source").get("finished").asText());
         }
-        assertEquals(Main.USAGE, cli.run("leaderboard", "--out", tmp.resolve("x").toString(), "--prefer", "last",
+        assertEquals(ExitCode.USAGE.code(),
+                cli.run("leaderboard", "--out", tmp.resolve("x").toString(), "--prefer", "last",
                 recent.toString(), old.toString()));
         assertTrue(cli.err.contains("invalid value 'last' for --prefer; allowed: newest, first"), cli.err);
     }
@@ -81,17 +84,18 @@ class LeaderboardCommandTest {
         Cli cli = new Cli();
         Path a = tmp.resolve("a");
         Path b = tmp.resolve("b");
-        assertEquals(Main.OK, cli.benchmark(a, List.of("oracle"), METRICS), cli.err);
-        assertEquals(Main.OK, cli.benchmark(b, List.of("noise"), METRICS), cli.err);
+        assertEquals(ExitCode.OK.code(), cli.benchmark(a, List.of("oracle"), METRICS), cli.err);
+        assertEquals(ExitCode.OK.code(), cli.benchmark(b, List.of("noise"), METRICS), cli.err);
         ShardMergeTest.withFingerprint(a, "00000000000000aa");
         ShardMergeTest.withFingerprint(b, "00000000000000bb");
-        assertEquals(Main.USAGE, cli.run("leaderboard", "--out", tmp.resolve("x").toString(), a.toString(),
+        assertEquals(ExitCode.USAGE.code(), cli.run("leaderboard", "--out", tmp.resolve("x").toString(), a.toString(),
                 b.toString()));
         assertTrue(cli.err.contains("they differ in 'model-fingerprint' (\"00000000000000aa\" vs \"00000000000000bb\")"),
                 cli.err);
 
         ShardMergeTest.withFingerprint(b, "00000000000000aa");
-        assertEquals(Main.OK, cli.run("leaderboard", "--out", tmp.resolve("y").toString(), a.toString(), b.toString()),
+        assertEquals(ExitCode.OK.code(),
+                cli.run("leaderboard", "--out", tmp.resolve("y").toString(), a.toString(), b.toString()),
                 cli.err);
         JsonNode board = new ObjectMapper().readTree(tmp.resolve("y/leaderboard.json").toFile());
         assertTrue(board.get("protocol").asText().endsWith("model-fingerprint: \"00000000000000aa\"\n"),
@@ -110,17 +114,20 @@ class LeaderboardCommandTest {
     @Test
     void runsUnderAnotherProtocolOrWithTheSameMethodAreRefused() {
         Cli cli = new Cli();
-        assertEquals(Main.OK, cli.benchmark(tmp.resolve("a"), List.of("oracle"), METRICS), cli.err);
-        assertEquals(Main.OK, cli.benchmark(tmp.resolve("s1"), List.of("noise"), METRICS, "--seed", "1"), cli.err);
-        assertEquals(Main.USAGE, cli.run("leaderboard", "--out", tmp.resolve("x").toString(),
+        assertEquals(ExitCode.OK.code(), cli.benchmark(tmp.resolve("a"), List.of("oracle"), METRICS), cli.err);
+        assertEquals(ExitCode.OK.code(),
+                cli.benchmark(tmp.resolve("s1"), List.of("noise"), METRICS, "--seed", "1"), cli.err);
+        assertEquals(ExitCode.USAGE.code(), cli.run("leaderboard", "--out", tmp.resolve("x").toString(),
                 tmp.resolve("a").toString(), tmp.resolve("s1").toString()));
         assertTrue(cli.err.contains("they differ in 'seed' (0 vs 1)"), cli.err);
 
-        assertEquals(Main.OK, cli.benchmark(tmp.resolve("again"), List.of("oracle", "noise"), METRICS), cli.err);
-        assertEquals(Main.USAGE, cli.run("leaderboard", "--out", tmp.resolve("y").toString(),
+        assertEquals(ExitCode.OK.code(),
+                cli.benchmark(tmp.resolve("again"), List.of("oracle", "noise"), METRICS), cli.err);
+        assertEquals(ExitCode.USAGE.code(), cli.run("leaderboard", "--out", tmp.resolve("y").toString(),
                 tmp.resolve("a").toString(), tmp.resolve("again").toString()));
         assertTrue(cli.err.contains("method oracle is in both"), cli.err);
-        assertEquals(Main.OK, cli.run("leaderboard", "--out", tmp.resolve("y").toString(), "--prefer", "first",
+        assertEquals(ExitCode.OK.code(),
+                cli.run("leaderboard", "--out", tmp.resolve("y").toString(), "--prefer", "first",
                 tmp.resolve("a").toString(), tmp.resolve("again").toString()), cli.err);
     }
 }

@@ -19,7 +19,7 @@ class MainTest {
     void helpListsTheSubcommands() {
         Cli cli = new Cli();
 
-        assertEquals(Main.OK, cli.run("--help"));
+        assertEquals(ExitCode.OK.code(), cli.run("--help"));
 
         for (String command : new String[] {"run", "list", "report", "compare", "help"}) {
             assertTrue(cli.out.contains("  " + command + " "), cli.out);
@@ -31,7 +31,7 @@ class MainTest {
     void versionNamesVitbenchAndJava() {
         Cli cli = new Cli();
 
-        assertEquals(Main.OK, cli.run("--version"));
+        assertEquals(ExitCode.OK.code(), cli.run("--version"));
 
         assertTrue(cli.out.startsWith("vitbench "), cli.out);
         assertTrue(cli.out.contains("Java "), cli.out);
@@ -41,11 +41,11 @@ class MainTest {
     void noCommandOrAnUnknownOptionIsAUsageError() {
         Cli cli = new Cli();
 
-        assertEquals(Main.USAGE, cli.run());
+        assertEquals(ExitCode.USAGE.code(), cli.run());
         assertTrue(cli.err.contains("missing command"), cli.err);
-        assertEquals(Main.USAGE, cli.run("run", "--no-such-option"));
+        assertEquals(ExitCode.USAGE.code(), cli.run("run", "--no-such-option"));
         assertTrue(cli.err.contains("Unknown option: '--no-such-option'"), cli.err);
-        assertEquals(Main.USAGE, cli.run("run", "--limit", "many"));
+        assertEquals(ExitCode.USAGE.code(), cli.run("run", "--limit", "many"));
     }
 
     @Test
@@ -54,7 +54,7 @@ class MainTest {
 
         int code = cli.benchmark(tmp.resolve("out"), java.util.List.of("kernel-shapp"), java.util.List.of("fake-sum"));
 
-        assertEquals(Main.USAGE, code);
+        assertEquals(ExitCode.USAGE.code(), code);
         assertEquals("vitbench: error: unknown method 'kernel-shapp'; known: crash, nan-on-odd, noise, oracle\n",
                 cli.err);
     }
@@ -66,7 +66,7 @@ class MainTest {
         int code = cli.benchmark(tmp.resolve("out"), java.util.List.of("oracle"),
                 java.util.List.of("fake-deletion:preset=flat"));
 
-        assertEquals(Main.USAGE, code);
+        assertEquals(ExitCode.USAGE.code(), code);
         assertTrue(cli.err.contains("invalid value 'flat' for parameter 'preset' of fake-deletion"), cli.err);
     }
 
@@ -74,7 +74,7 @@ class MainTest {
     void listShowsEveryPlugin() {
         Cli cli = new Cli();
 
-        assertEquals(Main.OK, cli.run("list"));
+        assertEquals(ExitCode.OK.code(), cli.run("list"));
 
         assertTrue(cli.out.contains("  oracle "), cli.out);
         assertTrue(cli.out.contains("family baseline, needs nothing"), cli.out);
@@ -91,7 +91,7 @@ class MainTest {
         Path config = tmp.resolve("c.yaml");
         Files.writeString(config, "model: fake-model\nmetrik: fake-sum\n");
 
-        assertEquals(Main.USAGE, cli.run("run", "--config", config.toString()));
+        assertEquals(ExitCode.USAGE.code(), cli.run("run", "--config", config.toString()));
 
         assertTrue(cli.err.contains("unknown key 'metrik' in config " + config
                 + "; allowed keys: batch-size, dataset, device, evaluation-model, gallery-samples, heatmap-cache, limit, "
@@ -116,7 +116,7 @@ class MainTest {
                 out: %s
                 """.formatted(tmp.resolve("ignored")));
 
-        assertEquals(Main.OK, cli.run("run", "--config", config.toString(), "--out", out.toString(),
+        assertEquals(ExitCode.OK.code(), cli.run("run", "--config", config.toString(), "--out", out.toString(),
                 "--method", "oracle", "--quiet"), cli.err);
 
         assertEquals(6, ResultStore.read(out).size(), "6 samples x oracle (the option replaced the list) x fake-sum");
@@ -128,7 +128,8 @@ class MainTest {
     void progressGoesToStderrWithoutQuiet() {
         Cli cli = new Cli();
 
-        assertEquals(Main.OK, cli.run("run", "--model", "fake-model", "--dataset", "fake-data", "--method", "oracle",
+        assertEquals(ExitCode.OK.code(),
+                cli.run("run", "--model", "fake-model", "--dataset", "fake-data", "--method", "oracle",
                 "--metric", "fake-sum", "--out", tmp.resolve("out").toString()), cli.err);
 
         assertTrue(cli.err.contains("progress: 10/10 units 100%"), cli.err);
@@ -138,7 +139,7 @@ class MainTest {
     void theCompletionScriptCoversTheCommandsAndTheirOptions() {
         Cli cli = new Cli();
 
-        assertEquals(Main.OK, cli.run("completion"));
+        assertEquals(ExitCode.OK.code(), cli.run("completion"));
 
         assertTrue(cli.out.contains("complete -F"), "a bash completion script");
         for (String word : new String[] {"explain", "estimation-error", "--evaluation-model", "--jmh"}) {

@@ -28,11 +28,11 @@ class RegressionConfigTest {
         StringWriter err = new StringWriter();
         int run = Main.execute(Registry::load, new String[] {"run", "--config", CI.resolve("regression.yaml").toString(),
             "--out", tmp.toString(), "--quiet"}, new PrintWriter(out, true), new PrintWriter(err, true));
-        assertEquals(Main.OK, run, err.toString());
+        assertEquals(ExitCode.OK.code(), run, err.toString());
 
         int compare = Main.execute(Registry::load, new String[] {"compare", "--run", tmp.toString(), "--baseline",
             CI.resolve("baseline.json").toString()}, new PrintWriter(out, true), new PrintWriter(err, true));
-        assertEquals(Main.OK, compare, out + "\n" + err
+        assertEquals(ExitCode.OK.code(), compare, out + "\n" + err
                 + "\nIf the change is intended, refresh the baseline: see ci/README.md");
         assertTrue(out.toString().contains("verdict: PASS (15 cells"), out.toString());
     }

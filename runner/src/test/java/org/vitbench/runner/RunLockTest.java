@@ -54,7 +54,7 @@ class RunLockTest {
             long t0 = System.nanoTime();
             int code = cli.benchmark(out, METHODS, METRICS);
 
-            assertEquals(Main.USAGE, code);
+            assertEquals(ExitCode.USAGE.code(), code);
             assertTrue(cli.err.contains("in use by vitbench process " + holder.pid() + " (vitbench run, started"),
                     cli.err);
             assertTrue((System.nanoTime() - t0) / 1e9 < 30, "fails at once");
@@ -66,7 +66,7 @@ class RunLockTest {
             holder.waitFor(30, TimeUnit.SECONDS);
         }
         Cli again = new Cli();
-        assertEquals(Main.OK, again.benchmark(out, METHODS, METRICS), again.err);
+        assertEquals(ExitCode.OK.code(), again.benchmark(out, METHODS, METRICS), again.err);
         assertEquals(10, ResultStore.read(out).size());
     }
 
@@ -89,18 +89,18 @@ class RunLockTest {
     void derivedOutputsRefuseToWriteIntoAnInputRun() throws Exception {
         Cli cli = new Cli();
         Path run = tmp.resolve("run");
-        assertEquals(Main.OK, cli.benchmark(run, METHODS, METRICS), cli.err);
+        assertEquals(ExitCode.OK.code(), cli.benchmark(run, METHODS, METRICS), cli.err);
         byte[] manifest = Files.readAllBytes(run.resolve(RunManifest.FILE_NAME));
         byte[] results = Files.readAllBytes(run.resolve(ResultStore.FILE_NAME));
 
-        assertEquals(Main.USAGE, cli.run("leaderboard", "--out", run.toString(), run.toString()));
+        assertEquals(ExitCode.USAGE.code(), cli.run("leaderboard", "--out", run.toString(), run.toString()));
         assertTrue(cli.err.contains("is one of the input runs"), cli.err);
-        assertEquals(Main.USAGE, cli.run("merge", "--out", run.resolve(".").toString(), run.toString()));
+        assertEquals(ExitCode.USAGE.code(), cli.run("merge", "--out", run.resolve(".").toString(), run.toString()));
         assertTrue(cli.err.contains("is one of the input runs"), cli.err);
 
         assertEquals(List.of(manifest.length, results.length), List.of(
                 Files.readAllBytes(run.resolve(RunManifest.FILE_NAME)).length,
                 Files.readAllBytes(run.resolve(ResultStore.FILE_NAME)).length));
-        assertEquals(Main.OK, cli.run("report", run.toString()), cli.err);
+        assertEquals(ExitCode.OK.code(), cli.run("report", run.toString()), cli.err);
     }
 }

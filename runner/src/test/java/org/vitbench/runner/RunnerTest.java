@@ -31,7 +31,7 @@ class RunnerTest {
         Cli cli = new Cli();
         Path out = tmp.resolve("out");
 
-        assertEquals(Main.OK, cli.benchmark(out, METHODS, METRICS), cli.err);
+        assertEquals(ExitCode.OK.code(), cli.benchmark(out, METHODS, METRICS), cli.err);
 
         List<ResultRecord> records = ResultStore.read(out);
         assertEquals(10 * 2 * 2, records.size());
@@ -59,11 +59,13 @@ class RunnerTest {
     void aParameterWithACommaSurvivesTheWrittenConfig() throws Exception {
         Cli cli = new Cli();
         Path out = tmp.resolve("out");
-        assertEquals(Main.OK, cli.benchmark(out, List.of("oracle:scale=a\\,b\\=c"), List.of("fake-sum")), cli.err);
+        assertEquals(ExitCode.OK.code(),
+                cli.benchmark(out, List.of("oracle:scale=a\\,b\\=c"), List.of("fake-sum")), cli.err);
         int explained = cli.fakes.explained.get();
 
         // the written config reproduces the run: same hash, so nothing is explained again
-        assertEquals(Main.OK, cli.run("run", "--config", out.resolve("config.yaml").toString(), "--out", out.toString(),
+        assertEquals(ExitCode.OK.code(),
+                cli.run("run", "--config", out.resolve("config.yaml").toString(), "--out", out.toString(),
                 "--quiet"), cli.err);
 
         assertEquals(explained, cli.fakes.explained.get());
@@ -74,11 +76,11 @@ class RunnerTest {
     void aRerunResumesAndSkipsStoredUnits() throws Exception {
         Cli cli = new Cli();
         Path out = tmp.resolve("out");
-        assertEquals(Main.OK, cli.benchmark(out, METHODS, METRICS), cli.err);
+        assertEquals(ExitCode.OK.code(), cli.benchmark(out, METHODS, METRICS), cli.err);
         byte[] before = Files.readAllBytes(out.resolve(ResultStore.FILE_NAME));
         int explained = cli.fakes.explained.get();
 
-        assertEquals(Main.OK, cli.benchmark(out, METHODS, METRICS), cli.err);
+        assertEquals(ExitCode.OK.code(), cli.benchmark(out, METHODS, METRICS), cli.err);
 
         assertEquals(explained, cli.fakes.explained.get(), "nothing is explained again");
         assertArrayEquals(before, Files.readAllBytes(out.resolve(ResultStore.FILE_NAME)));
@@ -88,14 +90,14 @@ class RunnerTest {
     void aPartialStoreIsCompletedWithTheSameScores() throws Exception {
         Cli cli = new Cli();
         Path full = tmp.resolve("full");
-        assertEquals(Main.OK, cli.benchmark(full, METHODS, METRICS), cli.err);
+        assertEquals(ExitCode.OK.code(), cli.benchmark(full, METHODS, METRICS), cli.err);
         List<String> lines = Files.readAllLines(full.resolve(ResultStore.FILE_NAME));
         Path partial = tmp.resolve("partial");
         Files.createDirectories(partial);
         Files.write(partial.resolve(ResultStore.FILE_NAME), lines.subList(0, 15));
         int explainedBefore = cli.fakes.explained.get();
 
-        assertEquals(Main.OK, cli.benchmark(partial, METHODS, METRICS), cli.err);
+        assertEquals(ExitCode.OK.code(), cli.benchmark(partial, METHODS, METRICS), cli.err);
 
         assertEquals(scores(ResultStore.read(full)), scores(ResultStore.read(partial)));
         assertTrue(cli.fakes.explained.get() - explainedBefore < 20, "stored units were not explained again");
@@ -105,13 +107,13 @@ class RunnerTest {
     void aTornLastLineIsDroppedAndTheRunResumes() throws Exception {
         Cli cli = new Cli();
         Path out = tmp.resolve("out");
-        assertEquals(Main.OK, cli.benchmark(out, METHODS, METRICS), cli.err);
+        assertEquals(ExitCode.OK.code(), cli.benchmark(out, METHODS, METRICS), cli.err);
         Path file = out.resolve(ResultStore.FILE_NAME);
         List<String> lines = Files.readAllLines(file);
         String torn = String.join("\n", lines.subList(0, 10)) + "\n" + lines.get(10).substring(0, 40);
         Files.writeString(file, torn);
 
-        assertEquals(Main.OK, cli.benchmark(out, METHODS, METRICS), cli.err);
+        assertEquals(ExitCode.OK.code(), cli.benchmark(out, METHODS, METRICS), cli.err);
 
         String text = Files.readString(file, StandardCharsets.UTF_8);
         assertTrue(text.endsWith("\n"));
@@ -123,10 +125,10 @@ class RunnerTest {
     void aStoreOfAnotherConfigIsRefused() throws Exception {
         Cli cli = new Cli();
         Path out = tmp.resolve("out");
-        assertEquals(Main.OK, cli.benchmark(out, METHODS, METRICS), cli.err);
+        assertEquals(ExitCode.OK.code(), cli.benchmark(out, METHODS, METRICS), cli.err);
         String firstHash = ResultStore.read(out).get(0).configHash();
 
-        assertEquals(Main.USAGE, cli.benchmark(out, METHODS, METRICS, "--seed", "1"));
+        assertEquals(ExitCode.USAGE.code(), cli.benchmark(out, METHODS, METRICS, "--seed", "1"));
 
         assertTrue(cli.err.contains(firstHash), cli.err);
         assertTrue(cli.err.contains("choose a new --out directory"), cli.err);
@@ -139,8 +141,8 @@ class RunnerTest {
         Cli cli = new Cli();
         Path a = tmp.resolve("a");
         Path b = tmp.resolve("b");
-        assertEquals(Main.OK, cli.benchmark(a, METHODS, METRICS), cli.err);
-        assertEquals(Main.OK, cli.benchmark(b, METHODS, METRICS, "--batch-size", "3"), cli.err);
+        assertEquals(ExitCode.OK.code(), cli.benchmark(a, METHODS, METRICS), cli.err);
+        assertEquals(ExitCode.OK.code(), cli.benchmark(b, METHODS, METRICS, "--batch-size", "3"), cli.err);
 
         assertEquals(scores(ResultStore.read(a)), scores(ResultStore.read(b)));
         assertEquals(ResultStore.read(a).get(0).configHash(), ResultStore.read(b).get(0).configHash());
@@ -151,7 +153,8 @@ class RunnerTest {
         Cli cli = new Cli();
         Path out = tmp.resolve("out");
 
-        assertEquals(Main.OK, cli.benchmark(out, List.of("crash", "nan-on-odd", "oracle"), List.of("fake-deletion")),
+        assertEquals(ExitCode.OK.code(),
+                cli.benchmark(out, List.of("crash", "nan-on-odd", "oracle"), List.of("fake-deletion")),
                 cli.err);
 
         List<ResultRecord> records = ResultStore.read(out);
@@ -174,7 +177,8 @@ class RunnerTest {
         Cli cli = new Cli();
         Path out = tmp.resolve("out");
 
-        assertEquals(Main.OK, cli.benchmark(out, List.of("oracle"), List.of("fake-sum", "fake-all-classes")), cli.err);
+        assertEquals(ExitCode.OK.code(),
+                cli.benchmark(out, List.of("oracle"), List.of("fake-sum", "fake-all-classes")), cli.err);
 
         assertEquals(10, ResultStore.read(out).size());
         assertTrue(Files.readString(out.resolve("report.html"))
@@ -185,12 +189,12 @@ class RunnerTest {
     void theReportCommandRendersTheSameFilesAgain() throws Exception {
         Cli cli = new Cli();
         Path out = tmp.resolve("out");
-        assertEquals(Main.OK, cli.benchmark(out, METHODS, METRICS), cli.err);
+        assertEquals(ExitCode.OK.code(), cli.benchmark(out, METHODS, METRICS), cli.err);
         String html = Files.readString(out.resolve("report.html"));
         String summary = Files.readString(out.resolve("summary.json"));
         Files.delete(out.resolve("report.html"));
 
-        assertEquals(Main.OK, cli.run("report", out.toString()), cli.err);
+        assertEquals(ExitCode.OK.code(), cli.run("report", out.toString()), cli.err);
 
         assertEquals(html, Files.readString(out.resolve("report.html")));
         assertEquals(summary, Files.readString(out.resolve("summary.json")));
@@ -200,7 +204,7 @@ class RunnerTest {
     void theReportCommandNeedsARunDirectory() {
         Cli cli = new Cli();
 
-        assertEquals(Main.USAGE, cli.run("report", tmp.resolve("nothing").toString()));
+        assertEquals(ExitCode.USAGE.code(), cli.run("report", tmp.resolve("nothing").toString()));
         assertTrue(cli.err.contains("run.json is missing"), cli.err);
     }
 

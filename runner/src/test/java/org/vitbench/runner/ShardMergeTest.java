@@ -29,11 +29,11 @@ class ShardMergeTest {
     void threeShardsMergeIntoTheWholeRun() throws Exception {
         Cli cli = new Cli();
         Path whole = tmp.resolve("whole");
-        assertEquals(Main.OK, cli.benchmark(whole, METHODS, METRICS), cli.err);
+        assertEquals(ExitCode.OK.code(), cli.benchmark(whole, METHODS, METRICS), cli.err);
         List<String> dirs = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
             Path dir = tmp.resolve("shard" + i);
-            assertEquals(Main.OK, cli.benchmark(dir, METHODS, METRICS, "--shard", i + "/3"), cli.err);
+            assertEquals(ExitCode.OK.code(), cli.benchmark(dir, METHODS, METRICS, "--shard", i + "/3"), cli.err);
             dirs.add(dir.toString());
         }
         assertEquals(4 * 4, ResultStore.read(tmp.resolve("shard1")).size(), "samples 0, 3, 6, 9");
@@ -42,7 +42,7 @@ class ShardMergeTest {
         Path merged = tmp.resolve("merged");
         List<String> args = new ArrayList<>(List.of("merge", "--out", merged.toString()));
         args.addAll(List.of(dirs.get(2), dirs.get(0), dirs.get(1)));
-        assertEquals(Main.OK, cli.run(args.toArray(String[]::new)), cli.err);
+        assertEquals(ExitCode.OK.code(), cli.run(args.toArray(String[]::new)), cli.err);
 
         Map<String, ResultRecord> a = byKey(ResultStore.read(whole));
         Map<String, ResultRecord> b = byKey(ResultStore.read(merged));
@@ -61,13 +61,16 @@ class ShardMergeTest {
     @Test
     void shardsOfDifferentConfigsAreRefusedAndMissingShardsAreNamed() {
         Cli cli = new Cli();
-        assertEquals(Main.OK, cli.benchmark(tmp.resolve("a"), METHODS, METRICS, "--shard", "1/2"), cli.err);
-        assertEquals(Main.OK, cli.benchmark(tmp.resolve("b"), List.of("oracle"), METRICS, "--shard", "2/2"), cli.err);
-        assertEquals(Main.USAGE, cli.run("merge", "--out", tmp.resolve("m").toString(), tmp.resolve("a").toString(),
+        assertEquals(ExitCode.OK.code(), cli.benchmark(tmp.resolve("a"), METHODS, METRICS, "--shard", "1/2"), cli.err);
+        assertEquals(ExitCode.OK.code(),
+                cli.benchmark(tmp.resolve("b"), List.of("oracle"), METRICS, "--shard", "2/2"), cli.err);
+        assertEquals(ExitCode.USAGE.code(),
+                cli.run("merge", "--out", tmp.resolve("m").toString(), tmp.resolve("a").toString(),
                 tmp.resolve("b").toString()));
         assertTrue(cli.err.contains("cannot merge"), cli.err);
 
-        assertEquals(Main.OK, cli.run("merge", "--out", tmp.resolve("m").toString(), tmp.resolve("a").toString()),
+        assertEquals(ExitCode.OK.code(),
+                cli.run("merge", "--out", tmp.resolve("m").toString(), tmp.resolve("a").toString()),
                 cli.err);
         assertTrue(cli.err.contains("shards 2/2 are missing"), cli.err);
     }
@@ -77,11 +80,12 @@ class ShardMergeTest {
         Cli cli = new Cli();
         Path one = tmp.resolve("one");
         Path two = tmp.resolve("two");
-        assertEquals(Main.OK, cli.benchmark(one, METHODS, METRICS, "--shard", "1/2"), cli.err);
-        assertEquals(Main.OK, cli.benchmark(two, METHODS, METRICS, "--shard", "2/2"), cli.err);
+        assertEquals(ExitCode.OK.code(), cli.benchmark(one, METHODS, METRICS, "--shard", "1/2"), cli.err);
+        assertEquals(ExitCode.OK.code(), cli.benchmark(two, METHODS, METRICS, "--shard", "2/2"), cli.err);
         Path again = copyOf(one, "again");
 
-        assertEquals(Main.OK, cli.run("merge", "--out", tmp.resolve("m").toString(), one.toString(), two.toString(),
+        assertEquals(ExitCode.OK.code(),
+                cli.run("merge", "--out", tmp.resolve("m").toString(), one.toString(), two.toString(),
                 again.toString()), cli.err);
         assertEquals(10 * 4, ResultStore.read(tmp.resolve("m")).size(), "shard 1/2 given twice counts once");
         assertTrue(cli.out.contains("merged 40 records of 3 shards"), cli.out);
@@ -95,7 +99,7 @@ class ShardMergeTest {
         StringBuilder text = new StringBuilder();
         records.forEach(x -> text.append(ResultCodec.encode(x)).append('\n'));
         Files.writeString(forged.resolve(ResultStore.FILE_NAME), text);
-        assertEquals(Main.USAGE, cli.run("merge", "--out", tmp.resolve("n").toString(), one.toString(),
+        assertEquals(ExitCode.USAGE.code(), cli.run("merge", "--out", tmp.resolve("n").toString(), one.toString(),
                 forged.toString()));
         assertTrue(cli.err.contains("unit " + r.key() + " is stored with different outcomes (score " + r.score()
                 + " vs " + (r.score() + 1) + ")"), cli.err);
@@ -106,12 +110,13 @@ class ShardMergeTest {
         Cli cli = new Cli();
         Path one = tmp.resolve("one");
         Path two = tmp.resolve("two");
-        assertEquals(Main.OK, cli.benchmark(one, METHODS, METRICS, "--shard", "1/2"), cli.err);
-        assertEquals(Main.OK, cli.benchmark(two, METHODS, METRICS, "--shard", "2/2"), cli.err);
+        assertEquals(ExitCode.OK.code(), cli.benchmark(one, METHODS, METRICS, "--shard", "1/2"), cli.err);
+        assertEquals(ExitCode.OK.code(), cli.benchmark(two, METHODS, METRICS, "--shard", "2/2"), cli.err);
         withFingerprint(one, "00000000000000aa");
         withFingerprint(two, "00000000000000bb");
 
-        assertEquals(Main.USAGE, cli.run("merge", "--out", tmp.resolve("m").toString(), one.toString(), two.toString()));
+        assertEquals(ExitCode.USAGE.code(),
+                cli.run("merge", "--out", tmp.resolve("m").toString(), one.toString(), two.toString()));
         assertTrue(cli.err.contains("they differ in 'model-fingerprint' (\"00000000000000aa\" vs \"00000000000000bb\")"),
                 cli.err);
     }
@@ -135,9 +140,9 @@ class ShardMergeTest {
     @Test
     void aBadShardIsAUsageError() {
         Cli cli = new Cli();
-        assertEquals(Main.USAGE, cli.benchmark(tmp.resolve("x"), METHODS, METRICS, "--shard", "3/2"));
+        assertEquals(ExitCode.USAGE.code(), cli.benchmark(tmp.resolve("x"), METHODS, METRICS, "--shard", "3/2"));
         assertTrue(cli.err.contains("invalid shard 3/2; allowed: i/n with 1 <= i <= n"), cli.err);
-        assertEquals(Main.USAGE, cli.benchmark(tmp.resolve("y"), METHODS, METRICS, "--shard", "two"));
+        assertEquals(ExitCode.USAGE.code(), cli.benchmark(tmp.resolve("y"), METHODS, METRICS, "--shard", "two"));
         assertTrue(cli.err.contains("invalid value 'two' for --shard"), cli.err);
     }
 

@@ -1,20 +1,12 @@
 package org.vitbench.metrics.faithfulness;
 
-import java.util.List;
-import java.util.Set;
-import org.vitbench.api.Category;
-import org.vitbench.api.Context;
 import org.vitbench.api.Direction;
-import org.vitbench.api.Heatmaps;
 import org.vitbench.api.Metric;
 import org.vitbench.api.MetricInfo;
 import org.vitbench.api.MetricProvider;
-import org.vitbench.api.MetricResult;
-import org.vitbench.api.MetricSpec;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Removal;
 import org.vitbench.api.Requirement;
-import org.vitbench.api.Sample;
 
 /**
  * Deletion: remove patches from most to least important according to the heatmap and follow the
@@ -48,7 +40,7 @@ import org.vitbench.api.Sample;
  * a NaN or infinite value fails the batch with the sample named. Instances are immutable and
  * thread-safe if the model is.
  */
-public final class Deletion implements Metric {
+public final class Deletion extends CurveMetric {
 
     /** The stable id. */
     public static final String ID = "deletion";
@@ -65,9 +57,11 @@ public final class Deletion implements Metric {
     /** Masked images per model call unless configured. */
     public static final int DEFAULT_BATCH_SIZE = PerturbationCurve.DEFAULT_BATCH_SIZE;
 
-    private static final MetricInfo INFO = info(Set.of(Requirement.MASKING));
+    private static final String NAME = "Deletion";
 
-    private final PerturbationCurve curve;
+    private static final Direction DIRECTION = Direction.LOWER_IS_BETTER;
+
+    private static final MetricInfo INFO = info(ID, NAME, DIRECTION, false);
 
     /**
      * The {@code vit-shapley} preset on the target class.
@@ -85,40 +79,12 @@ public final class Deletion implements Metric {
     }
 
     private Deletion(PerturbationCurve curve) {
-        this.curve = curve;
+        super(curve, NAME, DIRECTION);
     }
 
     /** Creates the metric from validated parameters; unknown or inapplicable keys fail. */
     public static Deletion create(Parameters parameters) {
         return new Deletion(PerturbationCurve.create(ID, PerturbationCurve.Kind.DELETION, parameters));
-    }
-
-    private static MetricInfo info(Set<Requirement> requirements) {
-        return new MetricInfo(ID, "Deletion", Category.FAITHFULNESS, Direction.LOWER_IS_BETTER, requirements,
-                PerturbationCurve.PRESETS, "Petsiuk, Das & Saenko 2018, RISE, arXiv 1806.07421; preset "
-                        + "vit-shapley: Covert, Kim & Lee 2023, arXiv 2206.05282; preset chefer: Chefer, Gur & "
-                        + "Wolf 2021, arXiv 2012.09838");
-    }
-
-    /** The metric's description; with {@code classes=non-target} it also requires every class's map. */
-    @Override
-    public MetricInfo info() {
-        return curve.needsAllClasses() ? info(Set.of(Requirement.MASKING, Requirement.ALL_CLASSES)) : INFO;
-    }
-
-    @Override
-    public MetricSpec spec() {
-        return curve.spec();
-    }
-
-    @Override
-    public MetricResult evaluate(Context context, List<Sample> batch, int[] targets, Heatmaps heatmaps) {
-        return curve.evaluate(context, batch, targets, heatmaps);
-    }
-
-    @Override
-    public String toString() {
-        return curve.toString();
     }
 
     /** Registers {@link Deletion} with {@link java.util.ServiceLoader}. */

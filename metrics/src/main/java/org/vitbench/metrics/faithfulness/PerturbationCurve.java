@@ -159,6 +159,11 @@ final class PerturbationCurve {
     }
 
     /** True when the maps of every class are scored ({@code classes=non-target}). */
+    /** The id of the metric this curve belongs to. */
+    String id() {
+        return metricId;
+    }
+
     boolean needsAllClasses() {
         return nonTarget;
     }

@@ -21,6 +21,12 @@ public enum Requirement {
      */
     RANDOMISED_MODELS,
     /**
+     * Metric side: the metric explains every sample again, several times (a sanity check on
+     * randomised models, timed repeats), so it costs a multiple of each method's own time. The
+     * default run leaves such metrics out; name them to run them.
+     */
+    REEXPLAINS,
+    /**
      * The plain token layout ({@link ModelInfo#plainLayout()}): the method reads traced internals
      * or weights as a plain ViT lays them out (token 0 the class token read by the head, patch i at
      * token i + 1, no layer scale). The runner skips it, with that reason, on other layouts.

@@ -7,6 +7,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.vitbench.api.ConfigurationException;
+import org.vitbench.api.Registry;
+import org.vitbench.api.Requirement;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -109,8 +111,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ConfigFile file = configFile == null ? ConfigFile.EMPTY : ConfigFile.read(configFile);
-        RunConfig config = resolve(file,
-                main.registry().explainers().keySet(), main.registry().metrics().keySet());
+        RunConfig config = resolve(file, main.registry().explainers().keySet(), defaultMetrics(main.registry()));
         Shard part = shard != null ? Shard.parse(shard, "--shard") : file.shard() != null ? file.shard() : Shard.WHOLE;
         HeatmapOutputs heatmaps = new HeatmapOutputs(pick(heatmapCache, file.heatmapCache(), null),
                 pick(gallerySamples, file.gallerySamples(), HeatmapOutputs.DEFAULT_GALLERY_SAMPLES));
@@ -131,7 +132,7 @@ final class RunCommand implements Callable<Integer> {
      * Options over the config file over the defaults; without methods or metrics, every registered
      * one runs with its default parameters.
      */
-    RunConfig resolve(ConfigFile file, Collection<String> registeredMethods, Collection<String> registeredMetrics) {
+    RunConfig resolve(ConfigFile file, Collection<String> registeredMethods, Collection<String> defaultMetrics) {
         String chosenDevice = pick(device, file.device(), null);
         PluginSpec chosenModel = onDevice(pick(model == null ? null : PluginSpec.parse(model), file.model(),
                 RunConfig.DEFAULT_MODEL), chosenDevice);
@@ -144,11 +145,20 @@ final class RunCommand implements Callable<Integer> {
                 pick(dataset == null ? null : PluginSpec.parse(dataset), file.dataset(), RunConfig.DEFAULT_DATASET),
                 pick(limit, file.limit(), RunConfig.DEFAULT_LIMIT),
                 pick(specs(methods), file.methods(), registeredMethods.stream().map(PluginSpec::of).toList()),
-                pick(specs(metrics), file.metrics(), registeredMetrics.stream().filter(id -> !RunConfig.NOT_IN_DEFAULT_RUN.contains(id))
-                        .map(PluginSpec::of).toList()),
+                pick(specs(metrics), file.metrics(), defaultMetrics.stream().map(PluginSpec::of).toList()),
                 pick(seed, file.seed(), RunConfig.DEFAULT_SEED),
                 pick(batchSize, file.batchSize(), RunConfig.DEFAULT_BATCH_SIZE),
                 pick(out, file.out(), RunConfig.DEFAULT_OUT));
+    }
+
+    /**
+     * The metrics a run without {@code --metric} uses: every registered one but those that
+     * declare {@link Requirement#REEXPLAINS} (they explain every sample several times again).
+     */
+    static List<String> defaultMetrics(Registry registry) {
+        return registry.metrics().values().stream()
+                .filter(p -> !p.info().requirements().contains(Requirement.REEXPLAINS))
+                .map(p -> p.info().id()).toList();
     }
 
     /**

@@ -39,13 +39,6 @@ record RunConfig(PluginSpec model, PluginSpec evaluationModel, PluginSpec datase
     /** 100 images keep the default run of every method to a few minutes on 2 CPU cores. */
     static final int DEFAULT_LIMIT = 100;
     static final long DEFAULT_SEED = 0;
-    /**
-     * Registered metrics left out when no metric is named, because they explain every image again:
-     * the cascading randomisation check once per randomised layer (8 times for the embedded
-     * model) and the runtime metric for its warm-up and repeats (4 times by default). Either would
-     * multiply the default run's method time; name them to run them.
-     */
-    static final java.util.Set<String> NOT_IN_DEFAULT_RUN = java.util.Set.of("randomization", "runtime");
     static final int DEFAULT_BATCH_SIZE = 16;
     static final Path DEFAULT_OUT = Path.of("vitbench-out");
 

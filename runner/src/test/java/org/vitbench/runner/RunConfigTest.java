@@ -1,6 +1,7 @@
 package org.vitbench.runner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -90,7 +91,7 @@ class RunConfigTest {
         RunCommand command = new RunCommand();
 
         RunConfig config = command.resolve(ConfigFile.EMPTY, List.of("attention-rollout", "kernel-shap", "random"),
-                List.of("deletion", "insertion", "randomization"));
+                List.of("deletion", "insertion"));
 
         assertEquals("embedded", config.model().format());
         assertEquals("embedded-surrogate", config.evaluationModel().format(),
@@ -100,10 +101,18 @@ class RunConfigTest {
         assertEquals(List.of("attention-rollout", "kernel-shap", "random"),
                 config.methods().stream().map(PluginSpec::format).toList(), "every registered method");
         assertEquals(List.of("deletion", "insertion"), config.metrics().stream().map(PluginSpec::format).toList(),
-                "every registered metric but the randomisation check");
+                "the default metrics");
         assertEquals(0, config.seed());
         assertEquals(16, config.batchSize());
         assertEquals(Path.of("vitbench-out"), config.out());
+    }
+
+    @Test
+    void metricsThatExplainAgainAreLeftOutOfTheDefaultRunByTheirDeclaration() {
+        List<String> defaults = RunCommand.defaultMetrics(org.vitbench.api.Registry.load());
+
+        assertTrue(defaults.contains("deletion") && defaults.contains("faithfulness"), defaults.toString());
+        assertFalse(defaults.contains("randomization") || defaults.contains("runtime"), defaults.toString());
     }
 
     @Test

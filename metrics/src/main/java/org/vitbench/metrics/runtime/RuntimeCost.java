@@ -23,6 +23,7 @@ import org.vitbench.api.MetricProvider;
 import org.vitbench.api.MetricResult;
 import org.vitbench.api.MetricSpec;
 import org.vitbench.api.Parameters;
+import org.vitbench.api.Requirement;
 import org.vitbench.api.Sample;
 import org.vitbench.api.VitModel;
 
@@ -81,7 +82,7 @@ public final class RuntimeCost implements Metric {
     public static final int MAX_CALLS = 1000;
 
     private static final MetricInfo INFO = new MetricInfo(ID, "Runtime (seconds per image)", Category.RUNTIME,
-            Direction.LOWER_IS_BETTER, Set.of(), List.of(WALL_CLOCK),
+            Direction.LOWER_IS_BETTER, Set.of(Requirement.REEXPLAINS), List.of(WALL_CLOCK),
             "no paper: wall-clock latency, median of timed repeats after warm-up");
 
     private final int warmup;

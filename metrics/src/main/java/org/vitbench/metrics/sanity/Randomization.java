@@ -81,7 +81,7 @@ public final class Randomization implements Metric, AutoCloseable {
     public static final String SPEARMAN = "spearman";
 
     private static final MetricInfo INFO = new MetricInfo(ID, "Model-parameter randomisation",
-            Category.RANDOMISATION, Direction.LOWER_IS_BETTER, Set.of(Requirement.RANDOMISED_MODELS),
+            Category.RANDOMISATION, Direction.LOWER_IS_BETTER, Set.of(Requirement.RANDOMISED_MODELS, Requirement.REEXPLAINS),
             List.of(ADEBAYO),
             "Adebayo, Gilmer, Muelly, Goodfellow, Hardt & Kim 2018, NeurIPS, arXiv 1810.03292");
 

@@ -38,6 +38,7 @@ import org.vitbench.metrics.statistics.BootstrapCi;
 import org.vitbench.models.masking.ShapleyRegression.Settings;
 import org.vitbench.models.masking.ShapleyRegression.Variant;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
@@ -62,8 +63,8 @@ public final class EstimationErrorCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", defaultValue = "embedded", description = "Model as id[:key=value,...] (default: ${DEFAULT-VALUE}).")
-    String model;
+    @Mixin
+    ModelOption model;
 
     @Option(names = "--dataset", defaultValue = "fashion-mnist-embedded", description = "Dataset (default: ${DEFAULT-VALUE}).")
     String dataset;
@@ -123,8 +124,6 @@ public final class EstimationErrorCommand implements Callable<Integer> {
                 new Settings(truthSubsets, true, truthThreshold, 0, 5, truthBudget, Variant.KERNEL),
                 new Settings(subsets, true, 0, 0, 5, sorted.get(sorted.size() - 1), Variant.KERNEL), sorted, batchSize);
         String[] id = new String[1];
-        Parameters modelParams = Parameters.parseSpec(model, id);
-        String modelId = id[0];
         Parameters dataParams = Parameters.parseSpec(dataset, id);
         String datasetId = id[0];
         Map<String, Explainer> explainers = new LinkedHashMap<>();
@@ -132,7 +131,7 @@ public final class EstimationErrorCommand implements Callable<Integer> {
             Parameters p = Parameters.parseSpec(spec, id);
             explainers.put(spec, registry.explainer(id[0]).create(p));
         }
-        String truthKey = hash(canonical(Map.of("model", model, "dataset", dataset, "removal", removalKind.id(),
+        String truthKey = hash(canonical(Map.of("model", model.text(), "dataset", dataset, "removal", removalKind.id(),
                 "truthBudget", truthBudget, "truthSubsets", truthSubsets, "truthThreshold", truthThreshold, "seed", seed)));
         Map<String, Object> runConfig = new TreeMap<>(Map.of("truth", truthKey, "budgets", sorted.toString(),
                 "subsets", subsets, "methods", explainers.values().stream().map(e -> e.info().id() + e.parameters().asMap()).toList().toString()));
@@ -145,7 +144,7 @@ public final class EstimationErrorCommand implements Callable<Integer> {
         long start = System.nanoTime();
         int computed = 0;
         int n;
-        try (VitModel vit = registry.model(modelId).load(modelParams);
+        try (VitModel vit = model.load(registry);
                 NDManager manager = vit.manager().newSubManager()) {
             Dataset data = registry.dataset(datasetId).open(dataParams, vit.info());
             n = Math.min(limit, data.size());
@@ -220,7 +219,8 @@ public final class EstimationErrorCommand implements Callable<Integer> {
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "Estimation error against ground truth (KernelSHAP, %d evaluations per image, "
                 + "its own expected target L2 error %.2g), %d images of %s, model %s, removal %s, seed %d%n%n",
-                Math.round(truthEvaluations / done.size()), truthStd / done.size(), done.size(), dataset, model, removal, seed));
+                Math.round(truthEvaluations / done.size()), truthStd / done.size(), done.size(), dataset, model.text(),
+                removal, seed));
         md.append("| estimator | evaluations | L2 target [95% CI] | L2 non-target | Pearson target | Spearman target "
                 + "| Pearson non-target | Spearman non-target | median s per image |\n");
         md.append("|---|---:|---|---:|---:|---:|---:|---:|---:|\n");

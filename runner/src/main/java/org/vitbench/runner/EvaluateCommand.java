@@ -8,6 +8,7 @@ import org.vitbench.api.Registry;
 import org.vitbench.api.VitModel;
 import org.vitbench.models.training.Evaluation;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -20,8 +21,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
 
-    @Option(names = "--model", defaultValue = "embedded", description = "Model as id[:key=value,...] (default: ${DEFAULT-VALUE}).")
-    String model;
+    @Mixin
+    ModelOption model;
 
     @Option(names = "--dataset", defaultValue = "fashion-mnist:split=test",
             description = "Dataset as id[:key=value,...] (default: ${DEFAULT-VALUE}).")
@@ -34,12 +35,10 @@ public final class EvaluateCommand implements Callable<Integer> {
     public Integer call() {
         Registry registry = main.registry();
         String[] id = new String[1];
-        Parameters modelParams = Parameters.parseSpec(model, id);
-        String modelId = id[0];
         Parameters dataParams = Parameters.parseSpec(dataset, id);
         String datasetId = id[0];
         long start = System.nanoTime();
-        try (VitModel vit = registry.model(modelId).load(modelParams)) {
+        try (VitModel vit = model.load(registry)) {
             Dataset data = registry.dataset(datasetId).open(dataParams, vit.info());
             Evaluation.Result result = Evaluation.accuracy(vit, data, batchSize, (done, total) -> { });
             double seconds = (System.nanoTime() - start) / 1e9;

@@ -21,6 +21,7 @@ import org.vitbench.api.Sample;
 import org.vitbench.api.VitModel;
 import org.vitbench.reports.Overlay;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -38,8 +39,8 @@ final class ExplainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", defaultValue = "embedded", description = "Model as id[:key=value,...] (default: ${DEFAULT-VALUE}).")
-    String model;
+    @Mixin
+    ModelOption model;
 
     @Option(names = "--dataset", defaultValue = "fashion-mnist-embedded", description = "Dataset (default: ${DEFAULT-VALUE}).")
     String dataset;
@@ -70,8 +71,6 @@ final class ExplainCommand implements Callable<Integer> {
         }
         Registry registry = main.registry();
         String[] id = new String[1];
-        Parameters modelParams = Parameters.parseSpec(model, id);
-        String modelId = id[0];
         Parameters dataParams = Parameters.parseSpec(dataset, id);
         String datasetId = id[0];
         List<String> specs = methods == null || methods.isEmpty()
@@ -84,7 +83,7 @@ final class ExplainCommand implements Callable<Integer> {
         }
         Files.createDirectories(out);
         PrintWriter stdout = spec.commandLine().getOut();
-        try (VitModel vit = registry.model(modelId).load(modelParams);
+        try (VitModel vit = model.load(registry);
                 NDManager scope = vit.manager().newSubManager()) {
             Dataset data = registry.dataset(datasetId).open(dataParams, vit.info());
             Sample s = find(data);

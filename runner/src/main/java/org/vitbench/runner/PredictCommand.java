@@ -29,6 +29,7 @@ import org.vitbench.api.Sample;
 import org.vitbench.api.VitModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -49,8 +50,8 @@ public final class PredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", defaultValue = "embedded", description = "Model as id[:key=value,...] (default: ${DEFAULT-VALUE}).")
-    String model;
+    @Mixin
+    ModelOption model;
 
     @Option(names = "--dataset", defaultValue = "embedded", description = "Dataset as id[:key=value,...]; an image "
             + "folder is resized and cropped as the model's checkpoint says (default: ${DEFAULT-VALUE}).")
@@ -79,13 +80,11 @@ public final class PredictCommand implements Callable<Integer> {
         }
         Registry registry = main.registry();
         String[] id = new String[1];
-        Parameters modelParams = Parameters.parseSpec(model, id);
-        String modelId = id[0];
         Parameters dataParams = Parameters.parseSpec(dataset, id);
         String datasetId = id[0];
         ObjectMapper json = new ObjectMapper();
         long start = System.nanoTime();
-        try (VitModel vit = registry.model(modelId).load(modelParams)) {
+        try (VitModel vit = model.load(registry)) {
             ModelInfo info = vit.info();
             Dataset data = registry.dataset(datasetId).open(dataParams, info);
             int n = limit == 0 ? data.size() : Math.min(limit, data.size());

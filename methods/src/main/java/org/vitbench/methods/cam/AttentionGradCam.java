@@ -1,17 +1,11 @@
 package org.vitbench.methods.cam;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import org.vitbench.api.Batches;
-import org.vitbench.api.Context;
 import org.vitbench.api.Explainer;
 import org.vitbench.api.ExplainerInfo;
 import org.vitbench.api.ExplainerProvider;
 import org.vitbench.api.Family;
-import org.vitbench.api.Heatmaps;
 import org.vitbench.api.ModelInfo;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Requirement;
@@ -43,7 +37,7 @@ import org.vitbench.api.VitModel;
  * {@code sum_b logit[b, target_b]} per batch; target maps only. Instances are immutable and
  * thread-safe.
  */
-public final class AttentionGradCam implements Explainer {
+public final class AttentionGradCam extends LayerCam {
 
     /** The stable id. */
     public static final String ID = "gradcam-attn";
@@ -53,11 +47,9 @@ public final class AttentionGradCam implements Explainer {
             "Chefer, Gur & Wolf 2021, arXiv 2012.09838 (GradCAM baseline on attention heads, after"
                     + " Selvaraju et al. 2017, arXiv 1610.02391)");
 
-    private final boolean scale;
-
     /** @param scale whether to min-max scale each map as the reference does */
     public AttentionGradCam(boolean scale) {
-        this.scale = scale;
+        super(INFO, scale);
     }
 
     /** The reference configuration: min-max scaled maps. */
@@ -67,42 +59,19 @@ public final class AttentionGradCam implements Explainer {
 
     /** Creates the method from validated parameters; unknown keys fail. */
     public static AttentionGradCam create(Parameters parameters) {
-        parameters.requireOnly(Set.of("scale"));
-        return new AttentionGradCam(parameters.getBoolean("scale", true));
+        return new AttentionGradCam(scale(parameters));
     }
 
     @Override
-    public ExplainerInfo info() {
-        return INFO;
-    }
-
-    /** The resolved parameters, defaults included. */
-    @Override
-    public Parameters parameters() {
-        return Parameters.of(ID, Map.of("scale", Boolean.toString(scale)));
+    LayerGradients.Pair read(VitModel model, NDArray images, int[] targets) {
+        return LayerGradients.lastAttention(model, images, t -> LayerGradients.targetLogits(t.logits(), targets));
     }
 
     @Override
-    public Heatmaps explain(Context context, List<Sample> batch, int[] targets) {
-        VitModel model = context.model();
-        ModelInfo info = model.info();
-        LayerGradients.checkTargets(targets, batch.size(), info.numClasses());
-        if (batch.isEmpty()) {
-            return Heatmaps.of(info.grid(), new float[0][]);
-        }
-        LayerGradients.Pair pair;
-        try (NDManager scope = context.manager().newSubManager()) {
-            NDArray images = Batches.images(scope, batch, info);
-            pair = LayerGradients.lastAttention(model, images,
-                    t -> LayerGradients.targetLogits(t.logits(), targets));
-        }
+    float[] map(LayerGradients.Pair pair, ModelInfo info, int b, boolean scale) {
         int h = (int) pair.shape()[1];
         int n = (int) pair.shape()[2];
-        float[][] maps = new float[batch.size()][];
-        for (int b = 0; b < maps.length; b++) {
-            maps[b] = cam(clsRows(pair.activation(), b, h, n), clsRows(pair.gradient(), b, h, n), scale);
-        }
-        return Heatmaps.of(info.grid(), maps);
+        return cam(clsRows(pair.activation(), b, h, n), clsRows(pair.gradient(), b, h, n), scale);
     }
 
     /**
@@ -152,11 +121,6 @@ public final class AttentionGradCam implements Explainer {
             System.arraycopy(flat, ((b * h + head) * n) * n + 1, rows[head], 0, n - 1);
         }
         return rows;
-    }
-
-    @Override
-    public String toString() {
-        return ID + parameters();
     }
 
     /** Registers {@link AttentionGradCam} with {@link java.util.ServiceLoader}. */

@@ -1,17 +1,11 @@
 package org.vitbench.methods.cam;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import org.vitbench.api.Batches;
-import org.vitbench.api.Context;
 import org.vitbench.api.Explainer;
 import org.vitbench.api.ExplainerInfo;
 import org.vitbench.api.ExplainerProvider;
 import org.vitbench.api.Family;
-import org.vitbench.api.Heatmaps;
 import org.vitbench.api.ModelInfo;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Requirement;
@@ -44,7 +38,7 @@ import org.vitbench.api.VitModel;
  * backward of {@code sum_b logit[b, target_b]} per batch; target maps only. Instances are
  * immutable and thread-safe (gradient work is serialised by {@link org.vitbench.api.Gradients}).
  */
-public final class GradCam implements Explainer {
+public final class GradCam extends LayerCam {
 
     /** The stable id. */
     public static final String ID = "gradcam";
@@ -57,11 +51,9 @@ public final class GradCam implements Explainer {
             "Selvaraju et al. 2017, Grad-CAM, arXiv 1610.02391; token variant of jacobgil/pytorch-grad-cam"
                     + " as \"GradCAM (LN)\" in Covert et al. 2023, arXiv 2206.05282");
 
-    private final boolean scale;
-
     /** @param scale whether to min-max scale each map as pytorch-grad-cam does */
     public GradCam(boolean scale) {
-        this.scale = scale;
+        super(INFO, scale);
     }
 
     /** The reference configuration: scaled maps. */
@@ -71,41 +63,19 @@ public final class GradCam implements Explainer {
 
     /** Creates the method from validated parameters; unknown keys fail. */
     public static GradCam create(Parameters parameters) {
-        parameters.requireOnly(Set.of("scale"));
-        return new GradCam(parameters.getBoolean("scale", true));
+        return new GradCam(scale(parameters));
     }
 
     @Override
-    public ExplainerInfo info() {
-        return INFO;
-    }
-
-    /** The resolved parameters, defaults included. */
-    @Override
-    public Parameters parameters() {
-        return Parameters.of(ID, Map.of("scale", Boolean.toString(scale)));
+    LayerGradients.Pair read(VitModel model, NDArray images, int[] targets) {
+        return LayerGradients.lastNorm1(model, images, t -> LayerGradients.targetLogits(t.logits(), targets));
     }
 
     @Override
-    public Heatmaps explain(Context context, List<Sample> batch, int[] targets) {
-        VitModel model = context.model();
-        ModelInfo info = model.info();
-        LayerGradients.checkTargets(targets, batch.size(), info.numClasses());
-        if (batch.isEmpty()) {
-            return Heatmaps.of(info.grid(), new float[0][]);
-        }
-        LayerGradients.Pair pair;
-        try (NDManager scope = context.manager().newSubManager()) {
-            NDArray images = Batches.images(scope, batch, info);
-            pair = LayerGradients.lastNorm1(model, images, t -> LayerGradients.targetLogits(t.logits(), targets));
-        }
+    float[] map(LayerGradients.Pair pair, ModelInfo info, int b, boolean scale) {
         int n = info.numTokens();
         int d = (int) pair.shape()[2];
-        float[][] maps = new float[batch.size()][];
-        for (int b = 0; b < maps.length; b++) {
-            maps[b] = cam(patchTokens(pair.activation(), b, n, d), patchTokens(pair.gradient(), b, n, d), scale);
-        }
-        return Heatmaps.of(info.grid(), maps);
+        return cam(patchTokens(pair.activation(), b, n, d), patchTokens(pair.gradient(), b, n, d), scale);
     }
 
     /**
@@ -173,11 +143,6 @@ public final class GradCam implements Explainer {
             out[i] = (float) values[i];
         }
         return out;
-    }
-
-    @Override
-    public String toString() {
-        return ID + parameters();
     }
 
     /** Registers {@link GradCam} with {@link java.util.ServiceLoader}. */

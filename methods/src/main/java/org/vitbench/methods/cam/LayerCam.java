@@ -1,0 +1,83 @@
+package org.vitbench.methods.cam;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.vitbench.api.Batches;
+import org.vitbench.api.Context;
+import org.vitbench.api.Explainer;
+import org.vitbench.api.ExplainerInfo;
+import org.vitbench.api.Heatmaps;
+import org.vitbench.api.ModelInfo;
+import org.vitbench.api.Parameters;
+import org.vitbench.api.Sample;
+import org.vitbench.api.VitModel;
+
+/**
+ * What the two GradCAM variants share: one forward and one backward of the summed target logits
+ * for a batch, an activation and its gradient read at one layer, a map per sample from them, and
+ * the one parameter {@code scale}. {@link GradCam} reads the last block's LayerNorm-1 tokens,
+ * {@link AttentionGradCam} its attention heads.
+ */
+abstract class LayerCam implements Explainer {
+
+    /** The only parameter: whether maps are min-max scaled as the references do. */
+    static final String SCALE = "scale";
+
+    private final ExplainerInfo info;
+    private final boolean scale;
+
+    LayerCam(ExplainerInfo info, boolean scale) {
+        this.info = info;
+        this.scale = scale;
+    }
+
+    /** {@code scale} from validated parameters (default true); unknown keys fail. */
+    static boolean scale(Parameters parameters) {
+        parameters.requireOnly(Set.of(SCALE));
+        return parameters.getBoolean(SCALE, true);
+    }
+
+    /** The layer's activation and gradient of the summed target logits for the batch. */
+    abstract LayerGradients.Pair read(VitModel model, NDArray images, int[] targets);
+
+    /** Sample {@code b}'s map from the pair. */
+    abstract float[] map(LayerGradients.Pair pair, ModelInfo info, int b, boolean scale);
+
+    @Override
+    public ExplainerInfo info() {
+        return info;
+    }
+
+    /** The resolved parameters, defaults included. */
+    @Override
+    public Parameters parameters() {
+        return Parameters.of(info.id(), Map.of(SCALE, Boolean.toString(scale)));
+    }
+
+    @Override
+    public Heatmaps explain(Context context, List<Sample> batch, int[] targets) {
+        VitModel model = context.model();
+        ModelInfo modelInfo = model.info();
+        LayerGradients.checkTargets(targets, batch.size(), modelInfo.numClasses());
+        if (batch.isEmpty()) {
+            return Heatmaps.of(modelInfo.grid(), new float[0][]);
+        }
+        LayerGradients.Pair pair;
+        try (NDManager scope = context.manager().newSubManager()) {
+            pair = read(model, Batches.images(scope, batch, modelInfo), targets);
+        }
+        float[][] maps = new float[batch.size()][];
+        for (int b = 0; b < maps.length; b++) {
+            maps[b] = map(pair, modelInfo, b, scale);
+        }
+        return Heatmaps.of(modelInfo.grid(), maps);
+    }
+
+    @Override
+    public String toString() {
+        return info.id() + parameters();
+    }
+}

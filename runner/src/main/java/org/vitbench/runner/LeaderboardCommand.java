@@ -55,6 +55,12 @@ final class LeaderboardCommand implements Callable<Integer> {
             List<Run> loaded = new ArrayList<>();
             for (Path dir : runs) {
                 RunManifest m = RunManifest.read(dir);
+                String shard = m.environment().get(Benchmark.SHARD_KEY);
+                if (shard != null) {
+                    spec.commandLine().getErr().println("vitbench leaderboard: warning: " + dir + " is shard " + shard
+                            + " of a run, so its scores cover part of the samples; merge the shards first (vitbench "
+                            + "merge) to rank the whole run");
+                }
                 loaded.add(new Run(dir, m, Protocol.of(m), ResultStore.read(dir).stream()
                         .filter(r -> r.configHash().equals(m.configHash())).toList()));
             }

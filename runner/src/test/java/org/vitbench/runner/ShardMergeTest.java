@@ -73,6 +73,11 @@ class ShardMergeTest {
                 cli.run("merge", "--out", tmp.resolve("m").toString(), tmp.resolve("a").toString()),
                 cli.err);
         assertTrue(cli.err.contains("shards 2/2 are missing"), cli.err);
+
+        assertEquals(ExitCode.OK.code(),
+                cli.run("leaderboard", "--out", tmp.resolve("board").toString(), tmp.resolve("a").toString()),
+                cli.err);
+        assertTrue(cli.err.contains("is shard 1/2 of a run"), "a leaderboard of one shard says so: " + cli.err);
     }
 
     @Test

@@ -107,6 +107,11 @@ public final class TrainingLoop {
     public State run(int n, Task task, Path out) throws IOException {
         int[] order = permutation(n, new SplittableRandom(config.seed() ^ 0x5EED5EEDL));
         int validation = Math.min(config.validationSize(), n / 5);
+        if (validation < config.validationSize()) {
+            // at most a fifth is held out, so that most of a small dataset still trains
+            System.err.printf(java.util.Locale.ROOT, "vitbench: warning: --validation %d is more than a fifth of the "
+                    + "%d training images; holding out %d%n", config.validationSize(), n, validation);
+        }
         int[] trainIdx = Arrays.copyOfRange(order, 0, n - validation);
         int[] valIdx = Arrays.copyOfRange(order, n - validation, n);
         Files.createDirectories(out.resolve(STATE_DIR));

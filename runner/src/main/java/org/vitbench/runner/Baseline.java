@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.vitbench.api.AtomicFiles;
+import org.vitbench.api.Averages;
 import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Direction;
 import org.vitbench.api.ResultRecord;
@@ -164,7 +165,7 @@ record Baseline(String configHash, Tolerance defaults, List<Cell> cells) {
                         + "; the results and run.json come from different runs");
             }
             cells.add(new Cell(first.methodSpec(), metricLabels.get(first.specHash()), first.specHash(), direction,
-                    Comparison.mean(scores.values()), failed, kept.getOrDefault(e.getKey(), tolerance), scores));
+                    Averages.mean(scores.values()), failed, kept.getOrDefault(e.getKey(), tolerance), scores));
         }
         return new Baseline(manifest.configHash(), tolerance, cells);
     }

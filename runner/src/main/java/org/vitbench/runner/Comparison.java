@@ -1,7 +1,6 @@
 package org.vitbench.runner;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -119,7 +118,8 @@ final class Comparison {
         for (List<ResultRecord> extra : run.values()) {
             ResultRecord first = extra.get(0);
             lines.add(new Line(first.methodSpec(), metricLabels.get(first.specHash()), Double.NaN,
-                    mean(okScores(extra).values()), Double.NaN, Double.NaN, "-", Verdict.NEW, "not in the baseline"));
+                    Averages.mean(okScores(extra).values()), Double.NaN, Double.NaN, "-", Verdict.NEW,
+                    "not in the baseline"));
         }
         return new Result(lines);
     }
@@ -131,7 +131,7 @@ final class Comparison {
                     "the run has no results for this cell");
         }
         SortedMap<String, Double> scores = okScores(now);
-        double mean = mean(scores.values());
+        double mean = Averages.mean(scores.values());
         int failed = now.size() - scores.size();
         double worseBy = c.direction() == Direction.HIGHER_IS_BETTER ? c.mean() - mean : mean - c.mean();
         if (failed > c.failed()) {
@@ -208,10 +208,6 @@ final class Comparison {
             }
         }
         return scores;
-    }
-
-    static double mean(Collection<Double> values) {
-        return Averages.mean(values);
     }
 
     static String format(double v) {

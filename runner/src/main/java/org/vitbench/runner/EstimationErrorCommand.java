@@ -235,7 +235,9 @@ public final class EstimationErrorCommand implements Callable<Integer> {
             BootstrapCi.Estimate l2 = ci.estimate(columns[1]);
             double[] m = new double[FIELDS.length];
             for (int c = 0; c < FIELDS.length; c++) {
-                m[c] = c == FIELDS.length - 1 ? median(columns[c]) : mean(columns[c]);
+                // of the finite values: a NaN marks an image where the figure is undefined
+                double[] finite = Averages.finite(columns[c]);
+                m[c] = c == FIELDS.length - 1 ? Averages.median(finite) : Averages.mean(finite);
             }
             means.put(e.getKey(), m);
             md.append(String.format(Locale.ROOT, "| %s | %s | %.4f [%.4f, %.4f] | %.4f | %.3f | %.3f | %.3f | %.3f | %.4f |%n",
@@ -295,18 +297,9 @@ public final class EstimationErrorCommand implements Callable<Integer> {
         return Math.exp(Math.log(a[y]) + t * (Math.log(b[y]) - Math.log(a[y])));
     }
 
-    private static double median(double[] values) {
-        return Averages.median(Averages.finite(values));
-    }
-
     private static double num(JsonNode row, String field) {
         JsonNode v = row.get(field);
         return v == null || v.isNull() || !v.isNumber() ? Double.NaN : v.asDouble();
-    }
-
-    /** The mean of the finite values. */
-    private static double mean(double[] values) {
-        return Averages.mean(Averages.finite(values));
     }
 
     private static String brief(List<EstimationError.Row> rows) {

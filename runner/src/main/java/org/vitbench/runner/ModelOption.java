@@ -19,11 +19,6 @@ final class ModelOption {
         return spec;
     }
 
-    @Override
-    public String toString() {
-        return spec;
-    }
-
     /** Loads the model from the registry's provider. */
     VitModel load(Registry registry) {
         PluginSpec p = PluginSpec.parse(spec);

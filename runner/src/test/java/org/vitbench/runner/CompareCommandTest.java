@@ -127,21 +127,23 @@ class CompareCommandTest {
 
         ObjectNode empty = good.deepCopy();
         empty.putArray("cells");
-        json.writeValue(baseline.toFile(), empty);
-        assertEquals(ExitCode.USAGE.code(), cli.run("compare", "--run", run, "--baseline", baseline.toString()));
-        assertTrue(cli.err.contains("has no cells, so every run would pass it"), cli.err);
+        assertRefused(cli, run, baseline, empty, "has no cells, so every run would pass it");
 
         ObjectNode repeated = good.deepCopy();
         ((com.fasterxml.jackson.databind.node.ArrayNode) repeated.get("cells")).add(good.get("cells").get(0).deepCopy());
-        json.writeValue(baseline.toFile(), repeated);
-        assertEquals(ExitCode.USAGE.code(), cli.run("compare", "--run", run, "--baseline", baseline.toString()));
-        assertTrue(cli.err.contains("repeats cells[0]"), cli.err);
+        assertRefused(cli, run, baseline, repeated, "repeats cells[0]");
 
         ObjectNode negative = good.deepCopy();
         ((ObjectNode) negative.get("cells").get(0)).put("failed", -1);
-        json.writeValue(baseline.toFile(), negative);
+        assertRefused(cli, run, baseline, negative, "field 'failed' is missing or not a count");
+    }
+
+    /** Writes {@code content} as the baseline; compare must refuse it (exit 2) naming {@code message}. */
+    private static void assertRefused(Cli cli, String run, Path baseline, ObjectNode content, String message)
+            throws Exception {
+        new ObjectMapper().writeValue(baseline.toFile(), content);
         assertEquals(ExitCode.USAGE.code(), cli.run("compare", "--run", run, "--baseline", baseline.toString()));
-        assertTrue(cli.err.contains("field 'failed' is missing or not a count"), cli.err);
+        assertTrue(cli.err.contains(message), cli.err);
     }
 
     @Test

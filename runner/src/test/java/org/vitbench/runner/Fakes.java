@@ -147,25 +147,37 @@ final class Fakes {
         public Metric create(Parameters parameters) {
             parameters.requireOnly(Set.of());
             MetricSpec spec = MetricSpec.of("fake-bad-curve", "default", Map.of());
-            return new Metric() {
-                @Override
-                public MetricInfo info() {
-                    return INFO;
-                }
-
-                @Override
-                public MetricSpec spec() {
-                    return spec;
-                }
-
-                @Override
-                public MetricResult evaluate(Context context, List<Sample> batch, int[] targets, Heatmaps heatmaps) {
-                    double[] scores = new double[batch.size()];
-                    double[][] curves = new double[batch.size()][5];
-                    return new MetricResult(scores, curves, new double[3]);
-                }
-            };
+            return metric(INFO, spec, (context, batch, targets, heatmaps) -> {
+                double[] scores = new double[batch.size()];
+                double[][] curves = new double[batch.size()][5];
+                return new MetricResult(scores, curves, new double[3]);
+            });
         }
+    }
+
+    /** What a fake metric computes. */
+    interface Evaluation {
+        MetricResult apply(Context context, List<Sample> batch, int[] targets, Heatmaps heatmaps);
+    }
+
+    /** A fake metric: its description, spec and computation. */
+    static Metric metric(MetricInfo info, MetricSpec spec, Evaluation evaluation) {
+        return new Metric() {
+            @Override
+            public MetricInfo info() {
+                return info;
+            }
+
+            @Override
+            public MetricSpec spec() {
+                return spec;
+            }
+
+            @Override
+            public MetricResult evaluate(Context context, List<Sample> batch, int[] targets, Heatmaps heatmaps) {
+                return evaluation.apply(context, batch, targets, heatmaps);
+            }
+        };
     }
 
     /** Patch means of a 1x4x4 image, row-major over the 2x2 grid. */
@@ -255,46 +267,33 @@ final class Fakes {
             parameters.requireOnly(Set.of("preset"));
             String preset = parameters.getChoice("preset", "default", Set.of("default", "steep"));
             MetricSpec spec = MetricSpec.of("fake-deletion", preset, Map.of("removal", "zero"));
-            return new Metric() {
-                @Override
-                public MetricInfo info() {
-                    return INFO;
+            return metric(INFO, spec, (context, batch, targets, heatmaps) -> {
+                double[] scores = new double[batch.size()];
+                double[][] curves = new double[batch.size()][P + 1];
+                double[] x = new double[P + 1];
+                for (int t = 0; t <= P; t++) {
+                    x[t] = (double) t / P;
                 }
-
-                @Override
-                public MetricSpec spec() {
-                    return spec;
-                }
-
-                @Override
-                public MetricResult evaluate(Context context, List<Sample> batch, int[] targets, Heatmaps heatmaps) {
-                    double[] scores = new double[batch.size()];
-                    double[][] curves = new double[batch.size()][P + 1];
-                    double[] x = new double[P + 1];
+                for (int b = 0; b < batch.size(); b++) {
+                    float[] means = patchMeans(batch.get(b).image());
+                    Integer[] order = {0, 1, 2, 3};
+                    float[] h = heatmaps.target()[b];
+                    Arrays.sort(order, (i, j) -> Float.compare(h[j], h[i]));
+                    double total = 0;
+                    for (float m : means) {
+                        total += m;
+                    }
+                    double remaining = total;
                     for (int t = 0; t <= P; t++) {
-                        x[t] = (double) t / P;
-                    }
-                    for (int b = 0; b < batch.size(); b++) {
-                        float[] means = patchMeans(batch.get(b).image());
-                        Integer[] order = {0, 1, 2, 3};
-                        float[] h = heatmaps.target()[b];
-                        Arrays.sort(order, (i, j) -> Float.compare(h[j], h[i]));
-                        double total = 0;
-                        for (float m : means) {
-                            total += m;
+                        curves[b][t] = total == 0 ? 0 : remaining / total;
+                        if (t < P) {
+                            remaining -= means[order[t]];
                         }
-                        double remaining = total;
-                        for (int t = 0; t <= P; t++) {
-                            curves[b][t] = total == 0 ? 0 : remaining / total;
-                            if (t < P) {
-                                remaining -= means[order[t]];
-                            }
-                        }
-                        scores[b] = Arrays.stream(curves[b]).average().orElseThrow();
                     }
-                    return new MetricResult(scores, curves, x);
+                    scores[b] = Arrays.stream(curves[b]).average().orElseThrow();
                 }
-            };
+                return new MetricResult(scores, curves, x);
+            });
         }
     }
 
@@ -311,26 +310,13 @@ final class Fakes {
         @Override
         public Metric create(Parameters parameters) {
             MetricSpec spec = MetricSpec.of("fake-sum", "default", Map.of());
-            return new Metric() {
-                @Override
-                public MetricInfo info() {
-                    return INFO;
+            return metric(INFO, spec, (context, batch, targets, heatmaps) -> {
+                double[] scores = new double[batch.size()];
+                for (int b = 0; b < batch.size(); b++) {
+                    scores[b] = heatmaps.target()[b][targets[b] % P];
                 }
-
-                @Override
-                public MetricSpec spec() {
-                    return spec;
-                }
-
-                @Override
-                public MetricResult evaluate(Context context, List<Sample> batch, int[] targets, Heatmaps heatmaps) {
-                    double[] scores = new double[batch.size()];
-                    for (int b = 0; b < batch.size(); b++) {
-                        scores[b] = heatmaps.target()[b][targets[b] % P];
-                    }
-                    return MetricResult.of(scores);
-                }
-            };
+                return MetricResult.of(scores);
+            });
         }
     }
 
@@ -347,22 +333,9 @@ final class Fakes {
         @Override
         public Metric create(Parameters parameters) {
             MetricSpec spec = MetricSpec.of("fake-all-classes", "default", Map.of());
-            return new Metric() {
-                @Override
-                public MetricInfo info() {
-                    return INFO;
-                }
-
-                @Override
-                public MetricSpec spec() {
-                    return spec;
-                }
-
-                @Override
-                public MetricResult evaluate(Context context, List<Sample> batch, int[] targets, Heatmaps heatmaps) {
-                    throw new AssertionError("a skipped pair must not be evaluated");
-                }
-            };
+            return metric(INFO, spec, (context, batch, targets, heatmaps) -> {
+                throw new AssertionError("a skipped pair must not be evaluated");
+            });
         }
     }
 

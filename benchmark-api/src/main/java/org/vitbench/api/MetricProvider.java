@@ -1,5 +1,7 @@
 package org.vitbench.api;
 
+import java.util.Optional;
+
 /**
  * Registers a metric with {@link java.util.ServiceLoader}: list the implementing class in
  * {@code META-INF/services/org.vitbench.api.MetricProvider}.
@@ -14,4 +16,9 @@ public interface MetricProvider {
      * @throws ConfigurationException naming the bad parameter and what is allowed
      */
     Metric create(Parameters parameters);
+
+    /** The declared parameters and presets, for help and checks; empty for a hand-written provider. */
+    default Optional<Declaration> declaration() {
+        return Optional.empty();
+    }
 }

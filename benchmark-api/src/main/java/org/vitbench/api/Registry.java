@@ -1,6 +1,9 @@
 package org.vitbench.api;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.security.CodeSource;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -31,11 +34,18 @@ public final class Registry {
         this.models = Collections.unmodifiableSortedMap(models);
     }
 
-    /** Loads the providers visible to {@code loader}. */
+    /**
+     * Loads the providers visible to {@code loader}: the declarations of the classes listed in
+     * {@code META-INF/services/org.vitbench.api.Explainer} and {@code ...Metric} (every
+     * {@code public static final} field of type {@link MethodDeclaration} or
+     * {@link MetricDeclaration}), and hand-written providers listed under the provider interfaces.
+     */
     public static Registry load(ClassLoader loader) {
         return new Registry(
-                index("explainer", ServiceLoader.load(ExplainerProvider.class, loader), p -> p.info().id()),
-                index("metric", ServiceLoader.load(MetricProvider.class, loader), p -> p.info().id()),
+                index("explainer", concat("explainer", declared("explainer", Explainer.class, MethodDeclaration.class, loader),
+                        ServiceLoader.load(ExplainerProvider.class, loader)), p -> p.info().id()),
+                index("metric", concat("metric", declared("metric", Metric.class, MetricDeclaration.class, loader),
+                        ServiceLoader.load(MetricProvider.class, loader)), p -> p.info().id()),
                 index("dataset", ServiceLoader.load(DatasetProvider.class, loader), p -> p.info().id()),
                 index("model", ServiceLoader.load(ModelProvider.class, loader), p -> p.info().id()));
     }
@@ -52,6 +62,59 @@ public final class Registry {
                 index("metric", metrics, p -> p.info().id()),
                 index("dataset", datasets, p -> p.info().id()),
                 index("model", models, p -> p.info().id()));
+    }
+
+    /** The declarations in the public static final fields of the classes listed for {@code service}. */
+    private static <D> List<D> declared(String kind, Class<?> service, Class<D> declaration, ClassLoader loader) {
+        List<D> found = new ArrayList<>();
+        List<? extends Class<?>> types;
+        try {
+            types = ServiceLoader.load(service, loader).stream().map(ServiceLoader.Provider::type).toList();
+        } catch (ServiceConfigurationError e) {
+            throw new VitbenchException("cannot load the " + kind + " plug-ins: " + e.getMessage()
+                    + (e.getCause() == null ? "" : " (" + e.getCause() + ")") + "; a class listed in META-INF/services/"
+                    + service.getName() + " must implement it and have a public no-argument constructor; rebuild "
+                    + "the plug-in's jar or remove it from VITBENCH_PLUGINS", e);
+        }
+        for (Class<?> type : types) {
+            int before = found.size();
+            for (Field field : type.getFields()) {
+                int modifiers = field.getModifiers();
+                if (Modifier.isStatic(modifiers) && Modifier.isFinal(modifiers)
+                        && declaration.isAssignableFrom(field.getType())) {
+                    try {
+                        found.add(declaration.cast(field.get(null)));
+                    } catch (IllegalAccessException | RuntimeException | LinkageError e) {
+                        throw new VitbenchException("the " + kind + " plug-in " + origin(type) + " cannot be "
+                                + "initialised: " + e + "; fix the plug-in or remove it from VITBENCH_PLUGINS", e);
+                    }
+                }
+            }
+            if (found.size() == before) {
+                throw new VitbenchException("the " + kind + " plug-in " + origin(type) + " is listed in META-INF/"
+                        + "services/" + service.getName() + " but declares no public static final "
+                        + declaration.getSimpleName() + "; add one or remove the listing");
+            }
+        }
+        return found;
+    }
+
+    private static <P> List<P> concat(String kind, List<? extends P> declared, Iterable<? extends P> handWritten) {
+        List<P> all = new ArrayList<>(declared);
+        Iterator<? extends P> it = handWritten.iterator();
+        while (true) {
+            try {
+                if (!it.hasNext()) {
+                    return all;
+                }
+                all.add(it.next());
+            } catch (ServiceConfigurationError e) {
+                // a listed class that is missing, not a provider, or whose constructor throws
+                throw new VitbenchException("cannot load the " + kind + " plug-ins: " + e.getMessage()
+                        + (e.getCause() == null ? "" : " (" + e.getCause() + ")") + "; rebuild the plug-in's jar or "
+                        + "remove it from VITBENCH_PLUGINS", e);
+            }
+        }
     }
 
     static <P> SortedMap<String, P> index(String kind, Iterable<P> providers, Function<P, String> id) {
@@ -88,7 +151,16 @@ public final class Registry {
     }
 
     private static String origin(Object provider) {
-        Class<?> type = provider.getClass();
+        if (provider instanceof MethodDeclaration d) {
+            return origin(d.declaringClass());
+        }
+        if (provider instanceof MetricDeclaration d) {
+            return origin(d.declaringClass());
+        }
+        return origin(provider.getClass());
+    }
+
+    private static String origin(Class<?> type) {
         CodeSource source = type.getProtectionDomain().getCodeSource();
         return type.getName() + " (" + (source == null || source.getLocation() == null
                 ? "unknown location" : source.getLocation()) + ")";

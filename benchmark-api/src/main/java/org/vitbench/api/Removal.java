@@ -63,6 +63,12 @@ public record Removal(Kind kind, PixelBaseline baseline) {
         };
     }
 
+    /** The {@code removal} parameter of a plug-in, defaulting to {@code defaultValue}. */
+    public static Parameter<Removal> parameter(Removal defaultValue) {
+        return Parameter.of("removal", defaultValue, Removal::parse, Removal::id,
+                "attention-mask, token-drop, pixel-zero, pixel-mean, pixel-blur", "how removed patches are held out");
+    }
+
     /** The inverse of {@link #parse(String)}. */
     public String id() {
         return switch (kind) {

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.List;
-import java.util.ServiceLoader;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,6 +23,7 @@ import org.vitbench.api.Gradients;
 import org.vitbench.api.ExplainerProvider;
 import org.vitbench.api.Heatmaps;
 import org.vitbench.api.Parameters;
+import org.vitbench.api.Registry;
 import org.vitbench.api.Sample;
 import org.vitbench.api.VitModel;
 
@@ -182,12 +183,9 @@ public abstract class ExplainerContract {
     void aRegisteredProviderRecreatesTheMethodFromItsParameters() {
         Explainer explainer = explainer();
         String id = explainer.info().id();
-        ExplainerProvider provider = ServiceLoader.load(ExplainerProvider.class).stream()
-                .map(ServiceLoader.Provider::get)
-                .filter(p -> p.info().id().equals(id))
-                .findFirst()
-                .orElseGet(() -> fail("no ExplainerProvider with id '" + id
-                        + "' in META-INF/services/org.vitbench.api.ExplainerProvider"));
+        ExplainerProvider provider = Optional.ofNullable(Registry.load().explainers().get(id))
+                .orElseGet(() -> fail("no method with id '" + id + "' is registered: list its class in "
+                        + "META-INF/services/org.vitbench.api.Explainer"));
         assertEquals(explainer.info(), provider.info(), "provider and method describe themselves alike");
         Explainer again = provider.create(Parameters.of(id, explainer.parameters().asMap()));
         assertEquals(explainer.parameters(), again.parameters(), "parameters() is a complete cache key");

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.List;
-import java.util.ServiceLoader;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
@@ -24,6 +24,7 @@ import org.vitbench.api.MetricResult;
 import org.vitbench.api.MetricSpec;
 import org.vitbench.api.ModelInfo;
 import org.vitbench.api.Parameters;
+import org.vitbench.api.Registry;
 import org.vitbench.api.Requirement;
 import org.vitbench.api.Sample;
 import org.vitbench.api.VitModel;
@@ -185,12 +186,9 @@ public abstract class MetricContract {
         assertEquals(id, spec.metricId(), "spec names the metric");
         assertTrue(metric.info().presets().contains(spec.preset()),
                 "preset '" + spec.preset() + "' is one of " + metric.info().presets());
-        MetricProvider provider = ServiceLoader.load(MetricProvider.class).stream()
-                .map(ServiceLoader.Provider::get)
-                .filter(p -> p.info().id().equals(id))
-                .findFirst()
-                .orElseGet(() -> fail("no MetricProvider with id '" + id
-                        + "' in META-INF/services/org.vitbench.api.MetricProvider"));
+        MetricProvider provider = Optional.ofNullable(Registry.load().metrics().get(id))
+                .orElseGet(() -> fail("no metric with id '" + id + "' is registered: list its class in "
+                        + "META-INF/services/org.vitbench.api.Metric"));
         assertEquals(metric.info(), provider.info(), "provider and metric describe themselves alike");
         TreeMap<String, String> values = new TreeMap<>(spec.parameters());
         values.put("preset", spec.preset());

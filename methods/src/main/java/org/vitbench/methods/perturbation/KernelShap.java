@@ -9,7 +9,9 @@ import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Context;
 import org.vitbench.api.Explainer;
 import org.vitbench.api.ExplainerInfo;
-import org.vitbench.api.ExplainerProvider;
+import org.vitbench.api.MethodDeclaration;
+import org.vitbench.api.Parameter;
+import org.vitbench.api.Arguments;
 import org.vitbench.api.Family;
 import org.vitbench.api.Heatmaps;
 import org.vitbench.api.Parameters;
@@ -73,52 +75,61 @@ public final class KernelShap implements Explainer {
             Set.of(Requirement.MASKING), true,
             "Lundberg & Lee 2017, arXiv 1705.07874; Covert & Lee 2021, Improving KernelSHAP, arXiv 2012.01536");
 
-    private static final Set<String> KEYS = Set.of("budget", "subsets", "paired", "threshold", "varianceBatches",
-            "estimator", Perturbation.REMOVAL, Perturbation.OUTPUT, Perturbation.BATCH_SIZE);
+    private static final Parameter<Integer> SUBSETS = Parameter.integer("subsets", 32, 1, 1 << 16,
+            "coalitions per iteration (each with its complement when paired)");
+    private static final Parameter<Boolean> PAIRED = Parameter.flag("paired", true,
+            "sample each coalition with its complement");
+    private static final Parameter<Integer> BUDGET = Parameter.integer("budget", 1024, 1, Integer.MAX_VALUE,
+            "game evaluations per image at most");
+    private static final Parameter<Double> THRESHOLD = Parameter.number("threshold", 0.2, 0, 1e6,
+            "stop when the std ratio falls below it; 0 disables convergence detection");
+    private static final Parameter<Integer> VARIANCE_BATCHES = Parameter.integer("varianceBatches", 0, 0, 1 << 20,
+            "batches for the variance estimate; 0 means ceil(10 P / subsets)");
+    private static final Parameter<Variant> ESTIMATOR = Parameter.oneOf("estimator", Variant.KERNEL,
+            List.of(Variant.KERNEL, Variant.UNBIASED), v -> v == Variant.KERNEL ? "kernel" : "unbiased",
+            "kernel (estimated A) or unbiased (exact A, higher variance)");
+    // token drop equals attention masking here (tested to 1e-5) and costs less
+    private static final Parameter<Removal> REMOVAL = Removal.parameter(Removal.TOKEN_DROP);
 
-    private static final Map<String, Map<String, String>> PRESETS = Map.of("vit-shapley", Map.of(
-            "budget", "400000", "subsets", "64", "paired", "true", "threshold", "0.2", "varianceBatches", "60",
-            "estimator", "kernel", Perturbation.REMOVAL, "attention-mask", Perturbation.OUTPUT, "probability"));
+    /** The registration: parameters, the vit-shapley preset, and the factory. */
+    public static final MethodDeclaration DECLARATION = MethodDeclaration.of(INFO, List.of(BUDGET, SUBSETS,
+            PAIRED, THRESHOLD, VARIANCE_BATCHES, ESTIMATOR, REMOVAL, Perturbation.OUTPUT_PARAMETER,
+            Perturbation.BATCH_SIZE_PARAMETER), KernelShap::new)
+            .preset("vit-shapley", Map.of("budget", "400000", "subsets", "64", "paired", "true", "threshold", "0.2",
+                    "varianceBatches", "60", "estimator", "kernel", Perturbation.REMOVAL, "attention-mask",
+                    Perturbation.OUTPUT, "probability"));
 
+    private final Arguments arguments;
     private final Settings settings;
     private final Removal removal;
     private final Output output;
     private final int batchSize;
 
-    /**
-     * @param settings sampling, convergence and budget per image
-     * @param removal how absent patches are removed
-     * @param output {@link Output#LOGITS} or {@link Output#PROBABILITIES}
-     * @param batchSize masked copies per forward pass, 0 for a memory-based size
-     */
-    public KernelShap(Settings settings, Removal removal, Output output, int batchSize) {
-        if (output == Output.TARGET_PROBABILITY) {
-            throw new IllegalArgumentException("KernelSHAP explains every class; use LOGITS or PROBABILITIES");
-        }
-        this.settings = settings;
-        this.removal = removal;
-        this.output = output;
-        this.batchSize = batchSize;
+    /** The defaults: a budget of 1,024 evaluations, token dropping, probabilities. */
+    public KernelShap() {
+        this(DECLARATION.resolve(Map.of()));
     }
 
-    /** Creates the method from validated parameters; unknown keys fail. */
-    public static KernelShap create(Parameters given) {
-        Parameters parameters = Presets.resolve(given, PRESETS);
-        parameters.requireOnly(KEYS);
-        int subsets = parameters.getInt("subsets", 32, 1, 1 << 16);
-        boolean paired = parameters.getBoolean("paired", true);
+    private KernelShap(Arguments arguments) {
+        int subsets = arguments.get(SUBSETS);
+        boolean paired = arguments.get(PAIRED);
         long minimum = Settings.minimumBudget(subsets, paired);
-        int budget = parameters.getInt("budget", 1024, 1, Integer.MAX_VALUE);
+        int budget = arguments.get(BUDGET);
         if (budget < minimum) {
             throw new ConfigurationException(ID + ": budget " + budget + " does not allow one iteration of " + subsets
                     + (paired ? " paired" : "") + " subsets; use budget >= " + minimum + " or fewer subsets");
         }
-        Variant variant = parameters.getChoice("estimator", "kernel", Set.of("kernel", "unbiased")).equals("kernel")
-                ? Variant.KERNEL : Variant.UNBIASED;
-        Settings settings = new Settings(subsets, paired, parameters.getDouble("threshold", 0.2, 0, 1e6),
-                parameters.getInt("varianceBatches", 0, 0, 1 << 20), 5, budget, variant);
-        return new KernelShap(settings, Perturbation.removal(parameters, "token-drop"),
-                Perturbation.output(parameters, "probability"), Perturbation.batchSize(parameters));
+        this.arguments = arguments;
+        this.settings = new Settings(subsets, paired, arguments.get(THRESHOLD), arguments.get(VARIANCE_BATCHES), 5,
+                budget, arguments.get(ESTIMATOR));
+        this.removal = arguments.get(REMOVAL);
+        this.output = arguments.get(Perturbation.OUTPUT_PARAMETER);
+        this.batchSize = arguments.get(Perturbation.BATCH_SIZE_PARAMETER);
+    }
+
+    /** Creates the method from parameters; unknown keys fail. */
+    public static KernelShap create(Parameters given) {
+        return (KernelShap) DECLARATION.create(given);
     }
 
     @Override
@@ -126,18 +137,9 @@ public final class KernelShap implements Explainer {
         return INFO;
     }
 
-    /** The resolved parameters, defaults included. */
     @Override
     public Parameters parameters() {
-        return Parameters.of(ID, Map.of("budget", Long.toString(settings.budget()),
-                "subsets", Integer.toString(settings.subsets()),
-                "paired", Boolean.toString(settings.paired()),
-                "threshold", Double.toString(settings.threshold()),
-                "varianceBatches", Integer.toString(settings.varianceBatches()),
-                "estimator", settings.variant() == Variant.KERNEL ? "kernel" : "unbiased",
-                Perturbation.REMOVAL, removal.id(),
-                Perturbation.OUTPUT, Perturbation.outputId(output),
-                Perturbation.BATCH_SIZE, Integer.toString(batchSize)));
+        return arguments.parameters();
     }
 
     public Settings settings() {
@@ -159,19 +161,5 @@ public final class KernelShap implements Explainer {
     @Override
     public String toString() {
         return ID + parameters();
-    }
-
-    /** Registers {@link KernelShap} with {@link java.util.ServiceLoader}. */
-    public static final class Provider implements ExplainerProvider {
-
-        @Override
-        public ExplainerInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public Explainer create(Parameters parameters) {
-            return KernelShap.create(parameters);
-        }
     }
 }

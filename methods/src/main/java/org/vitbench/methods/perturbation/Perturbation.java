@@ -9,6 +9,7 @@ import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Context;
 import org.vitbench.api.Heatmaps;
 import org.vitbench.api.ModelInfo;
+import org.vitbench.api.Parameter;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Progress;
 import org.vitbench.api.Removal;
@@ -25,6 +26,15 @@ final class Perturbation {
     static final String OUTPUT = "output";
     static final String REMOVAL = "removal";
     static final String BATCH_SIZE = "batchSize";
+
+    /** The explained output, defaulting to the softmax probability. */
+    static final Parameter<Output> OUTPUT_PARAMETER = Parameter.oneOf(OUTPUT, Output.PROBABILITIES,
+            List.of(Output.LOGITS, Output.PROBABILITIES), Perturbation::outputId,
+            "the explained output: logit (pre-softmax) or probability (softmax)");
+
+    /** Masked copies per forward pass. */
+    static final Parameter<Integer> BATCH_SIZE_PARAMETER = Parameter.integer(BATCH_SIZE, 0, 0,
+            MaskedEvaluator.MAX_BATCH_SIZE, "masked copies per forward pass; 0 sizes them from the memory budget");
 
     private Perturbation() {
     }

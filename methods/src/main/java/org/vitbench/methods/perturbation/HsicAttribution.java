@@ -4,24 +4,25 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.sampling.ArraySampler;
 import org.apache.commons.rng.simple.RandomSource;
+import org.vitbench.api.Arguments;
 import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Context;
 import org.vitbench.api.Explainer;
 import org.vitbench.api.ExplainerInfo;
-import org.vitbench.api.ExplainerProvider;
 import org.vitbench.api.Family;
 import org.vitbench.api.Heatmaps;
+import org.vitbench.api.MethodDeclaration;
 import org.vitbench.api.ModelInfo;
+import org.vitbench.api.Parameter;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Removal;
+import org.vitbench.api.Removal.PixelBaseline;
 import org.vitbench.api.Requirement;
 import org.vitbench.api.Sample;
 import org.vitbench.api.Seeds;
@@ -107,9 +108,6 @@ public final class HsicAttribution implements Explainer {
     /** Below this a bandwidth is treated as 0. */
     static final double BANDWIDTH_FLOOR = 1e-12;
 
-    private static final Set<String> KEYS = Set.of(GRID, DESIGNS, SAMPLER, Perturbation.REMOVAL,
-            Perturbation.OUTPUT, Perturbation.BATCH_SIZE);
-
     /** How the binary design is drawn. */
     public enum Sampler {
         /** Unscrambled Sobol' points without the origin, rounded (xplique's default). */
@@ -123,6 +121,22 @@ public final class HsicAttribution implements Explainer {
         }
     }
 
+    private static final Parameter<Sampler> SAMPLER_PARAMETER = Parameter.oneOf(SAMPLER, Sampler.SOBOL,
+            List.of(Sampler.values()), Sampler::id, "sobol (the reference's default) or lhs (Latin hypercube)");
+    private static final Parameter<Integer> GRID_PARAMETER = Parameter.integer(GRID, 0, 0, Integer.MAX_VALUE,
+            "mask cells per side: 0 (the patch grid) or 2 to " + MAX_SOBOL_GRID + " (sobol), " + MAX_GRID + " (lhs)");
+    private static final Parameter<Integer> DESIGNS_PARAMETER = Parameter.integer(DESIGNS, 500, 2, MAX_DESIGNS,
+            "masks per image (even with lhs)");
+    private static final Parameter<Removal> REMOVAL = Removal.parameter(Removal.pixel(PixelBaseline.MEAN));
+    // the reference explains logits
+    private static final Parameter<Output> OUTPUT = Perturbation.OUTPUT_PARAMETER.withDefault(Output.LOGITS);
+
+    /** The registration: parameters and factory. */
+    public static final MethodDeclaration DECLARATION = MethodDeclaration.of(INFO, List.of(GRID_PARAMETER,
+            DESIGNS_PARAMETER, SAMPLER_PARAMETER, REMOVAL, OUTPUT, Perturbation.BATCH_SIZE_PARAMETER),
+            HsicAttribution::new);
+
+    private final Arguments arguments;
     private final int grid;
     private final int designs;
     private final Sampler sampler;
@@ -130,61 +144,36 @@ public final class HsicAttribution implements Explainer {
     private final Output output;
     private final int batchSize;
 
-    /**
-     * @param grid cells per side, 0 for the patch grid, else 2 to {@value #MAX_GRID} (to
-     *     {@value #MAX_SOBOL_GRID} with the Sobol' sampler)
-     * @param designs n, 2 to {@value #MAX_DESIGNS}, even for the Latin hypercube
-     * @param sampler how the binary design is drawn
-     * @param removal how a removed cell's patches are removed
-     * @param output {@link Output#LOGITS} or {@link Output#PROBABILITIES}
-     * @param batchSize masked copies per forward pass, 0 for a memory-based size
-     */
-    public HsicAttribution(int grid, int designs, Sampler sampler, Removal removal, Output output, int batchSize) {
-        int maxGrid = sampler == Sampler.SOBOL ? MAX_SOBOL_GRID : MAX_GRID;
-        if (grid != 0 && (grid < 2 || grid > maxGrid)) {
-            throw new IllegalArgumentException("grid must be 0 (the patch grid) or 2 to " + maxGrid + " with the "
-                    + sampler.id() + " sampler, got " + grid);
-        }
-        if (designs < 2 || designs > MAX_DESIGNS || (sampler == Sampler.LHS && designs % 2 != 0)) {
-            throw new IllegalArgumentException("designs must be from 2 to " + MAX_DESIGNS
-                    + (sampler == Sampler.LHS ? " and even" : "") + ", got " + designs);
-        }
-        if (output == Output.TARGET_PROBABILITY) {
-            throw new IllegalArgumentException("HSIC explains every class; use LOGITS or PROBABILITIES");
-        }
-        if (batchSize < 0) {
-            throw new IllegalArgumentException("batchSize must be 0 (auto) or more, got " + batchSize);
-        }
-        this.grid = grid;
-        this.designs = designs;
-        this.sampler = sampler;
-        this.removal = Objects.requireNonNull(removal, "removal");
-        this.output = output;
-        this.batchSize = batchSize;
+    /** The reference's defaults: 500 Sobol' designs on the patch grid, pixel-mean removal, logits. */
+    public HsicAttribution() {
+        this(DECLARATION.resolve(Map.of()));
     }
 
-    /** Creates the method from validated parameters; unknown keys fail. */
-    public static HsicAttribution create(Parameters parameters) {
-        parameters.requireOnly(KEYS);
-        Set<String> samplers = Arrays.stream(Sampler.values()).map(Sampler::id).collect(Collectors.toSet());
-        Sampler sampler = Sampler.valueOf(
-                parameters.getChoice(SAMPLER, Sampler.SOBOL.id(), samplers).toUpperCase(Locale.ROOT));
+    private HsicAttribution(Arguments arguments) {
+        this.arguments = arguments;
+        this.sampler = arguments.get(SAMPLER_PARAMETER);
         int maxGrid = sampler == Sampler.SOBOL ? MAX_SOBOL_GRID : MAX_GRID;
-        int grid = parameters.getInt(GRID, 0, 0, Integer.MAX_VALUE);
+        this.grid = arguments.get(GRID_PARAMETER);
         if (grid == 1 || grid > maxGrid) {
             throw new ConfigurationException("invalid value '" + grid + "' for parameter 'grid' of " + ID
                     + "; allowed: 0 (the patch grid) or 2 to " + maxGrid + " with sampler=" + sampler.id()
                     + (sampler == Sampler.SOBOL ? " (grid^2 Sobol' dimensions must fit Commons Math's "
                             + SobolDesign.MAX_DIMENSION + "-dimension table)" : ""));
         }
-        int designs = parameters.getInt(DESIGNS, 500, 2, MAX_DESIGNS);
+        this.designs = arguments.get(DESIGNS_PARAMETER);
         if (sampler == Sampler.LHS && designs % 2 != 0) {
             throw new ConfigurationException("invalid value '" + designs + "' for parameter 'designs' of " + ID
                     + "; allowed with sampler=lhs: an even number from 2 to " + MAX_DESIGNS
                     + " (each Latin hypercube point gives two masks), e.g. " + (designs - 1) + " or " + (designs + 1));
         }
-        return new HsicAttribution(grid, designs, sampler, Perturbation.removal(parameters, "pixel-mean"),
-                Perturbation.output(parameters, "logit"), Perturbation.batchSize(parameters));
+        this.removal = arguments.get(REMOVAL);
+        this.output = arguments.get(OUTPUT);
+        this.batchSize = arguments.get(Perturbation.BATCH_SIZE_PARAMETER);
+    }
+
+    /** Creates the method from parameters; unknown keys fail. */
+    public static HsicAttribution create(Parameters parameters) {
+        return (HsicAttribution) DECLARATION.create(parameters);
     }
 
     @Override
@@ -192,20 +181,12 @@ public final class HsicAttribution implements Explainer {
         return INFO;
     }
 
-    /** The resolved parameters, defaults included. */
     @Override
     public Parameters parameters() {
-        Map<String, String> values = new TreeMap<>();
-        values.put(GRID, Integer.toString(grid));
-        values.put(DESIGNS, Integer.toString(designs));
-        values.put(SAMPLER, sampler.id());
-        values.put(Perturbation.REMOVAL, removal.id());
-        values.put(Perturbation.OUTPUT, Perturbation.outputId(output));
-        values.put(Perturbation.BATCH_SIZE, Integer.toString(batchSize));
-        return Parameters.of(ID, values);
+        return arguments.parameters();
     }
 
-    /** Whether the maps depend on the run seed: only the Latin hypercube sampler does. */
+    /** Whether maps depend on the seed (Latin hypercube designs). */
     public boolean isRandomised() {
         return sampler == Sampler.LHS;
     }
@@ -387,19 +368,5 @@ public final class HsicAttribution implements Explainer {
     @Override
     public String toString() {
         return ID + parameters();
-    }
-
-    /** Registers {@link HsicAttribution} with {@link java.util.ServiceLoader}. */
-    public static final class Provider implements ExplainerProvider {
-
-        @Override
-        public ExplainerInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public Explainer create(Parameters parameters) {
-            return HsicAttribution.create(parameters);
-        }
     }
 }

@@ -6,13 +6,15 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.simple.RandomSource;
+import org.vitbench.api.Arguments;
 import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Context;
 import org.vitbench.api.Explainer;
 import org.vitbench.api.ExplainerInfo;
-import org.vitbench.api.ExplainerProvider;
 import org.vitbench.api.Family;
 import org.vitbench.api.Heatmaps;
+import org.vitbench.api.MethodDeclaration;
+import org.vitbench.api.Parameter;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Removal;
 import org.vitbench.api.Requirement;
@@ -62,9 +64,19 @@ public final class Lime implements Explainer {
     static final String KERNEL_WIDTH = "kernelWidth";
     static final String ALPHA = "alpha";
 
-    private static final Set<String> KEYS = Set.of(SAMPLES, KERNEL_WIDTH, ALPHA, Perturbation.REMOVAL,
-            Perturbation.OUTPUT, Perturbation.BATCH_SIZE);
+    private static final Parameter<Integer> SAMPLES_PARAMETER = Parameter.integer(SAMPLES, 1000, 1, 1 << 24,
+            "perturbed samples per image");
+    private static final Parameter<Double> KERNEL_WIDTH_PARAMETER = Parameter.number(KERNEL_WIDTH, 0.25, 0, 1e6,
+            "width of the exponential kernel on the cosine distance, positive");
+    private static final Parameter<Double> ALPHA_PARAMETER = Parameter.number(ALPHA, 1.0, 0, 1e12,
+            "ridge penalty");
 
+    /** The registration: parameters and factory. */
+    public static final MethodDeclaration DECLARATION = MethodDeclaration.of(INFO, List.of(SAMPLES_PARAMETER,
+            KERNEL_WIDTH_PARAMETER, ALPHA_PARAMETER, Removal.parameter(Removal.TOKEN_DROP),
+            Perturbation.OUTPUT_PARAMETER, Perturbation.BATCH_SIZE_PARAMETER), Lime::new);
+
+    private final Arguments arguments;
     private final int samples;
     private final double kernelWidth;
     private final double alpha;
@@ -72,46 +84,28 @@ public final class Lime implements Explainer {
     private final Output output;
     private final int batchSize;
 
-    /**
-     * @param samples n, at least 1, the first being the full image
-     * @param kernelWidth width of the exponential kernel on the cosine distance, positive
-     * @param alpha ridge penalty, 0 or more
-     * @param removal how dropped patches are removed
-     * @param output {@link Output#LOGITS} or {@link Output#PROBABILITIES}
-     * @param batchSize masked copies per forward pass, 0 for a memory-based size
-     */
-    public Lime(int samples, double kernelWidth, double alpha, Removal removal, Output output, int batchSize) {
-        if (samples < 1) {
-            throw new IllegalArgumentException("samples must be at least 1, got " + samples);
-        }
-        if (!(kernelWidth > 0 && Double.isFinite(kernelWidth))) {
-            throw new IllegalArgumentException("kernelWidth must be positive and finite, got " + kernelWidth);
-        }
-        if (!(alpha >= 0 && Double.isFinite(alpha))) {
-            throw new IllegalArgumentException("alpha must be 0 or more and finite, got " + alpha);
-        }
-        if (output == Output.TARGET_PROBABILITY) {
-            throw new IllegalArgumentException("LIME explains every class; use LOGITS or PROBABILITIES");
-        }
-        this.samples = samples;
-        this.kernelWidth = kernelWidth;
-        this.alpha = alpha;
-        this.removal = removal;
-        this.output = output;
-        this.batchSize = batchSize;
+    /** The defaults of the reference: 1,000 samples, kernel width 0.25, ridge penalty 1. */
+    public Lime() {
+        this(DECLARATION.resolve(Map.of()));
     }
 
-    /** Creates the method from validated parameters; unknown keys fail. */
-    public static Lime create(Parameters parameters) {
-        parameters.requireOnly(KEYS);
-        double kernelWidth = parameters.getDouble(KERNEL_WIDTH, 0.25, 0, 1e6);
+    private Lime(Arguments arguments) {
+        this.arguments = arguments;
+        this.samples = arguments.get(SAMPLES_PARAMETER);
+        this.kernelWidth = arguments.get(KERNEL_WIDTH_PARAMETER);
         if (kernelWidth == 0) {
-            throw new ConfigurationException("invalid value '" + parameters.getString(KERNEL_WIDTH, "")
-                    + "' for parameter '" + KERNEL_WIDTH + "' of " + ID + "; allowed: a positive number up to 1e6");
+            throw new ConfigurationException("invalid value '0.0' for parameter '" + KERNEL_WIDTH + "' of " + ID
+                    + "; allowed: a positive number up to 1e6");
         }
-        return new Lime(parameters.getInt(SAMPLES, 1000, 1, 1 << 24), kernelWidth,
-                parameters.getDouble(ALPHA, 1.0, 0, 1e12), Perturbation.removal(parameters, "token-drop"),
-                Perturbation.output(parameters, "probability"), Perturbation.batchSize(parameters));
+        this.alpha = arguments.get(ALPHA_PARAMETER);
+        this.removal = arguments.get(Removal.parameter(Removal.TOKEN_DROP));
+        this.output = arguments.get(Perturbation.OUTPUT_PARAMETER);
+        this.batchSize = arguments.get(Perturbation.BATCH_SIZE_PARAMETER);
+    }
+
+    /** Creates the method from parameters; unknown keys fail. */
+    public static Lime create(Parameters parameters) {
+        return (Lime) DECLARATION.create(parameters);
     }
 
     @Override
@@ -119,15 +113,9 @@ public final class Lime implements Explainer {
         return INFO;
     }
 
-    /** The resolved parameters, defaults included. */
     @Override
     public Parameters parameters() {
-        return Parameters.of(ID, Map.of(SAMPLES, Integer.toString(samples),
-                KERNEL_WIDTH, Double.toString(kernelWidth),
-                ALPHA, Double.toString(alpha),
-                Perturbation.REMOVAL, removal.id(),
-                Perturbation.OUTPUT, Perturbation.outputId(output),
-                Perturbation.BATCH_SIZE, Integer.toString(batchSize)));
+        return arguments.parameters();
     }
 
     @Override
@@ -168,19 +156,5 @@ public final class Lime implements Explainer {
     @Override
     public String toString() {
         return ID + parameters();
-    }
-
-    /** Registers {@link Lime} with {@link java.util.ServiceLoader}. */
-    public static final class Provider implements ExplainerProvider {
-
-        @Override
-        public ExplainerInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public Explainer create(Parameters parameters) {
-            return Lime.create(parameters);
-        }
     }
 }

@@ -5,16 +5,19 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.vitbench.api.Arguments;
 import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Context;
 import org.vitbench.api.Explainer;
 import org.vitbench.api.ExplainerInfo;
-import org.vitbench.api.ExplainerProvider;
 import org.vitbench.api.Family;
 import org.vitbench.api.Heatmaps;
+import org.vitbench.api.MethodDeclaration;
 import org.vitbench.api.ModelInfo;
+import org.vitbench.api.Parameter;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Removal;
+import org.vitbench.api.Removal.PixelBaseline;
 import org.vitbench.api.Requirement;
 import org.vitbench.api.Sample;
 import org.vitbench.models.masking.MaskedEvaluator;
@@ -69,25 +72,20 @@ public final class Occlusion implements Explainer {
         /** One patch at a time, ViT Shapley's leave-one-out baseline. */
         LEAVE_ONE_OUT(new ExplainerInfo("leave-one-out", "Leave-one-out", Family.PERTURBATION,
                 Set.of(Requirement.MASKING), true,
-                "Covert, Kim, Lee 2023 (leave-one-out baseline of ViT Shapley), arXiv 2206.05282"),
-                Set.of(Perturbation.REMOVAL, Perturbation.OUTPUT, Perturbation.BATCH_SIZE)),
+                "Covert, Kim, Lee 2023 (leave-one-out baseline of ViT Shapley), arXiv 2206.05282")),
         /** A sliding window of patches (Zeiler &amp; Fergus 2014). */
         OCCLUSION(new ExplainerInfo("occlusion", "Occlusion", Family.PERTURBATION,
                 Set.of(Requirement.MASKING), true,
-                "Zeiler & Fergus 2014, Visualizing and Understanding Convolutional Networks, arXiv 1311.2901"),
-                Set.of(WINDOW, STRIDE, Perturbation.REMOVAL, Perturbation.OUTPUT, Perturbation.BATCH_SIZE)),
+                "Zeiler & Fergus 2014, Visualizing and Understanding Convolutional Networks, arXiv 1311.2901")),
         /** Leave-one-out by dropping the token, on logits (Brocki &amp; Chung 2023). */
         TAM(new ExplainerInfo("tam", "Token ablation map", Family.PERTURBATION,
                 Set.of(Requirement.MASKING), true,
-                "Brocki & Chung 2023, Class-Discriminative Attention Maps for Vision Transformers, arXiv 2312.02364"),
-                Set.of(Perturbation.BATCH_SIZE));
+                "Brocki & Chung 2023, Class-Discriminative Attention Maps for Vision Transformers, arXiv 2312.02364"));
 
         private final ExplainerInfo info;
-        private final Set<String> keys;
 
-        Variant(ExplainerInfo info, Set<String> keys) {
+        Variant(ExplainerInfo info) {
             this.info = info;
-            this.keys = keys;
         }
 
         public ExplainerInfo info() {
@@ -100,77 +98,76 @@ public final class Occlusion implements Explainer {
         }
     }
 
+    private static final Parameter<Integer> WINDOW_PARAMETER = Parameter.integer(WINDOW, 2, 1, 1 << 12,
+            "patches per side of the occluding window");
+    private static final Parameter<Integer> STRIDE_PARAMETER = Parameter.integer(STRIDE, 1, 1, 1 << 12,
+            "patches between window positions");
+    private static final Parameter<Removal> REMOVAL = Removal.parameter(Removal.pixel(PixelBaseline.MEAN));
+
+    /** The registration of occlusion. */
+    public static final MethodDeclaration OCCLUSION = MethodDeclaration.of(Variant.OCCLUSION.info(),
+            List.of(WINDOW_PARAMETER, STRIDE_PARAMETER, REMOVAL, Perturbation.OUTPUT_PARAMETER,
+                    Perturbation.BATCH_SIZE_PARAMETER), a -> new Occlusion(Variant.OCCLUSION, a));
+
+    /** The registration of leave-one-out. */
+    public static final MethodDeclaration LEAVE_ONE_OUT = MethodDeclaration.of(Variant.LEAVE_ONE_OUT.info(),
+            List.of(REMOVAL, Perturbation.OUTPUT_PARAMETER, Perturbation.BATCH_SIZE_PARAMETER),
+            a -> new Occlusion(Variant.LEAVE_ONE_OUT, a));
+
+    /** The registration of the token ablation map: token dropping and logits, as its reference. */
+    public static final MethodDeclaration TAM = MethodDeclaration.of(Variant.TAM.info(),
+            List.of(Perturbation.BATCH_SIZE_PARAMETER), a -> new Occlusion(Variant.TAM, a));
+
     private final Variant variant;
+    private final Arguments arguments;
     private final int window;
     private final int stride;
     private final Removal removal;
     private final Output output;
     private final int batchSize;
 
-    private Occlusion(Variant variant, int window, int stride, Removal removal, Output output, int batchSize) {
-        if (window < 1 || stride < 1) {
-            throw new IllegalArgumentException(
-                    "window and stride must be at least 1, got " + window + " and " + stride);
-        }
-        if (output == Output.TARGET_PROBABILITY) {
-            throw new IllegalArgumentException(variant.id() + " explains every class; use LOGITS or PROBABILITIES");
-        }
-        if (batchSize < 0) {
-            throw new IllegalArgumentException("batchSize must be 0 (auto) or more, got " + batchSize);
-        }
+    /** Occlusion with its defaults: 2 x 2 windows at stride 1, pixel-mean removal, probabilities. */
+    public Occlusion() {
+        this(Variant.OCCLUSION, OCCLUSION.resolve(Map.of()));
+    }
+
+    private Occlusion(Variant variant, Arguments arguments) {
+        boolean window = variant == Variant.OCCLUSION;
         this.variant = variant;
-        this.window = window;
-        this.stride = stride;
-        this.removal = removal;
-        this.output = output;
-        this.batchSize = batchSize;
+        this.arguments = arguments;
+        this.window = window ? arguments.get(WINDOW_PARAMETER) : 1;
+        this.stride = window ? arguments.get(STRIDE_PARAMETER) : 1;
+        this.removal = variant == Variant.TAM ? Removal.TOKEN_DROP : arguments.get(REMOVAL);
+        this.output = variant == Variant.TAM ? Output.LOGITS : arguments.get(Perturbation.OUTPUT_PARAMETER);
+        this.batchSize = arguments.get(Perturbation.BATCH_SIZE_PARAMETER);
     }
 
-    /**
-     * Leave-one-out: {@code phi_i = v(all) - v(all without patch i)}.
-     *
-     * @param removal how the held-out patch is removed
-     * @param output {@link Output#LOGITS} or {@link Output#PROBABILITIES}
-     * @param batchSize masked copies per forward pass, 0 for a memory-based size
-     */
+    /** Leave-one-out with the given removal, output and batch size (0: from the memory budget). */
     public static Occlusion leaveOneOut(Removal removal, Output output, int batchSize) {
-        return new Occlusion(Variant.LEAVE_ONE_OUT, 1, 1, removal, output, batchSize);
+        return (Occlusion) LEAVE_ONE_OUT.create(Map.of(Perturbation.REMOVAL, removal.id(), Perturbation.OUTPUT,
+                Perturbation.outputId(output), Perturbation.BATCH_SIZE, Integer.toString(batchSize)));
     }
 
-    /**
-     * Sliding-window occlusion.
-     *
-     * @param window patches per side of the occluder, at least 1
-     * @param stride patches between window anchors, at least 1
-     * @param removal how the occluded patches are removed
-     * @param output {@link Output#LOGITS} or {@link Output#PROBABILITIES}
-     * @param batchSize masked copies per forward pass, 0 for a memory-based size
-     */
+    /** Occlusion with the given window, stride, removal, output and batch size. */
     public static Occlusion occlusion(int window, int stride, Removal removal, Output output, int batchSize) {
-        return new Occlusion(Variant.OCCLUSION, window, stride, removal, output, batchSize);
+        return (Occlusion) OCCLUSION.create(Map.of(WINDOW, Integer.toString(window), STRIDE, Integer.toString(stride),
+                Perturbation.REMOVAL, removal.id(), Perturbation.OUTPUT, Perturbation.outputId(output),
+                Perturbation.BATCH_SIZE, Integer.toString(batchSize)));
     }
 
-    /**
-     * The token ablation map: leave-one-out with token dropping, on logits.
-     *
-     * @param batchSize masked copies per forward pass, 0 for a memory-based size
-     */
+    /** The token ablation map with the given batch size. */
     public static Occlusion tam(int batchSize) {
-        return new Occlusion(Variant.TAM, 1, 1, Removal.TOKEN_DROP, Output.LOGITS, batchSize);
+        return (Occlusion) TAM.create(Map.of(Perturbation.BATCH_SIZE, Integer.toString(batchSize)));
     }
 
-    /** Creates a variant from validated parameters; unknown keys fail. */
+    /** Creates {@code variant} from parameters; unknown keys fail. */
     public static Occlusion create(Variant variant, Parameters parameters) {
-        parameters.requireOnly(variant.keys);
-        int batchSize = Perturbation.batchSize(parameters);
-        return switch (variant) {
-            case LEAVE_ONE_OUT -> leaveOneOut(Perturbation.removal(parameters, "pixel-mean"),
-                    Perturbation.output(parameters, "probability"), batchSize);
-            case OCCLUSION -> occlusion(parameters.getInt(WINDOW, 2, 1, 1 << 12),
-                    parameters.getInt(STRIDE, 1, 1, 1 << 12), Perturbation.removal(parameters, "pixel-mean"),
-                    Perturbation.output(parameters, "probability"), batchSize);
-            case TAM -> tam(batchSize);
+        MethodDeclaration declaration = switch (variant) {
+            case OCCLUSION -> OCCLUSION;
+            case LEAVE_ONE_OUT -> LEAVE_ONE_OUT;
+            case TAM -> TAM;
         };
+        return (Occlusion) declaration.create(parameters);
     }
 
     public Variant variant() {
@@ -185,15 +182,7 @@ public final class Occlusion implements Explainer {
     /** The resolved parameters of the variant, defaults included. */
     @Override
     public Parameters parameters() {
-        String batch = Integer.toString(batchSize);
-        return Parameters.of(variant.id(), switch (variant) {
-            case LEAVE_ONE_OUT -> Map.of(Perturbation.REMOVAL, removal.id(),
-                    Perturbation.OUTPUT, Perturbation.outputId(output), Perturbation.BATCH_SIZE, batch);
-            case OCCLUSION -> Map.of(WINDOW, Integer.toString(window), STRIDE, Integer.toString(stride),
-                    Perturbation.REMOVAL, removal.id(), Perturbation.OUTPUT, Perturbation.outputId(output),
-                    Perturbation.BATCH_SIZE, batch);
-            case TAM -> Map.of(Perturbation.BATCH_SIZE, batch);
-        });
+        return arguments.parameters();
     }
 
     @Override
@@ -278,47 +267,5 @@ public final class Occlusion implements Explainer {
     @Override
     public String toString() {
         return variant.id() + parameters();
-    }
-
-    /** Registers the {@code occlusion} variant with {@link java.util.ServiceLoader}. */
-    public static final class Provider implements ExplainerProvider {
-
-        @Override
-        public ExplainerInfo info() {
-            return Variant.OCCLUSION.info();
-        }
-
-        @Override
-        public Explainer create(Parameters parameters) {
-            return Occlusion.create(Variant.OCCLUSION, parameters);
-        }
-    }
-
-    /** Registers the {@code leave-one-out} variant with {@link java.util.ServiceLoader}. */
-    public static final class LeaveOneOutProvider implements ExplainerProvider {
-
-        @Override
-        public ExplainerInfo info() {
-            return Variant.LEAVE_ONE_OUT.info();
-        }
-
-        @Override
-        public Explainer create(Parameters parameters) {
-            return Occlusion.create(Variant.LEAVE_ONE_OUT, parameters);
-        }
-    }
-
-    /** Registers the {@code tam} variant with {@link java.util.ServiceLoader}. */
-    public static final class TamProvider implements ExplainerProvider {
-
-        @Override
-        public ExplainerInfo info() {
-            return Variant.TAM.info();
-        }
-
-        @Override
-        public Explainer create(Parameters parameters) {
-            return Occlusion.create(Variant.TAM, parameters);
-        }
     }
 }

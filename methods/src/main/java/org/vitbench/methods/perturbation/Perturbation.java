@@ -3,6 +3,7 @@ package org.vitbench.methods.perturbation;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.vitbench.api.Batches;
 import org.vitbench.api.ConfigurationException;
@@ -13,6 +14,7 @@ import org.vitbench.api.Parameter;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Progress;
 import org.vitbench.api.Removal;
+import org.vitbench.api.Removal.PixelBaseline;
 import org.vitbench.api.Sample;
 import org.vitbench.models.masking.MaskedEvaluator;
 import org.vitbench.models.masking.MaskedEvaluator.Output;
@@ -31,6 +33,11 @@ final class Perturbation {
     static final Parameter<Output> OUTPUT_PARAMETER = Parameter.oneOf(OUTPUT, Output.PROBABILITIES,
             List.of(Output.LOGITS, Output.PROBABILITIES), Perturbation::outputId,
             "the explained output: logit (pre-softmax) or probability (softmax)");
+
+    /** What removed pixels are blended with, defaulting to the normalisation mean. */
+    static final Parameter<PixelBaseline> BASELINE_PARAMETER = Parameter.oneOf("baseline", PixelBaseline.MEAN,
+            List.of(PixelBaseline.MEAN, PixelBaseline.ZERO, PixelBaseline.BLUR),
+            b -> b.name().toLowerCase(Locale.ROOT), "what removed pixels are blended with: mean, zero or blur");
 
     /** Masked copies per forward pass. */
     static final Parameter<Integer> BATCH_SIZE_PARAMETER = Parameter.integer(BATCH_SIZE, 0, 0,

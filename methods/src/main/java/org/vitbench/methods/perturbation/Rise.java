@@ -5,17 +5,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.simple.RandomSource;
+import org.vitbench.api.Arguments;
 import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Context;
 import org.vitbench.api.Explainer;
 import org.vitbench.api.ExplainerInfo;
-import org.vitbench.api.ExplainerProvider;
 import org.vitbench.api.Family;
 import org.vitbench.api.Heatmaps;
+import org.vitbench.api.MethodDeclaration;
 import org.vitbench.api.ModelInfo;
+import org.vitbench.api.Parameter;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Progress;
 import org.vitbench.api.Removal;
@@ -97,14 +98,6 @@ public final class Rise implements Explainer {
     static final String MODE = "mode";
     static final String BASELINE = "baseline";
 
-    private static final Set<String> KEYS = Set.of(MASKS, CELLS, P, MODE, BASELINE, Perturbation.REMOVAL,
-            Perturbation.OUTPUT, Perturbation.BATCH_SIZE);
-
-    private static final Map<String, Map<String, String>> PRESETS = Map.of(
-            "petsiuk2018", Map.of(MODE, "pixel", MASKS, "4000", CELLS, "7", P, "0.5"),
-            "vit-shapley", Map.of(MODE, "token", MASKS, "2000", CELLS, "0", P, "0.5",
-                    Perturbation.REMOVAL, "pixel-mean", Perturbation.OUTPUT, "probability"));
-
     /** Java heap for one chunk of pixel masks: 64 MiB of floats. */
     private static final long PIXEL_CHUNK_BYTES = 64L << 20;
 
@@ -124,6 +117,27 @@ public final class Rise implements Explainer {
         }
     }
 
+    private static final Parameter<Mode> MODE_PARAMETER = Parameter.oneOf(MODE, Mode.PIXEL, List.of(Mode.values()),
+            Mode::id, "pixel: upsampled soft masks blended with a baseline (the reference); token: binary patch masks");
+    private static final Parameter<Integer> MASKS_PARAMETER = Parameter.integer(MASKS, 1000, 1, 1 << 24,
+            "random masks per image");
+    private static final Parameter<Integer> CELLS_PARAMETER = Parameter.integer(CELLS, 7, 0, 1 << 12,
+            "mask cells per side; 0 means the patch grid");
+    private static final Parameter<Double> P_PARAMETER = Parameter.number(P, 0.5, 0.0, 1.0,
+            "probability that a cell is kept, in (0, 1]");
+    private static final Parameter<PixelBaseline> BASELINE_PARAMETER =
+            Perturbation.BASELINE_PARAMETER.onlyWhen(MODE, "pixel");
+    private static final Parameter<Removal> REMOVAL = Removal.parameter(Removal.TOKEN_DROP).onlyWhen(MODE, "token");
+
+    /** The registration: parameters, the petsiuk2018 and vit-shapley presets, and the factory. */
+    public static final MethodDeclaration DECLARATION = MethodDeclaration.of(INFO, List.of(MODE_PARAMETER,
+            MASKS_PARAMETER, CELLS_PARAMETER, P_PARAMETER, BASELINE_PARAMETER, REMOVAL, Perturbation.OUTPUT_PARAMETER,
+            Perturbation.BATCH_SIZE_PARAMETER), Rise::new)
+            .preset("petsiuk2018", Map.of(MODE, "pixel", MASKS, "4000", CELLS, "7", P, "0.5"))
+            .preset("vit-shapley", Map.of(MODE, "token", MASKS, "2000", CELLS, "0", P, "0.5",
+                    Perturbation.REMOVAL, "pixel-mean", Perturbation.OUTPUT, "probability"));
+
+    private final Arguments arguments;
     private final Mode mode;
     private final int masks;
     private final int cells;
@@ -133,71 +147,30 @@ public final class Rise implements Explainer {
     private final Output output;
     private final int batchSize;
 
-    /**
-     * @param mode pixel or token masks
-     * @param masks N, at least 1
-     * @param cells s per side, 0 for the patch grid
-     * @param p keep probability of a cell, in (0, 1]
-     * @param baseline what a removed pixel shows; pixel mode only, else {@code null}
-     * @param removal how a dropped token is removed; token mode only, else {@code null}
-     * @param output {@link Output#LOGITS} or {@link Output#PROBABILITIES}
-     * @param batchSize masked copies per forward pass, 0 for a memory-based size
-     */
-    public Rise(Mode mode, int masks, int cells, double p, PixelBaseline baseline, Removal removal, Output output,
-            int batchSize) {
-        if (masks < 1) {
-            throw new IllegalArgumentException("masks must be at least 1, got " + masks);
-        }
-        if (cells < 0) {
-            throw new IllegalArgumentException("cells must be 0 (the patch grid) or more, got " + cells);
-        }
-        if (!(p > 0 && p <= 1)) {
-            throw new IllegalArgumentException("p must be in (0, 1], got " + p);
-        }
-        if ((mode == Mode.PIXEL) != (baseline != null) || (mode == Mode.TOKEN) != (removal != null)) {
-            throw new IllegalArgumentException("pixel mode takes a baseline and no removal, token mode a removal and"
-                    + " no baseline; got mode " + mode.id() + ", baseline " + baseline + ", removal " + removal);
-        }
-        if (output == Output.TARGET_PROBABILITY) {
-            throw new IllegalArgumentException("RISE explains every class; use LOGITS or PROBABILITIES");
-        }
-        this.mode = mode;
-        this.masks = masks;
-        this.cells = cells;
-        this.p = p;
-        this.baseline = baseline;
-        this.removal = removal;
-        this.output = output;
-        this.batchSize = batchSize;
+    /** The defaults: 1,000 pixel masks on a 7 x 7 grid, kept with probability 0.5, blended with the mean. */
+    public Rise() {
+        this(DECLARATION.resolve(Map.of()));
     }
 
-    /** Creates the method from validated parameters; unknown keys fail. */
-    public static Rise create(Parameters given) {
-        Parameters parameters = Presets.resolve(given, PRESETS);
-        parameters.requireOnly(KEYS);
-        Mode mode = Mode.valueOf(
-                parameters.getChoice(MODE, "pixel", Set.of("pixel", "token")).toUpperCase(Locale.ROOT));
-        if (mode == Mode.PIXEL && parameters.has(Perturbation.REMOVAL)) {
-            throw new ConfigurationException("parameter 'removal' (" + parameters.getString(Perturbation.REMOVAL, "")
-                    + ") of " + ID + " applies to mode=token only; mode=pixel blends with 'baseline'"
-                    + " (mean, zero, blur)");
-        }
-        if (mode == Mode.TOKEN && parameters.has(BASELINE)) {
-            throw new ConfigurationException("parameter 'baseline' (" + parameters.getString(BASELINE, "") + ") of "
-                    + ID + " applies to mode=pixel only; mode=token removes tokens with 'removal' (e.g. token-drop)");
-        }
-        double p = parameters.getDouble(P, 0.5, 0.0, 1.0);
+    private Rise(Arguments arguments) {
+        this.arguments = arguments;
+        this.mode = arguments.get(MODE_PARAMETER);
+        this.masks = arguments.get(MASKS_PARAMETER);
+        this.cells = arguments.get(CELLS_PARAMETER);
+        this.p = arguments.get(P_PARAMETER);
         if (p == 0) {
             throw new ConfigurationException("invalid value '0' for parameter 'p' of " + ID
                     + "; allowed: a number in (0, 1], since every mask would remove everything");
         }
-        PixelBaseline baseline = mode == Mode.PIXEL
-                ? PixelBaseline.valueOf(parameters.getChoice(BASELINE, "mean", Set.of("mean", "zero", "blur"))
-                        .toUpperCase(Locale.ROOT))
-                : null;
-        Removal removal = mode == Mode.TOKEN ? Perturbation.removal(parameters, "token-drop") : null;
-        return new Rise(mode, parameters.getInt(MASKS, 1000, 1, 1 << 24), parameters.getInt(CELLS, 7, 0, 1 << 12), p,
-                baseline, removal, Perturbation.output(parameters, "probability"), Perturbation.batchSize(parameters));
+        this.baseline = arguments.get(BASELINE_PARAMETER);
+        this.removal = arguments.get(REMOVAL);
+        this.output = arguments.get(Perturbation.OUTPUT_PARAMETER);
+        this.batchSize = arguments.get(Perturbation.BATCH_SIZE_PARAMETER);
+    }
+
+    /** Creates the method from parameters; unknown keys fail. */
+    public static Rise create(Parameters given) {
+        return (Rise) DECLARATION.create(given);
     }
 
     @Override
@@ -205,21 +178,9 @@ public final class Rise implements Explainer {
         return INFO;
     }
 
-    /** The resolved parameters, defaults included; {@code baseline} in pixel mode, {@code removal} in token mode. */
     @Override
     public Parameters parameters() {
-        Map<String, String> values = new TreeMap<>(Map.of(MODE, mode.id(),
-                MASKS, Integer.toString(masks),
-                CELLS, Integer.toString(cells),
-                P, Double.toString(p),
-                Perturbation.OUTPUT, Perturbation.outputId(output),
-                Perturbation.BATCH_SIZE, Integer.toString(batchSize)));
-        if (mode == Mode.PIXEL) {
-            values.put(BASELINE, baseline.name().toLowerCase(Locale.ROOT));
-        } else {
-            values.put(Perturbation.REMOVAL, removal.id());
-        }
-        return Parameters.of(ID, values);
+        return arguments.parameters();
     }
 
     @Override
@@ -352,19 +313,5 @@ public final class Rise implements Explainer {
     @Override
     public String toString() {
         return ID + parameters();
-    }
-
-    /** Registers {@link Rise} with {@link java.util.ServiceLoader}. */
-    public static final class Provider implements ExplainerProvider {
-
-        @Override
-        public ExplainerInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public Explainer create(Parameters parameters) {
-            return Rise.create(parameters);
-        }
     }
 }

@@ -5,19 +5,18 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.stream.Collectors;
+import org.vitbench.api.Arguments;
 import org.vitbench.api.Averages;
 import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Context;
 import org.vitbench.api.Explainer;
 import org.vitbench.api.ExplainerInfo;
-import org.vitbench.api.ExplainerProvider;
 import org.vitbench.api.Family;
 import org.vitbench.api.Heatmaps;
+import org.vitbench.api.MethodDeclaration;
 import org.vitbench.api.ModelInfo;
+import org.vitbench.api.Parameter;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Progress;
 import org.vitbench.api.Removal;
@@ -122,13 +121,6 @@ public final class SobolAttribution implements Explainer {
     /** Variance floor of xplique's estimators. */
     static final double VARIANCE_FLOOR = 1e-12;
 
-    private static final Set<String> KEYS = Set.of(GRID, DESIGNS, ESTIMATOR, BASELINE, SCRAMBLE, SKIP_ORIGIN,
-            Perturbation.OUTPUT, Perturbation.BATCH_SIZE);
-
-    private static final Map<String, Map<String, String>> PRESETS = Map.of(
-            "fel2021", Map.of(GRID, "8", DESIGNS, "64"),
-            "xplique", Map.of(GRID, "8", DESIGNS, "32"));
-
     /** Java heap for one chunk of pixel masks: 64 MiB of floats. */
     private static final long PIXEL_CHUNK_BYTES = 64L << 20;
 
@@ -204,6 +196,27 @@ public final class SobolAttribution implements Explainer {
         }
     }
 
+    private static final Parameter<Integer> GRID_PARAMETER = Parameter.integer(GRID, 0, 0, Integer.MAX_VALUE,
+            "mask cells per side: 0 (the patch grid) or 2 to " + MAX_GRID);
+    private static final Parameter<Integer> DESIGNS_PARAMETER = Parameter.integer(DESIGNS, 16, 2, MAX_DESIGNS,
+            "Sobol' designs: a power of two");
+    private static final Parameter<Estimator> ESTIMATOR_PARAMETER = Parameter.oneOf(ESTIMATOR, Estimator.JANSEN,
+            List.of(Estimator.values()), Estimator::id, "estimator of the total-order index");
+    private static final Parameter<Boolean> SCRAMBLE_PARAMETER = Parameter.flag(SCRAMBLE, false,
+            "scramble the Sobol' sequence (randomised, seeded per image)");
+    private static final Parameter<Boolean> SKIP_ORIGIN_PARAMETER = Parameter.flag(SKIP_ORIGIN, true,
+            "skip the sequence's first point, as the reference");
+    // the references explain logits
+    private static final Parameter<Output> OUTPUT = Perturbation.OUTPUT_PARAMETER.withDefault(Output.LOGITS);
+
+    /** The registration: parameters, the fel2021 and xplique presets, and the factory. */
+    public static final MethodDeclaration DECLARATION = MethodDeclaration.of(INFO, List.of(GRID_PARAMETER,
+            DESIGNS_PARAMETER, ESTIMATOR_PARAMETER, Perturbation.BASELINE_PARAMETER, OUTPUT, SCRAMBLE_PARAMETER,
+            SKIP_ORIGIN_PARAMETER, Perturbation.BATCH_SIZE_PARAMETER), SobolAttribution::new)
+            .preset("fel2021", Map.of(GRID, "8", DESIGNS, "64"))
+            .preset("xplique", Map.of(GRID, "8", DESIGNS, "32"));
+
+    private final Arguments arguments;
     private final int grid;
     private final int designs;
     private final Estimator estimator;
@@ -213,65 +226,36 @@ public final class SobolAttribution implements Explainer {
     private final boolean skipOrigin;
     private final int batchSize;
 
-    /**
-     * @param grid cells per side, 0 for the patch grid, else 2 to {@value #MAX_GRID}
-     * @param designs N, a power of two from 2 to {@value #MAX_DESIGNS}
-     * @param estimator the total-order estimator
-     * @param baseline what a mask weight of 0 shows
-     * @param output {@link Output#LOGITS} or {@link Output#PROBABILITIES}
-     * @param scramble whether the design is scrambled, per image, from the run seed
-     * @param skipOrigin whether the Sobol' sequence starts after its origin
-     * @param batchSize masked copies per forward pass, 0 for a memory-based size
-     */
-    public SobolAttribution(int grid, int designs, Estimator estimator, PixelBaseline baseline, Output output,
-            boolean scramble, boolean skipOrigin, int batchSize) {
-        if (grid != 0 && (grid < 2 || grid > MAX_GRID)) {
-            throw new IllegalArgumentException("grid must be 0 (the patch grid) or 2 to " + MAX_GRID + ", got " + grid);
-        }
-        if (designs < 2 || designs > MAX_DESIGNS || Integer.bitCount(designs) != 1) {
-            throw new IllegalArgumentException("designs must be a power of two from 2 to " + MAX_DESIGNS
-                    + ", got " + designs);
-        }
-        if (output == Output.TARGET_PROBABILITY) {
-            throw new IllegalArgumentException("Sobol explains every class; use LOGITS or PROBABILITIES");
-        }
-        if (batchSize < 0) {
-            throw new IllegalArgumentException("batchSize must be 0 (auto) or more, got " + batchSize);
-        }
-        this.grid = grid;
-        this.designs = designs;
-        this.estimator = Objects.requireNonNull(estimator, "estimator");
-        this.baseline = Objects.requireNonNull(baseline, "baseline");
-        this.output = output;
-        this.scramble = scramble;
-        this.skipOrigin = skipOrigin;
-        this.batchSize = batchSize;
+    /** The defaults: the patch grid, 16 designs, Jansen's estimator, the mean baseline, logits. */
+    public SobolAttribution() {
+        this(DECLARATION.resolve(Map.of()));
     }
 
-    /** Creates the method from validated parameters (after {@code preset}); unknown keys fail. */
-    public static SobolAttribution create(Parameters given) {
-        Parameters parameters = Presets.resolve(given, PRESETS);
-        parameters.requireOnly(KEYS);
-        int grid = parameters.getInt(GRID, 0, 0, Integer.MAX_VALUE);
+    private SobolAttribution(Arguments arguments) {
+        this.arguments = arguments;
+        this.grid = arguments.get(GRID_PARAMETER);
         if (grid == 1 || grid > MAX_GRID) {
             throw new ConfigurationException("invalid value '" + grid + "' for parameter 'grid' of " + ID
                     + "; allowed: 0 (the patch grid) or 2 to " + MAX_GRID + " (2 * grid^2 Sobol' dimensions must"
                     + " fit Commons Math's " + SobolDesign.MAX_DIMENSION + "-dimension Joe-Kuo table)");
         }
-        int designs = parameters.getInt(DESIGNS, 16, 2, MAX_DESIGNS);
+        this.designs = arguments.get(DESIGNS_PARAMETER);
         if (Integer.bitCount(designs) != 1) {
             int below = Integer.highestOneBit(designs);
             throw new ConfigurationException("invalid value '" + designs + "' for parameter 'designs' of " + ID
                     + "; allowed: a power of two from 2 to " + MAX_DESIGNS + ", e.g. " + below + " or " + 2 * below);
         }
-        Set<String> estimators = Arrays.stream(Estimator.values()).map(Estimator::id).collect(Collectors.toSet());
-        Estimator estimator = Estimator.valueOf(
-                parameters.getChoice(ESTIMATOR, Estimator.JANSEN.id(), estimators).toUpperCase(Locale.ROOT));
-        PixelBaseline baseline = PixelBaseline.valueOf(
-                parameters.getChoice(BASELINE, "mean", Set.of("mean", "zero", "blur")).toUpperCase(Locale.ROOT));
-        return new SobolAttribution(grid, designs, estimator, baseline, Perturbation.output(parameters, "logit"),
-                parameters.getBoolean(SCRAMBLE, false), parameters.getBoolean(SKIP_ORIGIN, true),
-                Perturbation.batchSize(parameters));
+        this.estimator = arguments.get(ESTIMATOR_PARAMETER);
+        this.baseline = arguments.get(Perturbation.BASELINE_PARAMETER);
+        this.output = arguments.get(OUTPUT);
+        this.scramble = arguments.get(SCRAMBLE_PARAMETER);
+        this.skipOrigin = arguments.get(SKIP_ORIGIN_PARAMETER);
+        this.batchSize = arguments.get(Perturbation.BATCH_SIZE_PARAMETER);
+    }
+
+    /** Creates the method from parameters; unknown keys fail. */
+    public static SobolAttribution create(Parameters given) {
+        return (SobolAttribution) DECLARATION.create(given);
     }
 
     @Override
@@ -279,22 +263,12 @@ public final class SobolAttribution implements Explainer {
         return INFO;
     }
 
-    /** The resolved parameters, defaults included, without {@code preset}. */
     @Override
     public Parameters parameters() {
-        Map<String, String> values = new TreeMap<>();
-        values.put(GRID, Integer.toString(grid));
-        values.put(DESIGNS, Integer.toString(designs));
-        values.put(ESTIMATOR, estimator.id());
-        values.put(BASELINE, baseline.name().toLowerCase(Locale.ROOT));
-        values.put(Perturbation.OUTPUT, Perturbation.outputId(output));
-        values.put(SCRAMBLE, Boolean.toString(scramble));
-        values.put(SKIP_ORIGIN, Boolean.toString(skipOrigin));
-        values.put(Perturbation.BATCH_SIZE, Integer.toString(batchSize));
-        return Parameters.of(ID, values);
+        return arguments.parameters();
     }
 
-    /** Whether the maps depend on the run seed: only a scrambled design does. */
+    /** Whether maps depend on the seed (a scrambled sequence). */
     public boolean isRandomised() {
         return scramble;
     }
@@ -397,19 +371,5 @@ public final class SobolAttribution implements Explainer {
     @Override
     public String toString() {
         return ID + parameters();
-    }
-
-    /** Registers {@link SobolAttribution} with {@link java.util.ServiceLoader}. */
-    public static final class Provider implements ExplainerProvider {
-
-        @Override
-        public ExplainerInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public Explainer create(Parameters parameters) {
-            return SobolAttribution.create(parameters);
-        }
     }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * The parameters and presets of one plug-in, and the one place where given parameters become
@@ -35,9 +36,11 @@ public final class Declaration {
      * @param prefix the prefix, with its dot
      * @param selector the parameter that names the other plug-in
      * @param declarations the declaration of a plug-in, by the selector's value
+     * @param withheld keys of the other plug-in that are not forwarded, each with the reason given
+     *     when one is set
      */
-    public record Nested(String prefix, Parameter<String> selector,
-            java.util.function.Function<String, Declaration> declarations) {
+    public record Nested(String prefix, Parameter<String> selector, Function<String, Declaration> declarations,
+            Map<String, String> withheld) {
     }
 
     private Declaration(String owner, List<Parameter<?>> parameters, Map<String, Map<String, String>> presets,
@@ -128,7 +131,7 @@ public final class Declaration {
         merged.putAll(given.asMap());
         merged.remove(PRESET);
         checkKeys(merged.keySet());
-        Parameters values = Parameters.of(owner, merged);
+        Parameters values = Parameters.of(given.owner().isEmpty() ? owner : given.owner(), merged);
         Map<String, String> canonical = new LinkedHashMap<>();
         if (preset != null) {
             canonical.put(PRESET, preset);
@@ -157,11 +160,21 @@ public final class Declaration {
             Map<String, String> forwarded = new TreeMap<>();
             merged.forEach((k, v) -> {
                 if (k.startsWith(nested.prefix())) {
-                    forwarded.put(k.substring(nested.prefix().length()), v);
+                    String key = k.substring(nested.prefix().length());
+                    if (nested.withheld().containsKey(key)) {
+                        throw new ConfigurationException("parameter '" + k + "' of " + owner + " is not used: "
+                                + nested.withheld().get(key));
+                    }
+                    forwarded.put(key, v);
                 }
             });
-            Arguments inner = nested.declarations().apply(selected).resolve(forwarded);
-            inner.spec().forEach((k, v) -> spec.put(nested.prefix() + k, v));
+            Arguments inner = nested.declarations().apply(selected)
+                    .resolve(Parameters.of(owner + " " + nested.selector().name() + " " + selected, forwarded));
+            inner.spec().forEach((k, v) -> {
+                if (!nested.withheld().containsKey(k)) {
+                    spec.put(nested.prefix() + k, v);
+                }
+            });
             typed.put(nested.prefix(), inner);
         }
         canonical.remove(PRESET);

@@ -1,11 +1,10 @@
 package org.vitbench.methods.gradient;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.vitbench.api.ModelInfo;
-import org.vitbench.api.Parameters;
+import org.vitbench.api.Parameter;
 
 /**
  * How a pixel attribution {@code [B, C, S, S]} becomes a patch map {@code [B, P]}: the ViT Shapley
@@ -30,11 +29,9 @@ enum Aggregation {
     }
 
     /** Reads {@code aggregation} (default {@code sum}). */
-    static Aggregation parse(Parameters parameters) {
-        Set<String> ids = Arrays.stream(values()).map(Aggregation::id).collect(Collectors.toSet());
-        String id = parameters.getChoice(KEY, SUM.id(), ids);
-        return valueOf(id.toUpperCase(Locale.ROOT).replace('-', '_'));
-    }
+    /** The {@code aggregation} parameter. */
+    static final Parameter<Aggregation> PARAMETER = Parameter.oneOf(KEY, SUM, List.of(values()), Aggregation::id,
+            "how pixel attributions become patch scores: sum or abs-sum");
 
     /**
      * Sums each image's attribution over channels and patch pixels.

@@ -5,12 +5,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.vitbench.api.Arguments;
 import org.vitbench.api.Context;
-import org.vitbench.api.Explainer;
 import org.vitbench.api.ExplainerInfo;
-import org.vitbench.api.ExplainerProvider;
 import org.vitbench.api.Family;
 import org.vitbench.api.Heatmaps;
+import org.vitbench.api.MethodDeclaration;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Requirement;
 import org.vitbench.api.Sample;
@@ -44,28 +44,28 @@ public final class GradientInput implements PixelAttribution {
             "Shrikumar, Greenside, Shcherbina & Kundaje 2016, Not Just a Black Box: Learning Important "
                     + "Features Through Propagating Activation Differences, arXiv 1605.01713");
 
-    private static final Set<String> KEYS = Set.of(Aggregation.KEY, InputGradients.BATCH_SIZE);
+    /** The registration: parameters and factory. */
+    public static final MethodDeclaration DECLARATION = MethodDeclaration.of(INFO, List.of(Aggregation.PARAMETER,
+            InputGradients.BATCH_SIZE_PARAMETER), GradientInput::new);
 
+    private final Arguments arguments;
     private final Aggregation aggregation;
     private final int batchSize;
 
-    GradientInput(Aggregation aggregation, int batchSize) {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batchSize must be 1 or more, got " + batchSize);
-        }
-        this.aggregation = aggregation;
-        this.batchSize = batchSize;
-    }
-
-    /** The reference configuration: signed patch sums, 16 images per pass. */
+    /** Gradient times input, summed per patch. */
     public GradientInput() {
-        this(Aggregation.SUM, InputGradients.DEFAULT_BATCH_SIZE);
+        this(DECLARATION.resolve(Map.of()));
     }
 
-    /** Creates the method from validated parameters; unknown keys fail. */
+    private GradientInput(Arguments arguments) {
+        this.arguments = arguments;
+        this.aggregation = arguments.get(Aggregation.PARAMETER);
+        this.batchSize = arguments.get(InputGradients.BATCH_SIZE_PARAMETER);
+    }
+
+    /** Creates the method from parameters; unknown keys fail. */
     public static GradientInput create(Parameters parameters) {
-        parameters.requireOnly(KEYS);
-        return new GradientInput(Aggregation.parse(parameters), InputGradients.batchSize(parameters));
+        return (GradientInput) DECLARATION.create(parameters);
     }
 
     @Override
@@ -73,11 +73,9 @@ public final class GradientInput implements PixelAttribution {
         return INFO;
     }
 
-    /** The resolved parameters, defaults included. */
     @Override
     public Parameters parameters() {
-        return Parameters.of(ID, Map.of(Aggregation.KEY, aggregation.id(),
-                InputGradients.BATCH_SIZE, Integer.toString(batchSize)));
+        return arguments.parameters();
     }
 
     @Override
@@ -112,19 +110,5 @@ public final class GradientInput implements PixelAttribution {
     @Override
     public String toString() {
         return ID + parameters();
-    }
-
-    /** Registers {@link GradientInput} with {@link java.util.ServiceLoader}. */
-    public static final class Provider implements ExplainerProvider {
-
-        @Override
-        public ExplainerInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public Explainer create(Parameters parameters) {
-            return GradientInput.create(parameters);
-        }
     }
 }

@@ -1,11 +1,11 @@
 package org.vitbench.methods.gradient;
 
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
-import org.vitbench.api.ConfigurationException;
-import org.vitbench.api.Parameters;
+import org.vitbench.api.Arguments;
+import org.vitbench.api.Declaration;
+import org.vitbench.api.MethodDeclaration;
 
 /**
  * The pixel gradient methods {@link SmoothGrad} can wrap, by id. A closed list on purpose: the
@@ -14,28 +14,26 @@ import org.vitbench.api.Parameters;
  */
 final class GradientMethods {
 
-    private static final Map<String, Function<Parameters, PixelAttribution>> BASES = Map.of(
-            Saliency.ID, Saliency::create,
-            GradientInput.ID, GradientInput::create,
-            IntegratedGradients.ID, IntegratedGradients::create);
+    private static final Map<String, MethodDeclaration> BASES = Map.of(
+            Saliency.ID, Saliency.DECLARATION,
+            GradientInput.ID, GradientInput.DECLARATION,
+            IntegratedGradients.ID, IntegratedGradients.DECLARATION);
 
     private GradientMethods() {
     }
 
     /** The ids of the wrappable methods. */
-    static Set<String> ids() {
-        return new TreeSet<>(BASES.keySet());
+    static List<String> ids() {
+        return List.copyOf(new TreeSet<>(BASES.keySet()));
     }
 
-    /**
-     * @throws ConfigurationException naming the unknown id and the known ones
-     */
-    static PixelAttribution create(String id, Parameters parameters) {
-        Function<Parameters, PixelAttribution> factory = BASES.get(id);
-        if (factory == null) {
-            throw new ConfigurationException("'" + id + "' is not a pixel gradient method; allowed: "
-                    + String.join(", ", ids()));
-        }
-        return factory.apply(parameters);
+    /** The declaration of pixel gradient method {@code id}, one of {@link #ids()}. */
+    static Declaration declaration(String id) {
+        return BASES.get(id).declaration().orElseThrow();
+    }
+
+    /** The pixel gradient method {@code id}, one of {@link #ids()}, with {@code arguments}. */
+    static PixelAttribution create(String id, Arguments arguments) {
+        return (PixelAttribution) BASES.get(id).create(arguments.parameters());
     }
 }

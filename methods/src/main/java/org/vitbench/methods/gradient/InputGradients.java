@@ -7,7 +7,7 @@ import java.util.Arrays;
 import org.vitbench.api.ForwardTrace;
 import org.vitbench.api.Gradients;
 import org.vitbench.api.ModelInfo;
-import org.vitbench.api.Parameters;
+import org.vitbench.api.Parameter;
 import org.vitbench.api.TraceOptions;
 import org.vitbench.api.VitModel;
 import org.vitbench.models.masking.MaskedEvaluator;
@@ -46,9 +46,9 @@ final class InputGradients {
     }
 
     /** Reads {@code batchSize} (default {@value #DEFAULT_BATCH_SIZE}). */
-    static int batchSize(Parameters parameters) {
-        return parameters.getInt(BATCH_SIZE, DEFAULT_BATCH_SIZE, 1, 1 << 16);
-    }
+    /** The {@code batchSize} parameter. */
+    static final Parameter<Integer> BATCH_SIZE_PARAMETER = Parameter.integer(BATCH_SIZE, DEFAULT_BATCH_SIZE, 1,
+            1 << 16, "images per forward and backward pass");
 
     /**
      * Rows per pass: {@code batchSize}, or fewer when their forward activations and gradients

@@ -6,14 +6,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.vitbench.api.Arguments;
 import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Context;
-import org.vitbench.api.Explainer;
 import org.vitbench.api.ExplainerInfo;
-import org.vitbench.api.ExplainerProvider;
 import org.vitbench.api.Family;
 import org.vitbench.api.Heatmaps;
+import org.vitbench.api.MethodDeclaration;
 import org.vitbench.api.ModelInfo;
+import org.vitbench.api.Parameter;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Removal.PixelBaseline;
 import org.vitbench.api.Requirement;
@@ -62,9 +63,19 @@ public final class IntegratedGradients implements PixelAttribution {
             Set.of(Requirement.GRADIENTS), false,
             "Sundararajan, Taly & Yan 2017, Axiomatic Attribution for Deep Networks, arXiv 1703.01365");
 
-    private static final Set<String> KEYS = Set.of("baseline", "steps", "method", Aggregation.KEY,
-            InputGradients.BATCH_SIZE);
+    private static final Parameter<PixelBaseline> BASELINE = Parameter.oneOf("baseline", PixelBaseline.ZERO,
+            List.of(PixelBaseline.ZERO, PixelBaseline.MEAN, PixelBaseline.BLUR),
+            b -> b.name().toLowerCase(Locale.ROOT), "the path's start: zero (the reference), mean or blur");
+    private static final Parameter<Integer> STEPS = Parameter.integer("steps", 50, 1, 100_000,
+            "points of the path integral");
+    private static final Parameter<Quadrature> METHOD = Parameter.oneOf("method", Quadrature.GAUSS_LEGENDRE,
+            List.of(Quadrature.values()), Quadrature::id, "the quadrature rule, as captum's method");
 
+    /** The registration: parameters and factory. */
+    public static final MethodDeclaration DECLARATION = MethodDeclaration.of(INFO, List.of(BASELINE, STEPS, METHOD,
+            Aggregation.PARAMETER, InputGradients.BATCH_SIZE_PARAMETER), IntegratedGradients::new);
+
+    private final Arguments arguments;
     private final PixelBaseline baseline;
     private final int steps;
     private final Quadrature method;
@@ -73,40 +84,30 @@ public final class IntegratedGradients implements PixelAttribution {
     private final double[] alphas;
     private final double[] weights;
 
-    IntegratedGradients(PixelBaseline baseline, int steps, Quadrature method, Aggregation aggregation,
-            int batchSize) {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batchSize must be 1 or more, got " + batchSize);
-        }
-        double[][] rule = method.rule(steps);
-        this.baseline = baseline;
-        this.steps = steps;
-        this.method = method;
-        this.aggregation = aggregation;
-        this.batchSize = batchSize;
-        this.alphas = rule[0];
-        this.weights = rule[1];
-    }
-
-    /** The reference configuration: zero baseline, 50 Gauss-Legendre steps, signed patch sums. */
+    /** captum's defaults: a zero baseline, 50 Gauss-Legendre steps. */
     public IntegratedGradients() {
-        this(PixelBaseline.ZERO, 50, Quadrature.GAUSS_LEGENDRE, Aggregation.SUM, InputGradients.DEFAULT_BATCH_SIZE);
+        this(DECLARATION.resolve(Map.of()));
     }
 
-    /** Creates the method from validated parameters; unknown keys fail. */
-    public static IntegratedGradients create(Parameters parameters) {
-        parameters.requireOnly(KEYS);
-        PixelBaseline baseline = PixelBaseline.valueOf(parameters.getChoice("baseline", "zero",
-                Set.of("zero", "mean", "blur")).toUpperCase(Locale.ROOT));
-        Quadrature method = Quadrature.parse(parameters.getChoice("method", Quadrature.GAUSS_LEGENDRE.id(),
-                Quadrature.ids()));
-        int steps = parameters.getInt("steps", 50, 1, 100_000);
+    private IntegratedGradients(Arguments arguments) {
+        this.arguments = arguments;
+        this.baseline = arguments.get(BASELINE);
+        this.steps = arguments.get(STEPS);
+        this.method = arguments.get(METHOD);
         if (steps < method.minSteps()) {
             throw new ConfigurationException("invalid value '" + steps + "' for parameter 'steps' of " + ID
                     + " with method " + method.id() + "; allowed: an integer from " + method.minSteps());
         }
-        return new IntegratedGradients(baseline, steps, method, Aggregation.parse(parameters),
-                InputGradients.batchSize(parameters));
+        this.aggregation = arguments.get(Aggregation.PARAMETER);
+        this.batchSize = arguments.get(InputGradients.BATCH_SIZE_PARAMETER);
+        double[][] rule = method.rule(steps);
+        this.alphas = rule[0];
+        this.weights = rule[1];
+    }
+
+    /** Creates the method from parameters; unknown keys fail. */
+    public static IntegratedGradients create(Parameters parameters) {
+        return (IntegratedGradients) DECLARATION.create(parameters);
     }
 
     @Override
@@ -114,12 +115,9 @@ public final class IntegratedGradients implements PixelAttribution {
         return INFO;
     }
 
-    /** The resolved parameters, defaults included. */
     @Override
     public Parameters parameters() {
-        return Parameters.of(ID, Map.of("baseline", baseline.name().toLowerCase(Locale.ROOT),
-                "steps", Integer.toString(steps), "method", method.id(), Aggregation.KEY, aggregation.id(),
-                InputGradients.BATCH_SIZE, Integer.toString(batchSize)));
+        return arguments.parameters();
     }
 
     @Override
@@ -192,19 +190,5 @@ public final class IntegratedGradients implements PixelAttribution {
     @Override
     public String toString() {
         return ID + parameters();
-    }
-
-    /** Registers {@link IntegratedGradients} with {@link java.util.ServiceLoader}. */
-    public static final class Provider implements ExplainerProvider {
-
-        @Override
-        public ExplainerInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public Explainer create(Parameters parameters) {
-            return IntegratedGradients.create(parameters);
-        }
     }
 }

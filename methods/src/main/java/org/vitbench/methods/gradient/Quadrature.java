@@ -1,9 +1,6 @@
 package org.vitbench.methods.gradient;
 
-import java.util.Arrays;
 import java.util.Locale;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Rules for {@code integral_0^1 g(a) da ~ sum_k w_k g(a_k)} along the straight path of Integrated
@@ -25,10 +22,6 @@ enum Quadrature {
     /** The parameter value, e.g. {@code gauss-legendre}. */
     String id() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
-    }
-
-    static Set<String> ids() {
-        return Arrays.stream(values()).map(Quadrature::id).collect(Collectors.toSet());
     }
 
     static Quadrature parse(String id) {

@@ -5,12 +5,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.vitbench.api.Arguments;
 import org.vitbench.api.Context;
-import org.vitbench.api.Explainer;
 import org.vitbench.api.ExplainerInfo;
-import org.vitbench.api.ExplainerProvider;
 import org.vitbench.api.Family;
 import org.vitbench.api.Heatmaps;
+import org.vitbench.api.MethodDeclaration;
+import org.vitbench.api.Parameter;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Requirement;
 import org.vitbench.api.Sample;
@@ -51,31 +52,33 @@ public final class Saliency implements PixelAttribution {
             "Simonyan, Vedaldi & Zisserman 2014, Deep Inside Convolutional Networks: Visualising Image "
                     + "Classification Models and Saliency Maps, arXiv 1312.6034");
 
-    private static final Set<String> KEYS = Set.of("abs", Aggregation.KEY, InputGradients.BATCH_SIZE);
+    private static final Parameter<Boolean> ABS = Parameter.flag("abs", true,
+            "the absolute gradient, as the reference");
 
+    /** The registration: parameters and factory. */
+    public static final MethodDeclaration DECLARATION = MethodDeclaration.of(INFO, List.of(ABS,
+            Aggregation.PARAMETER, InputGradients.BATCH_SIZE_PARAMETER), Saliency::new);
+
+    private final Arguments arguments;
     private final boolean abs;
     private final Aggregation aggregation;
     private final int batchSize;
 
-    Saliency(boolean abs, Aggregation aggregation, int batchSize) {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batchSize must be 1 or more, got " + batchSize);
-        }
-        this.abs = abs;
-        this.aggregation = aggregation;
-        this.batchSize = batchSize;
-    }
-
-    /** The reference configuration: absolute gradients, signed patch sums, 16 images per pass. */
+    /** The reference's saliency: absolute gradients summed per patch. */
     public Saliency() {
-        this(true, Aggregation.SUM, InputGradients.DEFAULT_BATCH_SIZE);
+        this(DECLARATION.resolve(Map.of()));
     }
 
-    /** Creates the method from validated parameters; unknown keys fail. */
+    private Saliency(Arguments arguments) {
+        this.arguments = arguments;
+        this.abs = arguments.get(ABS);
+        this.aggregation = arguments.get(Aggregation.PARAMETER);
+        this.batchSize = arguments.get(InputGradients.BATCH_SIZE_PARAMETER);
+    }
+
+    /** Creates the method from parameters; unknown keys fail. */
     public static Saliency create(Parameters parameters) {
-        parameters.requireOnly(KEYS);
-        return new Saliency(parameters.getBoolean("abs", true), Aggregation.parse(parameters),
-                InputGradients.batchSize(parameters));
+        return (Saliency) DECLARATION.create(parameters);
     }
 
     @Override
@@ -83,11 +86,9 @@ public final class Saliency implements PixelAttribution {
         return INFO;
     }
 
-    /** The resolved parameters, defaults included. */
     @Override
     public Parameters parameters() {
-        return Parameters.of(ID, Map.of("abs", Boolean.toString(abs), Aggregation.KEY, aggregation.id(),
-                InputGradients.BATCH_SIZE, Integer.toString(batchSize)));
+        return arguments.parameters();
     }
 
     @Override
@@ -122,19 +123,5 @@ public final class Saliency implements PixelAttribution {
     @Override
     public String toString() {
         return ID + parameters();
-    }
-
-    /** Registers {@link Saliency} with {@link java.util.ServiceLoader}. */
-    public static final class Provider implements ExplainerProvider {
-
-        @Override
-        public ExplainerInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public Explainer create(Parameters parameters) {
-            return Saliency.create(parameters);
-        }
     }
 }

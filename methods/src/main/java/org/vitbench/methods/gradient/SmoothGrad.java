@@ -1,26 +1,24 @@
 package org.vitbench.methods.gradient;
 
 import ai.djl.ndarray.NDManager;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.stream.Collectors;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
 import org.apache.commons.rng.simple.RandomSource;
+import org.vitbench.api.Arguments;
 import org.vitbench.api.Batches;
-import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Context;
+import org.vitbench.api.Declaration;
 import org.vitbench.api.Explainer;
 import org.vitbench.api.ExplainerInfo;
-import org.vitbench.api.ExplainerProvider;
 import org.vitbench.api.Family;
 import org.vitbench.api.Heatmaps;
+import org.vitbench.api.MethodDeclaration;
 import org.vitbench.api.ModelInfo;
+import org.vitbench.api.Parameter;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Requirement;
 import org.vitbench.api.Sample;
@@ -80,7 +78,6 @@ public final class SmoothGrad implements Explainer {
 
     private static final String BASE = "base";
     private static final String PREFIX = "base.";
-    private static final Set<String> KEYS = Set.of(BASE, "samples", "sigma", "noise", "variant", Aggregation.KEY);
 
     /** The statistic over the noisy maps. */
     public enum Variant {
@@ -89,10 +86,6 @@ public final class SmoothGrad implements Explainer {
         /** The parameter value, e.g. {@code smoothgrad-squared}. */
         public String id() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
-        }
-
-        static Variant parse(String id) {
-            return valueOf(id.toUpperCase(Locale.ROOT).replace('-', '_'));
         }
     }
 
@@ -108,6 +101,25 @@ public final class SmoothGrad implements Explainer {
         }
     }
 
+    private static final Parameter<String> BASE_PARAMETER = Parameter.choice(BASE, Saliency.ID,
+            GradientMethods.ids(), "the pixel gradient method whose maps are averaged; its parameters as base.<key>");
+    private static final Parameter<Integer> SAMPLES = Parameter.integer("samples", 50, 1, 100_000,
+            "noisy copies per image");
+    private static final Parameter<Double> SIGMA = Parameter.number("sigma", 0.15, 0.0, 100.0,
+            "noise standard deviation, relative to the image's range or absolute (see noise)");
+    private static final Parameter<Noise> NOISE = Parameter.oneOf("noise", Noise.RELATIVE, List.of(Noise.values()),
+            Noise::id, "relative (sigma times max - min of the image, as the paper) or absolute");
+    private static final Parameter<Variant> VARIANT = Parameter.oneOf("variant", Variant.SMOOTHGRAD,
+            List.of(Variant.values()), Variant::id, "the statistic over the copies: mean, mean of squares, variance");
+
+    /** The registration: parameters, the base method's parameters under base., and the factory. */
+    public static final MethodDeclaration DECLARATION = MethodDeclaration.of(INFO, List.of(BASE_PARAMETER,
+            SAMPLES, SIGMA, NOISE, VARIANT, Aggregation.PARAMETER), SmoothGrad::new)
+            .nested(new Declaration.Nested(PREFIX, BASE_PARAMETER, GradientMethods::declaration,
+                    Map.of(Aggregation.KEY, "the statistic is taken on pixel maps and then aggregated; set "
+                            + "'aggregation' instead")));
+
+    private final Arguments arguments;
     private final PixelAttribution base;
     private final int samples;
     private final double sigma;
@@ -115,59 +127,24 @@ public final class SmoothGrad implements Explainer {
     private final Variant variant;
     private final Aggregation aggregation;
 
-    SmoothGrad(PixelAttribution base, int samples, double sigma, Noise noise, Variant variant,
-            Aggregation aggregation) {
-        if (samples < 1) {
-            throw new IllegalArgumentException("samples must be 1 or more, got " + samples);
-        }
-        if (!(sigma >= 0 && Double.isFinite(sigma))) {
-            throw new IllegalArgumentException("sigma must be finite and 0 or more, got " + sigma);
-        }
-        this.base = base;
-        this.samples = samples;
-        this.sigma = sigma;
-        this.noise = noise;
-        this.variant = variant;
-        this.aggregation = aggregation;
-    }
-
-    /** The paper's configuration: saliency base, 50 samples, 15% relative noise, signed patch sums. */
+    /** The paper's SmoothGrad of saliency: 50 copies, noise of 15 % of the image's range. */
     public SmoothGrad() {
-        this(new Saliency(), 50, 0.15, Noise.RELATIVE, Variant.SMOOTHGRAD, Aggregation.SUM);
+        this(DECLARATION.resolve(Map.of()));
     }
 
-    /**
-     * Creates the wrapper and its base from validated parameters; unknown keys fail, for the
-     * wrapper and (through {@code base.}) for the base.
-     */
+    private SmoothGrad(Arguments arguments) {
+        this.arguments = arguments;
+        this.base = GradientMethods.create(arguments.get(BASE_PARAMETER), arguments.nested(PREFIX));
+        this.samples = arguments.get(SAMPLES);
+        this.sigma = arguments.get(SIGMA);
+        this.noise = arguments.get(NOISE);
+        this.variant = arguments.get(VARIANT);
+        this.aggregation = arguments.get(Aggregation.PARAMETER);
+    }
+
+    /** Creates the method from parameters; unknown keys fail. */
     public static SmoothGrad create(Parameters parameters) {
-        Map<String, String> own = new TreeMap<>();
-        Map<String, String> baseValues = new TreeMap<>();
-        for (Map.Entry<String, String> e : parameters.asMap().entrySet()) {
-            if (e.getKey().startsWith(PREFIX)) {
-                baseValues.put(e.getKey().substring(PREFIX.length()), e.getValue());
-            } else if (KEYS.contains(e.getKey())) {
-                own.put(e.getKey(), e.getValue());
-            } else {
-                throw new ConfigurationException("unknown parameter '" + e.getKey() + "' for " + ID + "; allowed: "
-                        + String.join(", ", new TreeSet<>(KEYS)) + ", and base.<parameter of the base method>");
-            }
-        }
-        if (baseValues.containsKey(Aggregation.KEY)) {
-            throw new ConfigurationException("parameter 'base.aggregation' of " + ID + " is not used: the "
-                    + "statistic is taken on pixel maps and then aggregated; set 'aggregation' instead");
-        }
-        Parameters p = Parameters.of(ID, own);
-        String baseId = p.getChoice(BASE, Saliency.ID, GradientMethods.ids());
-        PixelAttribution base = GradientMethods.create(baseId, Parameters.of(ID + " base " + baseId, baseValues));
-        Set<String> variants = Arrays.stream(Variant.values()).map(Variant::id).collect(Collectors.toSet());
-        return new SmoothGrad(base,
-                p.getInt("samples", 50, 1, 100_000),
-                p.getDouble("sigma", 0.15, 0.0, 100.0),
-                Noise.valueOf(p.getChoice("noise", Noise.RELATIVE.id(), Set.of("relative", "absolute"))
-                        .toUpperCase(Locale.ROOT)),
-                Variant.parse(p.getChoice("variant", Variant.SMOOTHGRAD.id(), variants)),
-                Aggregation.parse(p));
+        return (SmoothGrad) DECLARATION.create(parameters);
     }
 
     @Override
@@ -175,22 +152,9 @@ public final class SmoothGrad implements Explainer {
         return INFO;
     }
 
-    /** The resolved parameters with the base's (all but its unused aggregation) under {@code base.}. */
     @Override
     public Parameters parameters() {
-        Map<String, String> values = new TreeMap<>();
-        values.put(BASE, base.info().id());
-        values.put("samples", Integer.toString(samples));
-        values.put("sigma", Double.toString(sigma));
-        values.put("noise", noise.id());
-        values.put("variant", variant.id());
-        values.put(Aggregation.KEY, aggregation.id());
-        base.parameters().asMap().forEach((k, v) -> {
-            if (!k.equals(Aggregation.KEY)) {
-                values.put(PREFIX + k, v);
-            }
-        });
-        return Parameters.of(ID, values);
+        return arguments.parameters();
     }
 
     @Override
@@ -271,19 +235,5 @@ public final class SmoothGrad implements Explainer {
     @Override
     public String toString() {
         return ID + parameters();
-    }
-
-    /** Registers {@link SmoothGrad} with {@link java.util.ServiceLoader}. */
-    public static final class Provider implements ExplainerProvider {
-
-        @Override
-        public ExplainerInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public Explainer create(Parameters parameters) {
-            return SmoothGrad.create(parameters);
-        }
     }
 }

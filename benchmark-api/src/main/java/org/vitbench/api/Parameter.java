@@ -73,9 +73,7 @@ public final class Parameter<T> {
     /** One of {@code choices}, written as given. */
     public static Parameter<String> choice(String name, String defaultValue, List<String> choices,
             String description) {
-        Set<String> allowed = Set.copyOf(choices);
-        return new Parameter<>(name, description, defaultValue, (p, key) -> p.getChoice(key, defaultValue, allowed),
-                s -> s, String.join(", ", choices), null, null, true, false);
+        return oneOf(name, defaultValue, choices, s -> s, description);
     }
 
     /** One of {@code values}, each written as {@code id} gives it (an enum's constants, say). */
@@ -83,23 +81,32 @@ public final class Parameter<T> {
             String description) {
         Map<String, T> byId = new LinkedHashMap<>();
         values.forEach(v -> byId.put(id.apply(v), v));
-        return new Parameter<>(name, description, defaultValue,
-                (p, key) -> byId.get(p.getChoice(key, "", byId.keySet())), id,
-                String.join(", ", byId.keySet()), null, null, true, false);
+        String allowed = String.join(", ", byId.keySet());
+        return new Parameter<>(name, description, defaultValue, (p, key) -> {
+            String text = p.asMap().get(key);
+            T value = byId.get(text);
+            if (value == null) {
+                throw new ConfigurationException("invalid value '" + text + "' for parameter '" + key + "' of "
+                        + p.owner() + "; allowed: one of " + allowed);
+            }
+            return value;
+        }, id, allowed, null, null, true, false);
     }
 
     /**
-     * A value of any type: {@code parse} turns the text into the value (throwing a
-     * {@link ConfigurationException} that says what is allowed; the message gains the parameter and
-     * plug-in), {@code format} writes its canonical text.
+     * A value of any type: {@code parse} turns the text into the value or throws a
+     * {@link ConfigurationException} (reported as an invalid value with {@code allowed}),
+     * {@code format} writes its canonical text.
      */
     public static <T> Parameter<T> of(String name, T defaultValue, Function<String, T> parse,
             Function<T, String> format, String allowed, String description) {
         return new Parameter<>(name, description, defaultValue, (p, key) -> {
+            String text = p.asMap().get(key).trim();
             try {
-                return parse.apply(p.asMap().get(key).trim());
+                return parse.apply(text);
             } catch (ConfigurationException e) {
-                throw new ConfigurationException("parameter '" + key + "' of " + p.owner() + ": " + e.getMessage(), e);
+                throw new ConfigurationException("invalid value '" + text + "' for parameter '" + key + "' of "
+                        + p.owner() + "; allowed: " + allowed, e);
             }
         }, format, allowed, null, null, true, false);
     }

@@ -10,16 +10,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
+import org.vitbench.api.Arguments;
 import org.vitbench.api.Batches;
 import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Context;
 import org.vitbench.api.Explainer;
 import org.vitbench.api.ExplainerInfo;
-import org.vitbench.api.ExplainerProvider;
 import org.vitbench.api.Family;
 import org.vitbench.api.Heatmaps;
+import org.vitbench.api.MethodDeclaration;
 import org.vitbench.api.ModelInfo;
+import org.vitbench.api.Parameter;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Requirement;
 import org.vitbench.api.Sample;
@@ -72,8 +73,6 @@ public final class AttentionRollout implements Explainer {
             Set.of(Requirement.ATTENTION, Requirement.PLAIN_LAYOUT), false,
             "Abnar & Zuidema 2020, Quantifying Attention Flow in Transformers, arXiv 2005.00928");
 
-    private static final Set<String> KEYS = Set.of("headFusion", "discardRatio", "startLayer", "residual");
-
     /** How the heads of one block are combined into one matrix. */
     public enum HeadFusion {
         MEAN, MAX, MIN;
@@ -82,12 +81,23 @@ public final class AttentionRollout implements Explainer {
         public String id() {
             return name().toLowerCase(Locale.ROOT);
         }
-
-        static HeadFusion parse(String id) {
-            return valueOf(id.toUpperCase(Locale.ROOT));
-        }
     }
 
+    /** The {@code headFusion} parameter, shared with raw attention. */
+    static final Parameter<HeadFusion> HEAD_FUSION = Parameter.oneOf("headFusion", HeadFusion.MEAN,
+            List.of(HeadFusion.values()), HeadFusion::id, "how the heads' attention is combined: mean, max or min");
+    private static final Parameter<Double> DISCARD_RATIO = Parameter.number("discardRatio", 0.0, 0.0, 1.0,
+            "fraction of the lowest attention weights set to 0 per layer (the CLS row is kept)");
+    private static final Parameter<Integer> START_LAYER = Parameter.integer("startLayer", 0, 0, Integer.MAX_VALUE,
+            "the first block in the product");
+    private static final Parameter<Boolean> RESIDUAL = Parameter.flag("residual", true,
+            "add the identity for the residual path and renormalise, as the paper");
+
+    /** The registration: parameters and factory. */
+    public static final MethodDeclaration DECLARATION = MethodDeclaration.of(INFO, List.of(HEAD_FUSION,
+            DISCARD_RATIO, START_LAYER, RESIDUAL), AttentionRollout::new);
+
+    private final Arguments arguments;
     private final HeadFusion headFusion;
     private final double discardRatio;
     private final int startLayer;
@@ -95,37 +105,32 @@ public final class AttentionRollout implements Explainer {
 
     /**
      * @param headFusion how heads are combined
-     * @param discardRatio fraction of the smallest fused entries set to 0, in [0, 1]
-     * @param startLayer first block of the product, 0 or more
-     * @param residual whether the identity is added before row normalisation
+     * @param discardRatio fraction of the lowest weights dropped per layer, in [0, 1]
+     * @param startLayer the first block in the product, 0 or more
+     * @param residual whether the identity is added for the residual path
+     * @throws ConfigurationException when a value is outside its range
      */
     public AttentionRollout(HeadFusion headFusion, double discardRatio, int startLayer, boolean residual) {
-        if (!(discardRatio >= 0 && discardRatio <= 1)) {
-            throw new IllegalArgumentException("discardRatio must be in [0, 1], got " + discardRatio);
-        }
-        if (startLayer < 0) {
-            throw new IllegalArgumentException("startLayer must be 0 or more, got " + startLayer);
-        }
-        this.headFusion = headFusion;
-        this.discardRatio = discardRatio;
-        this.startLayer = startLayer;
-        this.residual = residual;
+        this(DECLARATION.resolve(Map.of("headFusion", headFusion.id(), "discardRatio", Double.toString(discardRatio),
+                "startLayer", Integer.toString(startLayer), "residual", Boolean.toString(residual))));
     }
 
-    /** The reference configuration: mean fusion, no discarding, all blocks, residual. */
+    /** The paper's rollout: mean over heads, nothing discarded, from the first block, with the residual. */
     public AttentionRollout() {
-        this(HeadFusion.MEAN, 0.0, 0, true);
+        this(DECLARATION.resolve(Map.of()));
     }
 
-    /** Creates the method from validated parameters; unknown keys fail. */
+    private AttentionRollout(Arguments arguments) {
+        this.arguments = arguments;
+        this.headFusion = arguments.get(HEAD_FUSION);
+        this.discardRatio = arguments.get(DISCARD_RATIO);
+        this.startLayer = arguments.get(START_LAYER);
+        this.residual = arguments.get(RESIDUAL);
+    }
+
+    /** Creates the method from parameters; unknown keys fail. */
     public static AttentionRollout create(Parameters parameters) {
-        parameters.requireOnly(KEYS);
-        Set<String> fusions = Arrays.stream(HeadFusion.values()).map(HeadFusion::id).collect(Collectors.toSet());
-        return new AttentionRollout(
-                HeadFusion.parse(parameters.getChoice("headFusion", HeadFusion.MEAN.id(), fusions)),
-                parameters.getDouble("discardRatio", 0.0, 0.0, 1.0),
-                parameters.getInt("startLayer", 0, 0, Integer.MAX_VALUE),
-                parameters.getBoolean("residual", true));
+        return (AttentionRollout) DECLARATION.create(parameters);
     }
 
     @Override
@@ -133,13 +138,9 @@ public final class AttentionRollout implements Explainer {
         return INFO;
     }
 
-    /** The resolved parameters, defaults included. */
     @Override
     public Parameters parameters() {
-        return Parameters.of(ID, Map.of("headFusion", headFusion.id(),
-                "discardRatio", Double.toString(discardRatio),
-                "startLayer", Integer.toString(startLayer),
-                "residual", Boolean.toString(residual)));
+        return arguments.parameters();
     }
 
     @Override
@@ -229,19 +230,5 @@ public final class AttentionRollout implements Explainer {
     @Override
     public String toString() {
         return ID + parameters();
-    }
-
-    /** Registers {@link AttentionRollout} with {@link java.util.ServiceLoader}. */
-    public static final class Provider implements ExplainerProvider {
-
-        @Override
-        public ExplainerInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public Explainer create(Parameters parameters) {
-            return AttentionRollout.create(parameters);
-        }
     }
 }

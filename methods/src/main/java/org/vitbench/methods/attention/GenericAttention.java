@@ -6,14 +6,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.vitbench.api.Arguments;
 import org.vitbench.api.Batches;
 import org.vitbench.api.Context;
 import org.vitbench.api.Explainer;
 import org.vitbench.api.ExplainerInfo;
-import org.vitbench.api.ExplainerProvider;
 import org.vitbench.api.Family;
 import org.vitbench.api.Heatmaps;
+import org.vitbench.api.MethodDeclaration;
 import org.vitbench.api.ModelInfo;
+import org.vitbench.api.Parameter;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Requirement;
 import org.vitbench.api.Sample;
@@ -58,27 +60,34 @@ public final class GenericAttention implements Explainer {
             "Chefer, Gur & Wolf 2021, Generic Attention-model Explainability for Interpreting Bi-Modal and "
                     + "Encoder-Decoder Transformers, arXiv 2103.15679");
 
-    private static final Set<String> KEYS = Set.of("startLayer");
+    private static final Parameter<Integer> START_LAYER = Parameter.integer("startLayer", 0, 0, Integer.MAX_VALUE,
+            "the first block whose update is applied");
 
+    /** The registration: parameters and factory. */
+    public static final MethodDeclaration DECLARATION = MethodDeclaration.of(INFO, List.of(START_LAYER),
+            GenericAttention::new);
+
+    private final Arguments arguments;
     private final int startLayer;
 
-    /** @param startLayer first block of the rollout, 0 or more */
+    /** @param startLayer the first block whose update is applied, 0 or more */
     public GenericAttention(int startLayer) {
-        if (startLayer < 0) {
-            throw new IllegalArgumentException("startLayer must be 0 or more, got " + startLayer);
-        }
-        this.startLayer = startLayer;
+        this(DECLARATION.resolve(Map.of("startLayer", Integer.toString(startLayer))));
     }
 
-    /** The reference configuration: all blocks. */
+    /** Every block, as the reference. */
     public GenericAttention() {
-        this(0);
+        this(DECLARATION.resolve(Map.of()));
     }
 
-    /** Creates the method from validated parameters; unknown keys fail. */
+    private GenericAttention(Arguments arguments) {
+        this.arguments = arguments;
+        this.startLayer = arguments.get(START_LAYER);
+    }
+
+    /** Creates the method from parameters; unknown keys fail. */
     public static GenericAttention create(Parameters parameters) {
-        parameters.requireOnly(KEYS);
-        return new GenericAttention(parameters.getInt("startLayer", 0, 0, Integer.MAX_VALUE));
+        return (GenericAttention) DECLARATION.create(parameters);
     }
 
     @Override
@@ -86,10 +95,9 @@ public final class GenericAttention implements Explainer {
         return INFO;
     }
 
-    /** The resolved parameters, defaults included. */
     @Override
     public Parameters parameters() {
-        return Parameters.of(ID, Map.of("startLayer", Integer.toString(startLayer)));
+        return arguments.parameters();
     }
 
     @Override
@@ -116,19 +124,5 @@ public final class GenericAttention implements Explainer {
     @Override
     public String toString() {
         return ID + parameters();
-    }
-
-    /** Registers {@link GenericAttention} with {@link java.util.ServiceLoader}. */
-    public static final class Provider implements ExplainerProvider {
-
-        @Override
-        public ExplainerInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public Explainer create(Parameters parameters) {
-            return GenericAttention.create(parameters);
-        }
     }
 }

@@ -9,16 +9,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.vitbench.api.Arguments;
 import org.vitbench.api.Batches;
 import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Context;
 import org.vitbench.api.Explainer;
 import org.vitbench.api.ExplainerInfo;
-import org.vitbench.api.ExplainerProvider;
 import org.vitbench.api.Family;
 import org.vitbench.api.GraphConstants;
 import org.vitbench.api.Heatmaps;
+import org.vitbench.api.MethodDeclaration;
 import org.vitbench.api.ModelInfo;
+import org.vitbench.api.Parameter;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Requirement;
 import org.vitbench.api.Sample;
@@ -86,8 +88,6 @@ public final class LeGrad implements Explainer {
             "Bousselham, Boggust, Chaybouti, Strobelt & Kuehne 2024, LeGrad: An Explainability Method for "
                     + "Vision Transformers via Feature Formation Sensitivity, arXiv 2404.03214");
 
-    private static final Set<String> KEYS = Set.of("layers", "readout");
-
     /** The default block selection: the last two, as the public LeGrad code. */
     public static final String DEFAULT_LAYERS = "-2,-1";
 
@@ -115,19 +115,19 @@ public final class LeGrad implements Explainer {
         public String id() {
             return id;
         }
-
-        /** The readout with parameter value {@code id}; fails naming the allowed values. */
-        public static Readout of(String id) {
-            for (Readout r : values()) {
-                if (r.id.equals(id.trim())) {
-                    return r;
-                }
-            }
-            throw new ConfigurationException("invalid value '" + id + "' for parameter 'readout' of " + ID
-                    + "; allowed: " + Arrays.stream(values()).map(Readout::id).collect(Collectors.joining(", ")));
-        }
     }
 
+    private static final Parameter<String> LAYERS = Parameter.of("layers", DEFAULT_LAYERS, LeGrad::layers,
+            text -> text, "all, or comma-separated block indices such as -2,-1 or 0,5,11",
+            "the blocks whose maps are averaged; negative indices count from the end");
+    private static final Parameter<Readout> READOUT = Parameter.oneOf("readout", DEFAULT_READOUT,
+            List.of(Readout.values()), Readout::id, "the score whose gradient each block's map is taken from");
+
+    /** The registration: parameters and factory. */
+    public static final MethodDeclaration DECLARATION = MethodDeclaration.of(INFO, List.of(LAYERS, READOUT),
+            LeGrad::new);
+
+    private final Arguments arguments;
     private final String layers;
     private final int[] indices; // null for "all"
     private final Readout readout;
@@ -138,20 +138,7 @@ public final class LeGrad implements Explainer {
      * @throws ConfigurationException when the selection or the readout is malformed
      */
     public LeGrad(String layers, String readout) {
-        this.readout = Readout.of(readout);
-        String trimmed = layers.trim();
-        if (trimmed.equals("all")) {
-            this.indices = null;
-            this.layers = "all";
-            return;
-        }
-        try {
-            this.indices = Arrays.stream(trimmed.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
-        } catch (NumberFormatException e) {
-            throw new ConfigurationException("invalid value '" + layers + "' for parameter 'layers' of " + ID
-                    + "; allowed: all, or comma-separated block indices such as -2,-1 or 0,5,11");
-        }
-        this.layers = Arrays.stream(indices).mapToObj(Integer::toString).collect(Collectors.joining(","));
+        this(DECLARATION.resolve(Map.of("layers", layers, "readout", readout)));
     }
 
     /** The given blocks with the default readout, {@code token-mean}. */
@@ -161,14 +148,33 @@ public final class LeGrad implements Explainer {
 
     /** The public code's configuration: the last two blocks, token-mean readout. */
     public LeGrad() {
-        this(DEFAULT_LAYERS);
+        this(DECLARATION.resolve(Map.of()));
     }
 
-    /** Creates the method from validated parameters; unknown keys fail. */
+    private LeGrad(Arguments arguments) {
+        this.arguments = arguments;
+        this.layers = arguments.get(LAYERS);
+        this.indices = layers.equals("all") ? null
+                : Arrays.stream(layers.split(",")).mapToInt(Integer::parseInt).toArray();
+        this.readout = arguments.get(READOUT);
+    }
+
+    /** {@code all}, or the block indices written canonically ({@code -2,-1}). */
+    private static String layers(String text) {
+        if (text.equals("all")) {
+            return text;
+        }
+        try {
+            return Arrays.stream(text.split(",")).map(String::trim).mapToInt(Integer::parseInt)
+                    .mapToObj(Integer::toString).collect(Collectors.joining(","));
+        } catch (NumberFormatException e) {
+            throw new ConfigurationException("invalid value '" + text + "'");
+        }
+    }
+
+    /** Creates the method from parameters; unknown keys fail. */
     public static LeGrad create(Parameters parameters) {
-        parameters.requireOnly(KEYS);
-        return new LeGrad(parameters.getString("layers", DEFAULT_LAYERS),
-                parameters.getString("readout", DEFAULT_READOUT.id()));
+        return (LeGrad) DECLARATION.create(parameters);
     }
 
     @Override
@@ -176,10 +182,9 @@ public final class LeGrad implements Explainer {
         return INFO;
     }
 
-    /** The resolved parameters, defaults included. */
     @Override
     public Parameters parameters() {
-        return Parameters.of(ID, Map.of("layers", layers, "readout", readout.id()));
+        return arguments.parameters();
     }
 
     /** The chosen blocks of a model with {@code depth} blocks, in increasing order. */
@@ -295,19 +300,5 @@ public final class LeGrad implements Explainer {
     @Override
     public String toString() {
         return ID + parameters();
-    }
-
-    /** Registers {@link LeGrad} with {@link java.util.ServiceLoader}. */
-    public static final class Provider implements ExplainerProvider {
-
-        @Override
-        public ExplainerInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public Explainer create(Parameters parameters) {
-            return LeGrad.create(parameters);
-        }
     }
 }

@@ -4,20 +4,20 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
+import org.vitbench.api.Arguments;
 import org.vitbench.api.Batches;
 import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Context;
 import org.vitbench.api.Explainer;
 import org.vitbench.api.ExplainerInfo;
-import org.vitbench.api.ExplainerProvider;
 import org.vitbench.api.Family;
 import org.vitbench.api.Heatmaps;
+import org.vitbench.api.MethodDeclaration;
 import org.vitbench.api.ModelInfo;
+import org.vitbench.api.Parameter;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Requirement;
 import org.vitbench.api.Sample;
@@ -64,32 +64,39 @@ public final class RawAttention implements Explainer {
             "Chefer, Gur & Wolf 2021, Transformer Interpretability Beyond Attention Visualization, arXiv 2012.09838"
                     + " (last-layer attention baseline); Brocki & Chung 2023, arXiv 2312.02364 (attention map)");
 
-    private static final Set<String> KEYS = Set.of("layer", "headFusion");
+    private static final Parameter<Integer> LAYER = Parameter.integer("layer", -1, Integer.MIN_VALUE,
+            Integer.MAX_VALUE, "the block whose CLS attention row is shown; negative counts from the end");
 
+    /** The registration: parameters and factory. */
+    public static final MethodDeclaration DECLARATION = MethodDeclaration.of(INFO, List.of(LAYER,
+            AttentionRollout.HEAD_FUSION), RawAttention::new);
+
+    private final Arguments arguments;
     private final int layer;
     private final HeadFusion headFusion;
 
     /**
-     * @param layer block index; negative counts from the end ({@code -1} = last block)
+     * @param layer the block, negative from the end
      * @param headFusion how heads are combined
      */
     public RawAttention(int layer, HeadFusion headFusion) {
-        this.layer = layer;
-        this.headFusion = headFusion;
+        this(DECLARATION.resolve(Map.of("layer", Integer.toString(layer), "headFusion", headFusion.id())));
     }
 
-    /** The reference configuration: last block, heads averaged. */
+    /** The last block's CLS attention, averaged over heads. */
     public RawAttention() {
-        this(-1, HeadFusion.MEAN);
+        this(DECLARATION.resolve(Map.of()));
     }
 
-    /** Creates the method from validated parameters; unknown keys fail. */
+    private RawAttention(Arguments arguments) {
+        this.arguments = arguments;
+        this.layer = arguments.get(LAYER);
+        this.headFusion = arguments.get(AttentionRollout.HEAD_FUSION);
+    }
+
+    /** Creates the method from parameters; unknown keys fail. */
     public static RawAttention create(Parameters parameters) {
-        parameters.requireOnly(KEYS);
-        Set<String> fusions = Arrays.stream(HeadFusion.values()).map(HeadFusion::id).collect(Collectors.toSet());
-        return new RawAttention(
-                parameters.getInt("layer", -1, Integer.MIN_VALUE, Integer.MAX_VALUE),
-                HeadFusion.parse(parameters.getChoice("headFusion", HeadFusion.MEAN.id(), fusions)));
+        return (RawAttention) DECLARATION.create(parameters);
     }
 
     @Override
@@ -97,10 +104,9 @@ public final class RawAttention implements Explainer {
         return INFO;
     }
 
-    /** The resolved parameters, defaults included. */
     @Override
     public Parameters parameters() {
-        return Parameters.of(ID, Map.of("layer", Integer.toString(layer), "headFusion", headFusion.id()));
+        return arguments.parameters();
     }
 
     @Override
@@ -150,19 +156,5 @@ public final class RawAttention implements Explainer {
     @Override
     public String toString() {
         return ID + parameters();
-    }
-
-    /** Registers {@link RawAttention} with {@link java.util.ServiceLoader}. */
-    public static final class Provider implements ExplainerProvider {
-
-        @Override
-        public ExplainerInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public Explainer create(Parameters parameters) {
-            return RawAttention.create(parameters);
-        }
     }
 }

@@ -7,14 +7,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.vitbench.api.Arguments;
 import org.vitbench.api.Batches;
 import org.vitbench.api.Context;
 import org.vitbench.api.Explainer;
 import org.vitbench.api.ExplainerInfo;
-import org.vitbench.api.ExplainerProvider;
 import org.vitbench.api.Family;
 import org.vitbench.api.Heatmaps;
+import org.vitbench.api.MethodDeclaration;
 import org.vitbench.api.ModelInfo;
+import org.vitbench.api.Parameter;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Requirement;
 import org.vitbench.api.Sample;
@@ -110,8 +112,6 @@ public final class TransformerAttribution implements Explainer {
             "Chefer, Gur & Wolf 2021, Transformer Interpretability Beyond Attention Visualization, "
                     + "arXiv 2012.09838");
 
-    private static final Set<String> KEYS = Set.of("relevance", "startLayer");
-
     /** Where the relevance of the attention maps comes from. */
     public enum Relevance {
         /** Chefer's relprop sweep ({@link CheferRelevance}); the reference. */
@@ -129,52 +129,49 @@ public final class TransformerAttribution implements Explainer {
         public String id() {
             return id;
         }
-
-        static Relevance of(String id) {
-            for (Relevance r : values()) {
-                if (r.id.equals(id)) {
-                    return r;
-                }
-            }
-            throw new IllegalArgumentException("relevance must be chefer or gradient-rules, got " + id);
-        }
     }
 
+    private static final Parameter<Relevance> RELEVANCE = Parameter.oneOf("relevance", Relevance.CHEFER,
+            List.of(Relevance.values()), Relevance::id,
+            "chefer (the reference's LRP rules) or gradient-rules (gradient x input with the LRP switches)");
+    private static final Parameter<Integer> START_LAYER = Parameter.integer("startLayer", 0, 0, Integer.MAX_VALUE,
+            "the first block in the rollout");
+
+    /** The registration: parameters and factory. */
+    public static final MethodDeclaration DECLARATION = MethodDeclaration.of(INFO, List.of(RELEVANCE, START_LAYER),
+            TransformerAttribution::new);
+
+    private final Arguments arguments;
     private final Relevance relevance;
     private final int startLayer;
 
     /**
-     * @param relevance where the attention relevance comes from
-     * @param startLayer first block of the rollout, 0 or more
+     * @param relevance how the blocks' relevance is propagated
+     * @param startLayer the first block in the rollout, 0 or more
      */
     public TransformerAttribution(Relevance relevance, int startLayer) {
-        if (relevance == null) {
-            throw new IllegalArgumentException("relevance must be chefer or gradient-rules, got null");
-        }
-        if (startLayer < 0) {
-            throw new IllegalArgumentException("startLayer must be 0 or more, got " + startLayer);
-        }
-        this.relevance = relevance;
-        this.startLayer = startLayer;
+        this(DECLARATION.resolve(Map.of("relevance", relevance.id(), "startLayer", Integer.toString(startLayer))));
     }
 
-    /** Chefer's relevance from block {@code startLayer} on. */
+    /** The reference's relevance from block {@code startLayer}. */
     public TransformerAttribution(int startLayer) {
         this(Relevance.CHEFER, startLayer);
     }
 
-    /** The reference configuration: Chefer's relevance, all blocks. */
+    /** The reference's configuration. */
     public TransformerAttribution() {
-        this(0);
+        this(DECLARATION.resolve(Map.of()));
     }
 
-    /** Creates the method from validated parameters; unknown keys fail. */
+    private TransformerAttribution(Arguments arguments) {
+        this.arguments = arguments;
+        this.relevance = arguments.get(RELEVANCE);
+        this.startLayer = arguments.get(START_LAYER);
+    }
+
+    /** Creates the method from parameters; unknown keys fail. */
     public static TransformerAttribution create(Parameters parameters) {
-        parameters.requireOnly(KEYS);
-        String relevance = parameters.getChoice("relevance", Relevance.CHEFER.id(),
-                Set.of(Relevance.CHEFER.id(), Relevance.GRADIENT_RULES.id()));
-        return new TransformerAttribution(Relevance.of(relevance),
-                parameters.getInt("startLayer", 0, 0, Integer.MAX_VALUE));
+        return (TransformerAttribution) DECLARATION.create(parameters);
     }
 
     @Override
@@ -182,10 +179,9 @@ public final class TransformerAttribution implements Explainer {
         return INFO;
     }
 
-    /** The resolved parameters, defaults included. */
     @Override
     public Parameters parameters() {
-        return Parameters.of(ID, Map.of("relevance", relevance.id(), "startLayer", Integer.toString(startLayer)));
+        return arguments.parameters();
     }
 
     @Override
@@ -245,19 +241,5 @@ public final class TransformerAttribution implements Explainer {
     @Override
     public String toString() {
         return ID + parameters();
-    }
-
-    /** Registers {@link TransformerAttribution} with {@link java.util.ServiceLoader}. */
-    public static final class Provider implements ExplainerProvider {
-
-        @Override
-        public ExplainerInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public Explainer create(Parameters parameters) {
-            return TransformerAttribution.create(parameters);
-        }
     }
 }

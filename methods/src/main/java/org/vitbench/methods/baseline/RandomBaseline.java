@@ -8,9 +8,9 @@ import org.apache.commons.rng.simple.RandomSource;
 import org.vitbench.api.Context;
 import org.vitbench.api.Explainer;
 import org.vitbench.api.ExplainerInfo;
-import org.vitbench.api.ExplainerProvider;
 import org.vitbench.api.Family;
 import org.vitbench.api.Heatmaps;
+import org.vitbench.api.MethodDeclaration;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Sample;
 import org.vitbench.api.Seeds;
@@ -31,6 +31,10 @@ public final class RandomBaseline implements Explainer {
 
     private static final ExplainerInfo INFO = new ExplainerInfo(ID, "Random", Family.BASELINE, Set.of(), false,
             "baseline");
+
+    /** The registration: no parameters. */
+    public static final MethodDeclaration DECLARATION = MethodDeclaration.of(INFO, List.of(),
+            arguments -> new RandomBaseline());
 
     @Override
     public ExplainerInfo info() {
@@ -68,20 +72,5 @@ public final class RandomBaseline implements Explainer {
     @Override
     public String toString() {
         return ID;
-    }
-
-    /** Registers {@link RandomBaseline} with {@link java.util.ServiceLoader}. */
-    public static final class Provider implements ExplainerProvider {
-
-        @Override
-        public ExplainerInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public Explainer create(Parameters parameters) {
-            parameters.requireOnly(Set.of());
-            return new RandomBaseline();
-        }
     }
 }

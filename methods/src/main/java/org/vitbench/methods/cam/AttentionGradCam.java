@@ -1,11 +1,13 @@
 package org.vitbench.methods.cam;
 
 import ai.djl.ndarray.NDArray;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import org.vitbench.api.Explainer;
+import org.vitbench.api.Arguments;
 import org.vitbench.api.ExplainerInfo;
-import org.vitbench.api.ExplainerProvider;
 import org.vitbench.api.Family;
+import org.vitbench.api.MethodDeclaration;
 import org.vitbench.api.ModelInfo;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Requirement;
@@ -47,19 +49,27 @@ public final class AttentionGradCam extends LayerCam {
             "Chefer, Gur & Wolf 2021, arXiv 2012.09838 (GradCAM baseline on attention heads, after"
                     + " Selvaraju et al. 2017, arXiv 1610.02391)");
 
+    /** The registration: parameters and factory. */
+    public static final MethodDeclaration DECLARATION = MethodDeclaration.of(INFO, List.of(SCALE),
+            AttentionGradCam::new);
+
     /** @param scale whether to min-max scale each map as the reference does */
     public AttentionGradCam(boolean scale) {
-        super(INFO, scale);
+        this(DECLARATION.resolve(Map.of(SCALE.name(), Boolean.toString(scale))));
     }
 
     /** The reference configuration: min-max scaled maps. */
     public AttentionGradCam() {
-        this(true);
+        this(DECLARATION.resolve(Map.of()));
+    }
+
+    private AttentionGradCam(Arguments arguments) {
+        super(INFO, arguments);
     }
 
     /** Creates the method from validated parameters; unknown keys fail. */
     public static AttentionGradCam create(Parameters parameters) {
-        return new AttentionGradCam(scale(parameters));
+        return (AttentionGradCam) DECLARATION.create(parameters);
     }
 
     @Override
@@ -121,19 +131,5 @@ public final class AttentionGradCam extends LayerCam {
             System.arraycopy(flat, ((b * h + head) * n) * n + 1, rows[head], 0, n - 1);
         }
         return rows;
-    }
-
-    /** Registers {@link AttentionGradCam} with {@link java.util.ServiceLoader}. */
-    public static final class Provider implements ExplainerProvider {
-
-        @Override
-        public ExplainerInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public Explainer create(Parameters parameters) {
-            return AttentionGradCam.create(parameters);
-        }
     }
 }

@@ -10,16 +10,18 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.vitbench.api.Arguments;
 import org.vitbench.api.Batches;
 import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Context;
 import org.vitbench.api.Explainer;
 import org.vitbench.api.ExplainerInfo;
-import org.vitbench.api.ExplainerProvider;
 import org.vitbench.api.Family;
 import org.vitbench.api.ForwardTrace;
 import org.vitbench.api.Heatmaps;
+import org.vitbench.api.MethodDeclaration;
 import org.vitbench.api.ModelInfo;
+import org.vitbench.api.Parameter;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Requirement;
 import org.vitbench.api.Sample;
@@ -85,45 +87,48 @@ public final class Cdam implements Explainer {
         }
     }
 
+    private static final Parameter<Mode> MODE = Parameter.oneOf("mode", Mode.CLASS, List.of(Mode.values()),
+            Mode::id, "class (the class's own direction) or concept (the mean embedding of concept images)");
+    private static final Parameter<String> CONCEPTS = Parameter.of("concepts", "", text -> Path.of(text).toString(),
+            text -> text, "a directory of PNG images showing the concept",
+            "the concept images of mode=concept").onlyWhen("mode", "concept");
+
+    /** The registration: parameters and factory. */
+    public static final MethodDeclaration DECLARATION = MethodDeclaration.of(INFO, List.of(MODE, CONCEPTS),
+            Cdam::new);
+
+    private final Arguments arguments;
     private final Mode mode;
     private final ConceptImages concepts;
 
-    private Cdam(Mode mode, ConceptImages concepts) {
-        this.mode = mode;
-        this.concepts = concepts;
-    }
-
-    /** The reference class mode. */
+    /** Class-discriminative maps (mode=class). */
     public Cdam() {
-        this(Mode.CLASS, null);
+        this(DECLARATION.resolve(Map.of()));
     }
 
-    /**
-     * Concept mode with the PNG images of {@code conceptDir}.
-     *
-     * @throws ConfigurationException when the directory is missing, empty or holds an unreadable PNG
-     */
-    public static Cdam concept(Path conceptDir) {
-        return new Cdam(Mode.CONCEPT, ConceptImages.load(conceptDir, ID));
-    }
-
-    /** Creates the method from validated parameters; unknown keys fail. */
-    public static Cdam create(Parameters parameters) {
-        parameters.requireOnly(Set.of("mode", "concepts"));
-        String mode = parameters.getChoice("mode", Mode.CLASS.id(), Set.of(Mode.CLASS.id(), Mode.CONCEPT.id()));
-        String dir = parameters.getString("concepts", "");
-        if (mode.equals(Mode.CLASS.id())) {
-            if (!dir.isEmpty()) {
-                throw new ConfigurationException("parameter 'concepts' of " + ID + " is only used with mode=concept;"
-                        + " add mode=concept or remove concepts=" + dir);
-            }
-            return new Cdam();
+    private Cdam(Arguments arguments) {
+        this.arguments = arguments;
+        this.mode = arguments.get(MODE);
+        if (mode == Mode.CLASS) {
+            this.concepts = null;
+            return;
         }
+        String dir = arguments.get(CONCEPTS);
         if (dir.isEmpty()) {
             throw new ConfigurationException(ID + " with mode=concept needs concepts=<a directory of PNG images"
                     + " showing the concept>");
         }
-        return concept(Path.of(dir));
+        this.concepts = ConceptImages.load(Path.of(dir), ID);
+    }
+
+    /** Concept maps from the images in {@code conceptDir}. */
+    public static Cdam concept(Path conceptDir) {
+        return (Cdam) DECLARATION.create(Map.of("mode", Mode.CONCEPT.id(), "concepts", conceptDir.toString()));
+    }
+
+    /** Creates the method from parameters; unknown keys fail. */
+    public static Cdam create(Parameters parameters) {
+        return (Cdam) DECLARATION.create(parameters);
     }
 
     @Override
@@ -131,12 +136,9 @@ public final class Cdam implements Explainer {
         return INFO;
     }
 
-    /** The resolved parameters: the mode, and in concept mode the concept directory. */
     @Override
     public Parameters parameters() {
-        return mode == Mode.CLASS
-                ? Parameters.of(ID, Map.of("mode", mode.id()))
-                : Parameters.of(ID, Map.of("mode", mode.id(), "concepts", concepts.dir().toString()));
+        return arguments.parameters();
     }
 
     @Override
@@ -226,19 +228,5 @@ public final class Cdam implements Explainer {
     @Override
     public String toString() {
         return ID + parameters();
-    }
-
-    /** Registers {@link Cdam} with {@link java.util.ServiceLoader}. */
-    public static final class Provider implements ExplainerProvider {
-
-        @Override
-        public ExplainerInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public Explainer create(Parameters parameters) {
-            return Cdam.create(parameters);
-        }
     }
 }

@@ -1,11 +1,13 @@
 package org.vitbench.methods.cam;
 
 import ai.djl.ndarray.NDArray;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import org.vitbench.api.Explainer;
+import org.vitbench.api.Arguments;
 import org.vitbench.api.ExplainerInfo;
-import org.vitbench.api.ExplainerProvider;
 import org.vitbench.api.Family;
+import org.vitbench.api.MethodDeclaration;
 import org.vitbench.api.ModelInfo;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Requirement;
@@ -51,19 +53,27 @@ public final class GradCam extends LayerCam {
             "Selvaraju et al. 2017, Grad-CAM, arXiv 1610.02391; token variant of jacobgil/pytorch-grad-cam"
                     + " as \"GradCAM (LN)\" in Covert et al. 2023, arXiv 2206.05282");
 
+    /** The registration: parameters and factory. */
+    public static final MethodDeclaration DECLARATION = MethodDeclaration.of(INFO, List.of(SCALE),
+            GradCam::new);
+
     /** @param scale whether to min-max scale each map as pytorch-grad-cam does */
     public GradCam(boolean scale) {
-        super(INFO, scale);
+        this(DECLARATION.resolve(Map.of(SCALE.name(), Boolean.toString(scale))));
     }
 
     /** The reference configuration: scaled maps. */
     public GradCam() {
-        this(true);
+        this(DECLARATION.resolve(Map.of()));
+    }
+
+    private GradCam(Arguments arguments) {
+        super(INFO, arguments);
     }
 
     /** Creates the method from validated parameters; unknown keys fail. */
     public static GradCam create(Parameters parameters) {
-        return new GradCam(scale(parameters));
+        return (GradCam) DECLARATION.create(parameters);
     }
 
     @Override
@@ -143,19 +153,5 @@ public final class GradCam extends LayerCam {
             out[i] = (float) values[i];
         }
         return out;
-    }
-
-    /** Registers {@link GradCam} with {@link java.util.ServiceLoader}. */
-    public static final class Provider implements ExplainerProvider {
-
-        @Override
-        public ExplainerInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public Explainer create(Parameters parameters) {
-            return GradCam.create(parameters);
-        }
     }
 }

@@ -3,14 +3,14 @@ package org.vitbench.methods.cam;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
+import org.vitbench.api.Arguments;
 import org.vitbench.api.Batches;
 import org.vitbench.api.Context;
 import org.vitbench.api.Explainer;
 import org.vitbench.api.ExplainerInfo;
 import org.vitbench.api.Heatmaps;
 import org.vitbench.api.ModelInfo;
+import org.vitbench.api.Parameter;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Sample;
 import org.vitbench.api.VitModel;
@@ -24,20 +24,17 @@ import org.vitbench.api.VitModel;
 abstract class LayerCam implements Explainer {
 
     /** The only parameter: whether maps are min-max scaled as the references do. */
-    static final String SCALE = "scale";
+    static final Parameter<Boolean> SCALE = Parameter.flag("scale", true,
+            "min-max scale each map, as pytorch-grad-cam does");
 
     private final ExplainerInfo info;
+    private final Arguments arguments;
     private final boolean scale;
 
-    LayerCam(ExplainerInfo info, boolean scale) {
+    LayerCam(ExplainerInfo info, Arguments arguments) {
         this.info = info;
-        this.scale = scale;
-    }
-
-    /** {@code scale} from validated parameters (default true); unknown keys fail. */
-    static boolean scale(Parameters parameters) {
-        parameters.requireOnly(Set.of(SCALE));
-        return parameters.getBoolean(SCALE, true);
+        this.arguments = arguments;
+        this.scale = arguments.get(SCALE);
     }
 
     /** The layer's activation and gradient of the summed target logits for the batch. */
@@ -54,7 +51,7 @@ abstract class LayerCam implements Explainer {
     /** The resolved parameters, defaults included. */
     @Override
     public Parameters parameters() {
-        return Parameters.of(info.id(), Map.of(SCALE, Boolean.toString(scale)));
+        return arguments.parameters();
     }
 
     @Override

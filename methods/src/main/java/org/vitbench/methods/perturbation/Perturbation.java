@@ -4,14 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import org.vitbench.api.Batches;
-import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Context;
 import org.vitbench.api.Heatmaps;
 import org.vitbench.api.ModelInfo;
 import org.vitbench.api.Parameter;
-import org.vitbench.api.Parameters;
 import org.vitbench.api.Progress;
 import org.vitbench.api.Removal;
 import org.vitbench.api.Removal.PixelBaseline;
@@ -20,8 +17,8 @@ import org.vitbench.models.masking.MaskedEvaluator;
 import org.vitbench.models.masking.MaskedEvaluator.Output;
 
 /**
- * What the perturbation methods share: parameter parsing for the explained output, the removal and
- * the batch size, and the per-image loop that turns per-class patch maps into {@link Heatmaps}.
+ * What the perturbation methods share: the declared parameters for the explained output, the pixel
+ * baseline and the batch size, and the per-image loop that turns per-class patch maps into {@link Heatmaps}.
  */
 final class Perturbation {
 
@@ -51,30 +48,9 @@ final class Perturbation {
         double[][] explain(NDArray image, Sample sample, int target, Progress progress);
     }
 
-    /**
-     * {@code logit} (pre-softmax, as the Sobol and HSIC references explain) or {@code probability}
-     * (softmax, as RISE, LIME and ViT Shapley's KernelSHAP explain).
-     */
-    static Output output(Parameters parameters, String defaultValue) {
-        String id = parameters.getChoice(OUTPUT, defaultValue, Set.of("logit", "probability"));
-        return id.equals("logit") ? Output.LOGITS : Output.PROBABILITIES;
-    }
-
+    /** The parameter value of {@code output}. */
     static String outputId(Output output) {
         return output == Output.LOGITS ? "logit" : "probability";
-    }
-
-    static Removal removal(Parameters parameters, String defaultValue) {
-        try {
-            return Removal.parse(parameters.getString(REMOVAL, defaultValue));
-        } catch (ConfigurationException e) {
-            throw new ConfigurationException(parameters.owner() + ": " + e.getMessage());
-        }
-    }
-
-    /** Masked copies per forward pass; 0 (the default) sizes batches from the context's memory budget. */
-    static int batchSize(Parameters parameters) {
-        return parameters.getInt(BATCH_SIZE, 0, 0, MaskedEvaluator.MAX_BATCH_SIZE);
     }
 
     /**

@@ -7,17 +7,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.vitbench.api.Arguments;
 import org.vitbench.api.Batches;
 import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Context;
 import org.vitbench.api.Explainer;
 import org.vitbench.api.ExplainerInfo;
-import org.vitbench.api.ExplainerProvider;
 import org.vitbench.api.Family;
 import org.vitbench.api.ForwardTrace;
 import org.vitbench.api.Gradients;
 import org.vitbench.api.Heatmaps;
+import org.vitbench.api.MethodDeclaration;
 import org.vitbench.api.ModelInfo;
+import org.vitbench.api.Parameter;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Requirement;
 import org.vitbench.api.Sample;
@@ -101,8 +103,6 @@ public final class Lrp implements Explainer {
                     + "Wiegand, Lapuschkin & Samek 2024, AttnLRP: Attention-Aware Layer-wise Relevance "
                     + "Propagation for Transformers, arXiv 2402.05602");
 
-    private static final Set<String> KEYS = Set.of("rule", "at", "gelu", "detachMean");
-
     /** Which modified backward propagates relevance through attention and LayerNorm. */
     public enum Rule {
         /** CP-LRP: softmax and LayerNorm σ detached. */
@@ -115,45 +115,55 @@ public final class Lrp implements Explainer {
             return name().toLowerCase(Locale.ROOT);
         }
 
-        static Rule parse(String id) {
-            return valueOf(id.toUpperCase(Locale.ROOT));
-        }
     }
 
+    private static final Parameter<Rule> RULE = Parameter.oneOf("rule", Rule.CP, List.of(Rule.values()), Rule::id,
+            "cp (conservative propagation) or attnlrp");
+    private static final Parameter<String> AT = Parameter.choice("at", "input", List.of("input", "tokens"),
+            "where relevance is read: input pixels (tokens needs a leaf the trace does not expose)");
+    private static final Parameter<String> GELU = Parameter.choice("gelu", "identity", List.of("identity",
+            "gradient"), "GELU as identity (the rule) or by its gradient");
+    private static final Parameter<Boolean> DETACH_MEAN = Parameter.flag("detachMean", false,
+            "also detach the LayerNorm mean");
+
+    /** The registration: parameters and factory. */
+    public static final MethodDeclaration DECLARATION = MethodDeclaration.of(INFO, List.of(RULE, AT, GELU,
+            DETACH_MEAN), Lrp::new);
+
+    private final Arguments arguments;
     private final Rule rule;
     private final boolean geluIdentity;
     private final boolean detachMean;
 
     /**
-     * @param rule the attention and LayerNorm rule
-     * @param geluIdentity whether GELU's backward is the identity rule (else its plain gradient)
-     * @param detachMean whether LayerNorm's mean is also treated as a constant
+     * @param rule the propagation rule
+     * @param geluIdentity whether GELU passes relevance as the identity
+     * @param detachMean whether the LayerNorm mean is detached too
      */
     public Lrp(Rule rule, boolean geluIdentity, boolean detachMean) {
-        if (rule == null) {
-            throw new IllegalArgumentException("rule must not be null; allowed: cp, attnlrp");
-        }
-        this.rule = rule;
-        this.geluIdentity = geluIdentity;
-        this.detachMean = detachMean;
+        this(DECLARATION.resolve(Map.of("rule", rule.id(), "gelu", geluIdentity ? "identity" : "gradient",
+                "detachMean", Boolean.toString(detachMean))));
     }
 
-    /** The default: CP-LRP with the GELU identity rule, LayerNorm mean attached, at the input. */
+    /** Conservative propagation with GELU as the identity. */
     public Lrp() {
-        this(Rule.CP, true, false);
+        this(DECLARATION.resolve(Map.of()));
     }
 
-    /** Creates the method from validated parameters; unknown keys fail. */
-    public static Lrp create(Parameters parameters) {
-        parameters.requireOnly(KEYS);
-        String at = parameters.getChoice("at", "input", Set.of("input", "tokens"));
-        if (at.equals("tokens")) {
+    private Lrp(Arguments arguments) {
+        if (arguments.get(AT).equals("tokens")) {
             throw new ConfigurationException("at=tokens of " + ID + " needs a gradient leaf on the embedded "
                     + "tokens z0, which the model's trace does not expose; allowed: input");
         }
-        return new Lrp(Rule.parse(parameters.getChoice("rule", Rule.CP.id(), Set.of("cp", "attnlrp"))),
-                parameters.getChoice("gelu", "identity", Set.of("identity", "gradient")).equals("identity"),
-                parameters.getBoolean("detachMean", false));
+        this.arguments = arguments;
+        this.rule = arguments.get(RULE);
+        this.geluIdentity = arguments.get(GELU).equals("identity");
+        this.detachMean = arguments.get(DETACH_MEAN);
+    }
+
+    /** Creates the method from parameters; unknown keys fail. */
+    public static Lrp create(Parameters parameters) {
+        return (Lrp) DECLARATION.create(parameters);
     }
 
     /** The switches of this rule; they change the backward pass only. */
@@ -176,9 +186,7 @@ public final class Lrp implements Explainer {
     /** The resolved parameters, defaults included. */
     @Override
     public Parameters parameters() {
-        return Parameters.of(ID, Map.of("rule", rule.id(), "at", "input",
-                "gelu", geluIdentity ? "identity" : "gradient",
-                "detachMean", Boolean.toString(detachMean)));
+        return arguments.parameters();
     }
 
     @Override
@@ -229,19 +237,5 @@ public final class Lrp implements Explainer {
     @Override
     public String toString() {
         return ID + parameters();
-    }
-
-    /** Registers {@link Lrp} with {@link java.util.ServiceLoader}. */
-    public static final class Provider implements ExplainerProvider {
-
-        @Override
-        public ExplainerInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public Explainer create(Parameters parameters) {
-            return Lrp.create(parameters);
-        }
     }
 }

@@ -8,14 +8,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.vitbench.api.Arguments;
 import org.vitbench.api.Batches;
 import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Context;
 import org.vitbench.api.Explainer;
 import org.vitbench.api.ExplainerInfo;
-import org.vitbench.api.ExplainerProvider;
 import org.vitbench.api.Family;
 import org.vitbench.api.Heatmaps;
+import org.vitbench.api.MethodDeclaration;
+import org.vitbench.api.Parameter;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Registry;
 import org.vitbench.api.Requirement;
@@ -55,21 +57,39 @@ public final class VitShapley implements Explainer {
     private static final Map<String, Loaded> CACHE = new ConcurrentHashMap<>();
     private static final Map<VitModel, String> FINGERPRINTS = new WeakHashMap<>();
 
+    private static final Parameter<String> EXPLAINER = Parameter.of("explainer", "embedded", text -> {
+        if (text.isEmpty()) {
+            throw new ConfigurationException("empty");
+        }
+        return text;
+    }, text -> text, "embedded, or a directory written by 'vitbench train explainer'",
+            "the trained explainer (and its surrogate) to load");
+
+    /** The registration: parameters and factory. */
+    public static final MethodDeclaration DECLARATION = MethodDeclaration.of(INFO, List.of(EXPLAINER),
+            VitShapley::new);
+
+    private final Arguments arguments;
     private final String location;
 
+    /** @param location {@code embedded} or a directory written by {@code vitbench train explainer} */
     public VitShapley(String location) {
-        this.location = location;
+        this(DECLARATION.resolve(Map.of("explainer", location)));
     }
 
-    /** Creates the method from validated parameters; unknown keys fail. */
+    /** The explainer trained for the embedded model. */
+    public VitShapley() {
+        this(DECLARATION.resolve(Map.of()));
+    }
+
+    private VitShapley(Arguments arguments) {
+        this.arguments = arguments;
+        this.location = arguments.get(EXPLAINER);
+    }
+
+    /** Creates the method from parameters; unknown keys fail. */
     public static VitShapley create(Parameters parameters) {
-        parameters.requireOnly(Set.of("explainer"));
-        String location = parameters.getString("explainer", "embedded");
-        if (location.isBlank()) {
-            throw new ConfigurationException(ID + ": parameter 'explainer' is empty; pass 'embedded' or a directory "
-                    + "written by 'vitbench train explainer'");
-        }
-        return new VitShapley(location);
+        return (VitShapley) DECLARATION.create(parameters);
     }
 
     @Override
@@ -79,7 +99,7 @@ public final class VitShapley implements Explainer {
 
     @Override
     public Parameters parameters() {
-        return Parameters.of(ID, Map.of("explainer", location));
+        return arguments.parameters();
     }
 
     @Override
@@ -161,19 +181,5 @@ public final class VitShapley implements Explainer {
     @Override
     public String toString() {
         return ID + parameters();
-    }
-
-    /** Registers {@link VitShapley} with {@link java.util.ServiceLoader}. */
-    public static final class Provider implements ExplainerProvider {
-
-        @Override
-        public ExplainerInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public Explainer create(Parameters parameters) {
-            return VitShapley.create(parameters);
-        }
     }
 }

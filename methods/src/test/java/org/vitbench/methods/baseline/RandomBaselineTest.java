@@ -88,7 +88,7 @@ class RandomBaselineTest extends ExplainerContract {
     @Test
     void takesNoParameters() {
         assertEquals(Map.of(), new RandomBaseline().parameters().asMap());
-        assertThrows(ConfigurationException.class, () -> new RandomBaseline.Provider()
+        assertThrows(ConfigurationException.class, () -> RandomBaseline.DECLARATION
                 .create(Parameters.of(RandomBaseline.ID, Map.of("seed", "3"))));
     }
 }

@@ -8,8 +8,8 @@ import org.vitbench.api.Context;
 import org.vitbench.api.Direction;
 import org.vitbench.api.Heatmaps;
 import org.vitbench.api.Metric;
+import org.vitbench.api.MetricDeclaration;
 import org.vitbench.api.MetricInfo;
-import org.vitbench.api.MetricProvider;
 import org.vitbench.api.MetricResult;
 import org.vitbench.api.MetricSpec;
 import org.vitbench.api.Parameters;
@@ -42,11 +42,15 @@ public final class Complexity implements Metric {
             Direction.LOWER_IS_BETTER, Set.of(), List.of(QUANTUS),
             "Bhatt, Weller & Moura 2020, IJCAI, arXiv 2005.00631");
 
+    /** The registration: one preset, no parameters. */
+    public static final MetricDeclaration DECLARATION = MetricDeclaration.of(INFO, List.of(),
+            arguments -> new Complexity());
+
+    private static final MetricSpec SPEC = DECLARATION.resolve(Map.of()).metricSpec();
+
     /** Creates the metric; the only parameter is {@code preset}. */
     public static Complexity create(Parameters parameters) {
-        parameters.requireOnly(Set.of("preset"));
-        parameters.getChoice("preset", QUANTUS, Set.of(QUANTUS));
-        return new Complexity();
+        return (Complexity) DECLARATION.create(parameters);
     }
 
     /**
@@ -83,7 +87,7 @@ public final class Complexity implements Metric {
 
     @Override
     public MetricSpec spec() {
-        return MetricSpec.of(ID, QUANTUS, Map.of());
+        return SPEC;
     }
 
     @Override
@@ -99,19 +103,5 @@ public final class Complexity implements Metric {
     @Override
     public String toString() {
         return spec().canonical();
-    }
-
-    /** Registers {@link Complexity} with {@link java.util.ServiceLoader}. */
-    public static final class Provider implements MetricProvider {
-
-        @Override
-        public MetricInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public Metric create(Parameters parameters) {
-            return Complexity.create(parameters);
-        }
     }
 }

@@ -9,8 +9,8 @@ import org.vitbench.api.Context;
 import org.vitbench.api.Direction;
 import org.vitbench.api.Heatmaps;
 import org.vitbench.api.Metric;
+import org.vitbench.api.MetricDeclaration;
 import org.vitbench.api.MetricInfo;
-import org.vitbench.api.MetricProvider;
 import org.vitbench.api.MetricResult;
 import org.vitbench.api.MetricSpec;
 import org.vitbench.api.Parameters;
@@ -45,11 +45,15 @@ public final class Sparseness implements Metric {
             Direction.HIGHER_IS_BETTER, Set.of(), List.of(QUANTUS),
             "Chalasani, Chen, Chowdhury, Jha & Wu 2020, ICML, arXiv 1810.06583");
 
+    /** The registration: one preset, no parameters. */
+    public static final MetricDeclaration DECLARATION = MetricDeclaration.of(INFO, List.of(),
+            arguments -> new Sparseness());
+
+    private static final MetricSpec SPEC = DECLARATION.resolve(Map.of()).metricSpec();
+
     /** Creates the metric; the only parameter is {@code preset}. */
     public static Sparseness create(Parameters parameters) {
-        parameters.requireOnly(Set.of("preset"));
-        parameters.getChoice("preset", QUANTUS, Set.of(QUANTUS));
-        return new Sparseness();
+        return (Sparseness) DECLARATION.create(parameters);
     }
 
     /**
@@ -84,7 +88,7 @@ public final class Sparseness implements Metric {
 
     @Override
     public MetricSpec spec() {
-        return MetricSpec.of(ID, QUANTUS, Map.of());
+        return SPEC;
     }
 
     @Override
@@ -100,19 +104,5 @@ public final class Sparseness implements Metric {
     @Override
     public String toString() {
         return spec().canonical();
-    }
-
-    /** Registers {@link Sparseness} with {@link java.util.ServiceLoader}. */
-    public static final class Provider implements MetricProvider {
-
-        @Override
-        public MetricInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public Metric create(Parameters parameters) {
-            return Sparseness.create(parameters);
-        }
     }
 }

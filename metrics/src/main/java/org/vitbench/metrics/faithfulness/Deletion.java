@@ -1,9 +1,9 @@
 package org.vitbench.metrics.faithfulness;
 
+import java.util.Map;
 import org.vitbench.api.Direction;
-import org.vitbench.api.Metric;
+import org.vitbench.api.MetricDeclaration;
 import org.vitbench.api.MetricInfo;
-import org.vitbench.api.MetricProvider;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Removal;
 import org.vitbench.api.Requirement;
@@ -63,6 +63,10 @@ public final class Deletion extends CurveMetric {
 
     private static final MetricInfo INFO = info(ID, NAME, DIRECTION, false);
 
+    /** The registration: parameters, presets and factory. */
+    public static final MetricDeclaration DECLARATION = PerturbationCurve.declaration(INFO,
+            PerturbationCurve.Kind.DELETION, Deletion::new);
+
     /**
      * The {@code vit-shapley} preset on the target class.
      *
@@ -70,12 +74,13 @@ public final class Deletion extends CurveMetric {
      * @param batchSize masked images per model call, at least 1
      */
     public Deletion(Removal removal, int batchSize) {
-        this(PerturbationCurve.vitShapley(ID, PerturbationCurve.Kind.DELETION, removal, batchSize));
+        this(new PerturbationCurve(ID, PerturbationCurve.Kind.DELETION, DECLARATION.resolve(Map.of("removal", removal.id(),
+                "batchSize", Integer.toString(batchSize)))));
     }
 
     /** The {@code vit-shapley} preset with attention masking and the default batch size. */
     public Deletion() {
-        this(Removal.ATTENTION_MASK, DEFAULT_BATCH_SIZE);
+        this(new PerturbationCurve(ID, PerturbationCurve.Kind.DELETION, DECLARATION.resolve(Map.of())));
     }
 
     private Deletion(PerturbationCurve curve) {
@@ -84,20 +89,6 @@ public final class Deletion extends CurveMetric {
 
     /** Creates the metric from validated parameters; unknown or inapplicable keys fail. */
     public static Deletion create(Parameters parameters) {
-        return new Deletion(PerturbationCurve.create(ID, PerturbationCurve.Kind.DELETION, parameters));
-    }
-
-    /** Registers {@link Deletion} with {@link java.util.ServiceLoader}. */
-    public static final class Provider implements MetricProvider {
-
-        @Override
-        public MetricInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public Metric create(Parameters parameters) {
-            return Deletion.create(parameters);
-        }
+        return (Deletion) DECLARATION.create(parameters);
     }
 }

@@ -7,18 +7,19 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.simple.RandomSource;
+import org.vitbench.api.Arguments;
 import org.vitbench.api.Batches;
 import org.vitbench.api.Category;
-import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Context;
 import org.vitbench.api.Direction;
 import org.vitbench.api.Heatmaps;
 import org.vitbench.api.Metric;
+import org.vitbench.api.MetricDeclaration;
 import org.vitbench.api.MetricInfo;
-import org.vitbench.api.MetricProvider;
 import org.vitbench.api.MetricResult;
 import org.vitbench.api.MetricSpec;
 import org.vitbench.api.ModelInfo;
+import org.vitbench.api.Parameter;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Progress;
 import org.vitbench.api.Removal;
@@ -82,8 +83,17 @@ public final class Faithfulness implements Metric {
             Direction.HIGHER_IS_BETTER, Set.of(Requirement.MASKING), List.of(VIT_SHAPLEY),
             "Covert, Kim & Lee 2023, ICLR, arXiv 2206.05282 (stage 5_sensitivity)");
 
-    private static final Set<String> KEYS = Set.of("preset", "removal", "subsets", "batchSize");
+    private static final Parameter<Removal> REMOVAL = Removal.parameter(Removal.ATTENTION_MASK);
+    private static final Parameter<Integer> SUBSETS = Parameter.integer("subsets", DEFAULT_SUBSETS, 2, 1 << 20,
+            "random subsets per image");
+    private static final Parameter<Integer> BATCH_SIZE = Parameter.integer("batchSize", DEFAULT_BATCH_SIZE, 1,
+            1 << 20, "masked images per model call; changes memory, not scores").outsideSpec();
 
+    /** The registration: parameters and factory. */
+    public static final MetricDeclaration DECLARATION = MetricDeclaration.of(INFO, List.of(REMOVAL, SUBSETS,
+            BATCH_SIZE), Faithfulness::new);
+
+    private final Arguments arguments;
     private final Removal removal;
     private final int subsets;
     private final int batchSize;
@@ -95,32 +105,25 @@ public final class Faithfulness implements Metric {
      * @param batchSize masked images per model call, at least 1; does not change scores
      */
     public Faithfulness(Removal removal, int subsets, int batchSize) {
-        if (subsets < 2 || batchSize < 1) {
-            throw new IllegalArgumentException("subsets >= 2 and batchSize >= 1 are needed, got "
-                    + subsets + " and " + batchSize);
-        }
-        this.removal = removal;
-        this.subsets = subsets;
-        this.batchSize = batchSize;
+        this(DECLARATION.resolve(Map.of(REMOVAL.name(), removal.id(), SUBSETS.name(), Integer.toString(subsets),
+                BATCH_SIZE.name(), Integer.toString(batchSize))));
     }
 
     /** The {@code vit-shapley} preset: attention masking, 1000 subsets. */
     public Faithfulness() {
-        this(Removal.ATTENTION_MASK, DEFAULT_SUBSETS, DEFAULT_BATCH_SIZE);
+        this(DECLARATION.resolve(Map.of()));
+    }
+
+    private Faithfulness(Arguments arguments) {
+        this.arguments = arguments;
+        this.removal = arguments.get(REMOVAL);
+        this.subsets = arguments.get(SUBSETS);
+        this.batchSize = arguments.get(BATCH_SIZE);
     }
 
     /** Creates the metric from validated parameters; unknown keys fail. */
     public static Faithfulness create(Parameters parameters) {
-        parameters.requireOnly(KEYS);
-        parameters.getChoice("preset", VIT_SHAPLEY, Set.of(VIT_SHAPLEY));
-        Removal removal;
-        try {
-            removal = Removal.parse(parameters.getString("removal", Removal.ATTENTION_MASK.id()));
-        } catch (ConfigurationException e) {
-            throw new ConfigurationException("parameter 'removal' of " + ID + ": " + e.getMessage(), e);
-        }
-        return new Faithfulness(removal, parameters.getInt("subsets", DEFAULT_SUBSETS, 2, 1 << 20),
-                parameters.getInt("batchSize", DEFAULT_BATCH_SIZE, 1, 1 << 20));
+        return (Faithfulness) DECLARATION.create(parameters);
     }
 
     @Override
@@ -130,7 +133,7 @@ public final class Faithfulness implements Metric {
 
     @Override
     public MetricSpec spec() {
-        return MetricSpec.of(ID, VIT_SHAPLEY, Map.of("removal", removal.id(), "subsets", Integer.toString(subsets)));
+        return arguments.metricSpec();
     }
 
     @Override
@@ -191,19 +194,5 @@ public final class Faithfulness implements Metric {
     @Override
     public String toString() {
         return spec().canonical() + "[batchSize=" + batchSize + "]";
-    }
-
-    /** Registers {@link Faithfulness} with {@link java.util.ServiceLoader}. */
-    public static final class Provider implements MetricProvider {
-
-        @Override
-        public MetricInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public Metric create(Parameters parameters) {
-            return Faithfulness.create(parameters);
-        }
     }
 }

@@ -1,9 +1,9 @@
 package org.vitbench.metrics.faithfulness;
 
+import java.util.Map;
 import org.vitbench.api.Direction;
-import org.vitbench.api.Metric;
+import org.vitbench.api.MetricDeclaration;
 import org.vitbench.api.MetricInfo;
-import org.vitbench.api.MetricProvider;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Removal;
 import org.vitbench.api.Requirement;
@@ -66,6 +66,10 @@ public final class Insertion extends CurveMetric {
 
     private static final MetricInfo INFO = info(ID, NAME, DIRECTION, false);
 
+    /** The registration: parameters, presets and factory. */
+    public static final MetricDeclaration DECLARATION = PerturbationCurve.declaration(INFO,
+            PerturbationCurve.Kind.INSERTION, Insertion::new);
+
     /**
      * The {@code vit-shapley} preset on the target class.
      *
@@ -73,12 +77,13 @@ public final class Insertion extends CurveMetric {
      * @param batchSize masked images per model call, at least 1
      */
     public Insertion(Removal removal, int batchSize) {
-        this(PerturbationCurve.vitShapley(ID, PerturbationCurve.Kind.INSERTION, removal, batchSize));
+        this(new PerturbationCurve(ID, PerturbationCurve.Kind.INSERTION, DECLARATION.resolve(Map.of("removal", removal.id(),
+                "batchSize", Integer.toString(batchSize)))));
     }
 
     /** The {@code vit-shapley} preset with attention masking and the default batch size. */
     public Insertion() {
-        this(Removal.ATTENTION_MASK, DEFAULT_BATCH_SIZE);
+        this(new PerturbationCurve(ID, PerturbationCurve.Kind.INSERTION, DECLARATION.resolve(Map.of())));
     }
 
     private Insertion(PerturbationCurve curve) {
@@ -87,20 +92,6 @@ public final class Insertion extends CurveMetric {
 
     /** Creates the metric from validated parameters; unknown or inapplicable keys fail. */
     public static Insertion create(Parameters parameters) {
-        return new Insertion(PerturbationCurve.create(ID, PerturbationCurve.Kind.INSERTION, parameters));
-    }
-
-    /** Registers {@link Insertion} with {@link java.util.ServiceLoader}. */
-    public static final class Provider implements MetricProvider {
-
-        @Override
-        public MetricInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public Metric create(Parameters parameters) {
-            return Insertion.create(parameters);
-        }
+        return (Insertion) DECLARATION.create(parameters);
     }
 }

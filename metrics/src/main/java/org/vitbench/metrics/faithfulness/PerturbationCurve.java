@@ -5,17 +5,21 @@ import ai.djl.ndarray.NDManager;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
+import java.util.function.Function;
 import org.apache.commons.rng.simple.RandomSource;
+import org.vitbench.api.Arguments;
 import org.vitbench.api.Batches;
 import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Context;
+import org.vitbench.api.Declaration;
 import org.vitbench.api.Heatmaps;
+import org.vitbench.api.Metric;
+import org.vitbench.api.MetricDeclaration;
+import org.vitbench.api.MetricInfo;
 import org.vitbench.api.MetricResult;
 import org.vitbench.api.MetricSpec;
 import org.vitbench.api.ModelInfo;
-import org.vitbench.api.Parameters;
+import org.vitbench.api.Parameter;
 import org.vitbench.api.Progress;
 import org.vitbench.api.Removal;
 import org.vitbench.api.Sample;
@@ -77,10 +81,23 @@ final class PerturbationCurve {
     /** Chefer's {@code perturbation_steps}, as the literals of the reference. */
     private static final double[] CHEFER_FRACTIONS = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9};
 
-    private static final Set<String> KEYS = Set.of("preset", "removal", "batchSize", "classes", "order", "reference");
+    private static final Parameter<Removal> REMOVAL = Removal.parameter(Removal.ATTENTION_MASK);
+    private static final Parameter<String> DELETION_ORDER = order("positive");
+    private static final Parameter<String> INSERTION_ORDER = order("negative");
+
+    private static final Parameter<String> CLASSES = Parameter.choice("classes", "target",
+            List.of("target", "non-target"), "score the target's curve, or the mean curve of the other classes")
+            // added after specs were first stored: omitted at its default so that they keep their hash
+            .onlyWhen(Declaration.PRESET, VIT_SHAPLEY).omittedAtDefault();
+    private static final Parameter<String> REFERENCE = Parameter.choice("reference", "label",
+            List.of("label", "prediction"), "the class a top-1 hit is counted against")
+            .onlyWhen(Declaration.PRESET, CHEFER);
+    private static final Parameter<Integer> BATCH_SIZE = Parameter.integer("batchSize", DEFAULT_BATCH_SIZE, 1,
+            1 << 20, "masked images per model call; changes memory, not scores").outsideSpec();
 
     private final String metricId;
     private final Kind kind;
+    private final Arguments arguments;
     private final String preset;
     private final Removal removal;
     private final boolean nonTarget;
@@ -89,47 +106,15 @@ final class PerturbationCurve {
     private final boolean labelReference;
     private final int batchSize;
 
-    private PerturbationCurve(String metricId, Kind kind, String preset, Removal removal, boolean nonTarget,
-            boolean positive, boolean labelReference, int batchSize) {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
-        }
+    PerturbationCurve(String metricId, Kind kind, Arguments arguments) {
         this.metricId = metricId;
         this.kind = kind;
-        this.preset = preset;
-        this.removal = removal;
-        this.nonTarget = nonTarget;
-        this.positive = positive;
-        this.labelReference = labelReference;
-        this.batchSize = batchSize;
-    }
-
-    /** The {@code vit-shapley} preset on the target class. */
-    static PerturbationCurve vitShapley(String metricId, Kind kind, Removal removal, int batchSize) {
-        return new PerturbationCurve(metricId, kind, VIT_SHAPLEY, removal, false, true, false, batchSize);
-    }
-
-    /**
-     * Parses {@code preset}, {@code removal}, {@code batchSize} and the preset's own keys
-     * ({@code classes} for {@code vit-shapley}; {@code order} and {@code reference} for
-     * {@code chefer}); unknown or inapplicable keys fail.
-     */
-    static PerturbationCurve create(String metricId, Kind kind, Parameters parameters) {
-        parameters.requireOnly(KEYS);
-        String preset = parameters.getChoice("preset", VIT_SHAPLEY, Set.copyOf(PRESETS));
-        onlyFor(parameters, metricId, preset, "classes", VIT_SHAPLEY);
-        onlyFor(parameters, metricId, preset, "order", CHEFER);
-        onlyFor(parameters, metricId, preset, "reference", CHEFER);
-        Removal removal;
-        try {
-            removal = Removal.parse(parameters.getString("removal", defaultRemoval(preset, kind).id()));
-        } catch (ConfigurationException e) {
-            throw new ConfigurationException("parameter 'removal' of " + metricId + ": " + e.getMessage(), e);
-        }
-        boolean nonTarget = parameters.getChoice("classes", "target", Set.of("target", "non-target"))
-                .equals("non-target");
-        String defaultOrder = kind == Kind.DELETION ? "positive" : "negative";
-        String order = parameters.getChoice("order", defaultOrder, Set.of("positive", "negative"));
+        this.arguments = arguments;
+        this.preset = arguments.preset();
+        this.removal = arguments.get(REMOVAL);
+        this.nonTarget = "non-target".equals(arguments.get(CLASSES));
+        String defaultOrder = order(kind).defaultValue();
+        String order = preset.equals(CHEFER) ? arguments.get(order(kind)) : defaultOrder;
         if (!order.equals(defaultOrder)) {
             // The score direction belongs to the metric, and the two orders have opposite directions.
             throw new ConfigurationException("order=" + order + " of preset chefer is not a " + metricId
@@ -137,33 +122,40 @@ final class PerturbationCurve {
                     + "deletion:preset=chefer, negative perturbation (least relevant first, higher is better) "
                     + "is insertion:preset=chefer");
         }
-        boolean label = parameters.getChoice("reference", "label", Set.of("label", "prediction")).equals("label");
-        int batchSize = parameters.getInt("batchSize", DEFAULT_BATCH_SIZE, 1, 1 << 20);
-        return new PerturbationCurve(metricId, kind, preset, removal, nonTarget, order.equals("positive"), label,
-                batchSize);
+        this.positive = order.equals("positive");
+        this.labelReference = !preset.equals(CHEFER) || arguments.get(REFERENCE).equals("label");
+        this.batchSize = arguments.get(BATCH_SIZE);
     }
 
-    private static void onlyFor(Parameters parameters, String metricId, String preset, String key, String owner) {
-        if (parameters.has(key) && !preset.equals(owner)) {
-            throw new ConfigurationException("parameter '" + key + "' of " + metricId + " applies to preset "
-                    + owner + " only, not to preset " + preset);
-        }
+    /**
+     * The declaration of the curve metric {@code info} of {@code kind}: {@code removal} (its default
+     * set by the preset), {@code classes} for {@code vit-shapley}, {@code order} and {@code reference}
+     * for {@code chefer}, and {@code batchSize}.
+     */
+    static MetricDeclaration declaration(MetricInfo info, Kind kind, Function<PerturbationCurve, Metric> metric) {
+        return MetricDeclaration.of(info, List.of(REMOVAL, CLASSES, order(kind), REFERENCE, BATCH_SIZE),
+                arguments -> metric.apply(new PerturbationCurve(info.id(), kind, arguments)))
+                .preset(RISE, Map.of("removal", (kind == Kind.DELETION ? Removal.pixel(Removal.PixelBaseline.MEAN)
+                        : Removal.pixel(Removal.PixelBaseline.BLUR)).id()))
+                .preset(CHEFER, Map.of("removal", Removal.pixel(Removal.PixelBaseline.ZERO).id()));
     }
 
-    private static Removal defaultRemoval(String preset, Kind kind) {
-        return switch (preset) {
-            case RISE -> Removal.pixel(kind == Kind.DELETION ? Removal.PixelBaseline.MEAN : Removal.PixelBaseline.BLUR);
-            case CHEFER -> Removal.pixel(Removal.PixelBaseline.ZERO);
-            default -> Removal.ATTENTION_MASK;
-        };
+    private static Parameter<String> order(String defaultOrder) {
+        return Parameter.choice("order", defaultOrder, List.of("positive", "negative"),
+                "most (positive) or least (negative) relevant patches first; fixed by the metric")
+                .onlyWhen(Declaration.PRESET, CHEFER);
     }
 
-    /** True when the maps of every class are scored ({@code classes=non-target}). */
+    private static Parameter<String> order(Kind kind) {
+        return kind == Kind.DELETION ? DELETION_ORDER : INSERTION_ORDER;
+    }
+
     /** The id of the metric this curve belongs to. */
     String id() {
         return metricId;
     }
 
+    /** True when the maps of every class are scored ({@code classes=non-target}). */
     boolean needsAllClasses() {
         return nonTarget;
     }
@@ -174,17 +166,7 @@ final class PerturbationCurve {
 
     /** The preset, the removal and the preset's own parameters. */
     MetricSpec spec() {
-        Map<String, String> parameters = new TreeMap<>();
-        parameters.put("removal", removal.id());
-        if (nonTarget) {
-            // classes=target is left out so that results stored before the option existed keep their hash.
-            parameters.put("classes", "non-target");
-        }
-        if (preset.equals(CHEFER)) {
-            parameters.put("order", positive ? "positive" : "negative");
-            parameters.put("reference", labelReference ? "label" : "prediction");
-        }
-        return MetricSpec.of(metricId, preset, parameters);
+        return arguments.metricSpec();
     }
 
     /**

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.simple.RandomSource;
+import org.vitbench.api.Arguments;
 import org.vitbench.api.Batches;
 import org.vitbench.api.Category;
 import org.vitbench.api.ConfigurationException;
@@ -16,11 +17,12 @@ import org.vitbench.api.Context;
 import org.vitbench.api.Direction;
 import org.vitbench.api.Heatmaps;
 import org.vitbench.api.Metric;
+import org.vitbench.api.MetricDeclaration;
 import org.vitbench.api.MetricInfo;
-import org.vitbench.api.MetricProvider;
 import org.vitbench.api.MetricResult;
 import org.vitbench.api.MetricSpec;
 import org.vitbench.api.ModelInfo;
+import org.vitbench.api.Parameter;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Progress;
 import org.vitbench.api.Removal;
@@ -100,9 +102,23 @@ public final class SensitivityN implements Metric {
             Direction.HIGHER_IS_BETTER, Set.of(Requirement.MASKING), List.of(ANCONA),
             "Ancona, Ceolini, Oztireli & Gross 2018, ICLR, arXiv 1711.06104");
 
-    private static final Set<String> KEYS =
-            Set.of("preset", "removal", "output", "maxFraction", "points", "subsets", "batchSize");
+    private static final Parameter<Removal> REMOVAL = Removal.parameter(Removal.ATTENTION_MASK);
+    private static final Parameter<Output> OUTPUT = Parameter.oneOf("output", Output.PROBABILITY,
+            List.of(Output.PROBABILITY, Output.LOGIT), Output::id, "the output whose change is correlated");
+    private static final Parameter<Double> MAX_FRACTION = Parameter.number("maxFraction", DEFAULT_MAX_FRACTION, 0, 1,
+            "the largest subset size, as a fraction of the patches, in (0, 1]");
+    private static final Parameter<Integer> POINTS = Parameter.integer("points", DEFAULT_POINTS, 1, 1000,
+            "subset sizes on the curve");
+    private static final Parameter<Integer> SUBSETS = Parameter.integer("subsets", DEFAULT_SUBSETS, 2, 1 << 20,
+            "random subsets per size");
+    private static final Parameter<Integer> BATCH_SIZE = Parameter.integer("batchSize", DEFAULT_BATCH_SIZE, 1,
+            1 << 20, "masked images per model call; changes memory, not scores").outsideSpec();
 
+    /** The registration: parameters and factory. */
+    public static final MetricDeclaration DECLARATION = MetricDeclaration.of(INFO, List.of(REMOVAL, OUTPUT,
+            MAX_FRACTION, POINTS, SUBSETS, BATCH_SIZE), SensitivityN::new);
+
+    private final Arguments arguments;
     private final Removal removal;
     private final Output output;
     private final double maxFraction;
@@ -120,48 +136,33 @@ public final class SensitivityN implements Metric {
      * @param batchSize masked images per model call, at least 1; does not change scores
      */
     public SensitivityN(Removal removal, Output output, double maxFraction, int points, int subsets, int batchSize) {
-        if (!(maxFraction > 0 && maxFraction <= 1)) {
-            throw new IllegalArgumentException("maxFraction must be in (0, 1], got " + maxFraction);
-        }
-        if (points < 1 || subsets < 2 || batchSize < 1) {
-            throw new IllegalArgumentException("points >= 1, subsets >= 2 and batchSize >= 1 are needed, got "
-                    + points + ", " + subsets + ", " + batchSize);
-        }
-        this.removal = removal;
-        this.output = output;
-        this.maxFraction = maxFraction;
-        this.points = points;
-        this.subsets = subsets;
-        this.batchSize = batchSize;
+        this(DECLARATION.resolve(Map.of(REMOVAL.name(), removal.id(), OUTPUT.name(), output.id(),
+                MAX_FRACTION.name(), Double.toString(maxFraction), POINTS.name(), Integer.toString(points),
+                SUBSETS.name(), Integer.toString(subsets), BATCH_SIZE.name(), Integer.toString(batchSize))));
     }
 
     /** The defaults: attention masking, probability, {@code n / P = 0.1 .. 0.8}, 100 sets per n. */
     public SensitivityN() {
-        this(Removal.ATTENTION_MASK, Output.PROBABILITY, DEFAULT_MAX_FRACTION, DEFAULT_POINTS, DEFAULT_SUBSETS,
-                DEFAULT_BATCH_SIZE);
+        this(DECLARATION.resolve(Map.of()));
     }
 
-    /** Creates the metric from validated parameters; unknown keys fail. */
-    public static SensitivityN create(Parameters parameters) {
-        parameters.requireOnly(KEYS);
-        parameters.getChoice("preset", ANCONA, Set.of(ANCONA));
-        Removal removal;
-        try {
-            removal = Removal.parse(parameters.getString("removal", Removal.ATTENTION_MASK.id()));
-        } catch (ConfigurationException e) {
-            throw new ConfigurationException("parameter 'removal' of " + ID + ": " + e.getMessage(), e);
-        }
-        Output output = Output.valueOf(parameters.getChoice("output", Output.PROBABILITY.id(),
-                Set.of(Output.PROBABILITY.id(), Output.LOGIT.id())).toUpperCase(Locale.ROOT));
-        double maxFraction = parameters.getDouble("maxFraction", DEFAULT_MAX_FRACTION, 0, 1);
+    private SensitivityN(Arguments arguments) {
+        this.arguments = arguments;
+        this.removal = arguments.get(REMOVAL);
+        this.output = arguments.get(OUTPUT);
+        this.maxFraction = arguments.get(MAX_FRACTION);
         if (maxFraction == 0) {
             throw new ConfigurationException("invalid value '0' for parameter 'maxFraction' of " + ID
                     + "; allowed: a number in (0, 1]");
         }
-        return new SensitivityN(removal, output, maxFraction,
-                parameters.getInt("points", DEFAULT_POINTS, 1, 1000),
-                parameters.getInt("subsets", DEFAULT_SUBSETS, 2, 1 << 20),
-                parameters.getInt("batchSize", DEFAULT_BATCH_SIZE, 1, 1 << 20));
+        this.points = arguments.get(POINTS);
+        this.subsets = arguments.get(SUBSETS);
+        this.batchSize = arguments.get(BATCH_SIZE);
+    }
+
+    /** Creates the metric from validated parameters; unknown keys fail. */
+    public static SensitivityN create(Parameters parameters) {
+        return (SensitivityN) DECLARATION.create(parameters);
     }
 
     @Override
@@ -171,9 +172,7 @@ public final class SensitivityN implements Metric {
 
     @Override
     public MetricSpec spec() {
-        return MetricSpec.of(ID, ANCONA, Map.of("removal", removal.id(), "output", output.id(),
-                "maxFraction", Double.toString(maxFraction), "points", Integer.toString(points),
-                "subsets", Integer.toString(subsets)));
+        return arguments.metricSpec();
     }
 
     /**
@@ -289,19 +288,5 @@ public final class SensitivityN implements Metric {
     @Override
     public String toString() {
         return spec().canonical() + "[batchSize=" + batchSize + "]";
-    }
-
-    /** Registers {@link SensitivityN} with {@link java.util.ServiceLoader}. */
-    public static final class Provider implements MetricProvider {
-
-        @Override
-        public MetricInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public Metric create(Parameters parameters) {
-            return SensitivityN.create(parameters);
-        }
     }
 }

@@ -4,16 +4,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.vitbench.api.Arguments;
 import org.vitbench.api.Category;
 import org.vitbench.api.Context;
 import org.vitbench.api.Direction;
 import org.vitbench.api.Heatmaps;
 import org.vitbench.api.Metric;
+import org.vitbench.api.MetricDeclaration;
 import org.vitbench.api.MetricInfo;
-import org.vitbench.api.MetricProvider;
 import org.vitbench.api.MetricResult;
 import org.vitbench.api.MetricSpec;
 import org.vitbench.api.ModelInfo;
+import org.vitbench.api.Parameter;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Requirement;
 import org.vitbench.api.Sample;
@@ -61,28 +63,36 @@ public final class PointingGame implements Metric {
             Direction.HIGHER_IS_BETTER, Set.of(Requirement.GROUND_TRUTH_MASK), List.of(ZHANG),
             "Zhang, Bargal, Lin, Brandt, Shen & Sclaroff 2018, IJCV, arXiv 1608.00507");
 
+    private static final Parameter<Integer> TOLERANCE = Parameter.integer("tolerance", DEFAULT_TOLERANCE, 0,
+            MAX_TOLERANCE, "pixels a hit may lie from the mask, as the reference's 15 px at 224");
+
+    /** The registration: parameters and factory. */
+    public static final MetricDeclaration DECLARATION = MetricDeclaration.of(INFO, List.of(TOLERANCE),
+            PointingGame::new);
+
+    private final Arguments arguments;
     private final int tolerance;
 
     /**
      * @param tolerance in pixels, 0 to {@value #MAX_TOLERANCE}
      */
     public PointingGame(int tolerance) {
-        if (tolerance < 0 || tolerance > MAX_TOLERANCE) {
-            throw new IllegalArgumentException("tolerance must be 0 to " + MAX_TOLERANCE + " pixels, got " + tolerance);
-        }
-        this.tolerance = tolerance;
+        this(DECLARATION.resolve(Map.of(TOLERANCE.name(), Integer.toString(tolerance))));
     }
 
     /** The default protocol: tolerance {@value #DEFAULT_TOLERANCE} px. */
     public PointingGame() {
-        this(DEFAULT_TOLERANCE);
+        this(DECLARATION.resolve(Map.of()));
+    }
+
+    private PointingGame(Arguments arguments) {
+        this.arguments = arguments;
+        this.tolerance = arguments.get(TOLERANCE);
     }
 
     /** Creates the metric; parameters {@code preset} and {@code tolerance}. */
     public static PointingGame create(Parameters parameters) {
-        parameters.requireOnly(Set.of("preset", "tolerance"));
-        parameters.getChoice("preset", ZHANG, Set.of(ZHANG));
-        return new PointingGame(parameters.getInt("tolerance", DEFAULT_TOLERANCE, 0, MAX_TOLERANCE));
+        return (PointingGame) DECLARATION.create(parameters);
     }
 
     /**
@@ -153,7 +163,7 @@ public final class PointingGame implements Metric {
 
     @Override
     public MetricSpec spec() {
-        return MetricSpec.of(ID, ZHANG, Map.of("tolerance", Integer.toString(tolerance)));
+        return arguments.metricSpec();
     }
 
     @Override
@@ -170,19 +180,5 @@ public final class PointingGame implements Metric {
     @Override
     public String toString() {
         return spec().canonical();
-    }
-
-    /** Registers {@link PointingGame} with {@link java.util.ServiceLoader}. */
-    public static final class Provider implements MetricProvider {
-
-        @Override
-        public MetricInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public Metric create(Parameters parameters) {
-            return PointingGame.create(parameters);
-        }
     }
 }

@@ -8,8 +8,8 @@ import org.vitbench.api.Context;
 import org.vitbench.api.Direction;
 import org.vitbench.api.Heatmaps;
 import org.vitbench.api.Metric;
+import org.vitbench.api.MetricDeclaration;
 import org.vitbench.api.MetricInfo;
-import org.vitbench.api.MetricProvider;
 import org.vitbench.api.MetricResult;
 import org.vitbench.api.MetricSpec;
 import org.vitbench.api.ModelInfo;
@@ -46,11 +46,15 @@ public final class RelevanceMass implements Metric {
             Direction.HIGHER_IS_BETTER, Set.of(Requirement.GROUND_TRUTH_MASK), List.of(ARRAS),
             "Arras, Osman & Samek 2022, Information Fusion 81, arXiv 2003.07258");
 
+    /** The registration: one preset, no parameters. */
+    public static final MetricDeclaration DECLARATION = MetricDeclaration.of(INFO, List.of(),
+            arguments -> new RelevanceMass());
+
+    private static final MetricSpec SPEC = DECLARATION.resolve(Map.of()).metricSpec();
+
     /** Creates the metric; the only parameter is {@code preset}. */
     public static RelevanceMass create(Parameters parameters) {
-        parameters.requireOnly(Set.of("preset"));
-        parameters.getChoice("preset", ARRAS, Set.of(ARRAS));
-        return new RelevanceMass();
+        return (RelevanceMass) DECLARATION.create(parameters);
     }
 
     /**
@@ -86,7 +90,7 @@ public final class RelevanceMass implements Metric {
 
     @Override
     public MetricSpec spec() {
-        return MetricSpec.of(ID, ARRAS, Map.of());
+        return SPEC;
     }
 
     @Override
@@ -103,19 +107,5 @@ public final class RelevanceMass implements Metric {
     @Override
     public String toString() {
         return spec().canonical();
-    }
-
-    /** Registers {@link RelevanceMass} with {@link java.util.ServiceLoader}. */
-    public static final class Provider implements MetricProvider {
-
-        @Override
-        public MetricInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public Metric create(Parameters parameters) {
-            return RelevanceMass.create(parameters);
-        }
     }
 }

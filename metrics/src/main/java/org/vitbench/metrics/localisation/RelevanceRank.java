@@ -9,8 +9,8 @@ import org.vitbench.api.Context;
 import org.vitbench.api.Direction;
 import org.vitbench.api.Heatmaps;
 import org.vitbench.api.Metric;
+import org.vitbench.api.MetricDeclaration;
 import org.vitbench.api.MetricInfo;
-import org.vitbench.api.MetricProvider;
 import org.vitbench.api.MetricResult;
 import org.vitbench.api.MetricSpec;
 import org.vitbench.api.ModelInfo;
@@ -50,11 +50,15 @@ public final class RelevanceRank implements Metric {
             Direction.HIGHER_IS_BETTER, Set.of(Requirement.GROUND_TRUTH_MASK), List.of(ARRAS),
             "Arras, Osman & Samek 2022, Information Fusion 81, arXiv 2003.07258");
 
+    /** The registration: one preset, no parameters. */
+    public static final MetricDeclaration DECLARATION = MetricDeclaration.of(INFO, List.of(),
+            arguments -> new RelevanceRank());
+
+    private static final MetricSpec SPEC = DECLARATION.resolve(Map.of()).metricSpec();
+
     /** Creates the metric; the only parameter is {@code preset}. */
     public static RelevanceRank create(Parameters parameters) {
-        parameters.requireOnly(Set.of("preset"));
-        parameters.getChoice("preset", ARRAS, Set.of(ARRAS));
-        return new RelevanceRank();
+        return (RelevanceRank) DECLARATION.create(parameters);
     }
 
     /**
@@ -110,7 +114,7 @@ public final class RelevanceRank implements Metric {
 
     @Override
     public MetricSpec spec() {
-        return MetricSpec.of(ID, ARRAS, Map.of());
+        return SPEC;
     }
 
     @Override
@@ -127,19 +131,5 @@ public final class RelevanceRank implements Metric {
     @Override
     public String toString() {
         return spec().canonical();
-    }
-
-    /** Registers {@link RelevanceRank} with {@link java.util.ServiceLoader}. */
-    public static final class Provider implements MetricProvider {
-
-        @Override
-        public MetricInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public Metric create(Parameters parameters) {
-            return RelevanceRank.create(parameters);
-        }
     }
 }

@@ -11,17 +11,18 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.LongSupplier;
+import org.vitbench.api.Arguments;
 import org.vitbench.api.Category;
-import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Context;
 import org.vitbench.api.Direction;
 import org.vitbench.api.Explainer;
 import org.vitbench.api.Heatmaps;
 import org.vitbench.api.Metric;
+import org.vitbench.api.MetricDeclaration;
 import org.vitbench.api.MetricInfo;
-import org.vitbench.api.MetricProvider;
 import org.vitbench.api.MetricResult;
 import org.vitbench.api.MetricSpec;
+import org.vitbench.api.Parameter;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Requirement;
 import org.vitbench.api.Sample;
@@ -85,6 +86,16 @@ public final class RuntimeCost implements Metric {
             Direction.LOWER_IS_BETTER, Set.of(Requirement.REEXPLAINS), List.of(WALL_CLOCK),
             "no paper: wall-clock latency, median of timed repeats after warm-up");
 
+    private static final Parameter<Integer> WARMUP = Parameter.integer("warmup", DEFAULT_WARMUP, 0, MAX_CALLS,
+            "untimed calls before timing");
+    private static final Parameter<Integer> REPEATS = Parameter.integer("repeats", DEFAULT_REPEATS, 1, MAX_CALLS,
+            "timed calls; the score is their median");
+
+    /** The registration: parameters and factory. */
+    public static final MetricDeclaration DECLARATION = MetricDeclaration.of(INFO, List.of(WARMUP, REPEATS),
+            arguments -> new RuntimeCost(arguments, System::nanoTime));
+
+    private final Arguments arguments;
     private final int warmup;
     private final int repeats;
     private final LongSupplier nanoTime;
@@ -99,30 +110,25 @@ public final class RuntimeCost implements Metric {
 
     /** The {@code wall-clock} preset with its defaults. */
     public RuntimeCost() {
-        this(DEFAULT_WARMUP, DEFAULT_REPEATS);
+        this(DECLARATION.resolve(Map.of()), System::nanoTime);
     }
 
     /** With the clock given in nanoseconds, so that tests can time calls exactly. */
     RuntimeCost(int warmup, int repeats, LongSupplier nanoTime) {
-        if (warmup < 0 || warmup > MAX_CALLS) {
-            throw new ConfigurationException("invalid warmup " + warmup + " for " + ID + "; allowed: an integer from 0 "
-                    + "to " + MAX_CALLS);
-        }
-        if (repeats < 1 || repeats > MAX_CALLS) {
-            throw new ConfigurationException("invalid repeats " + repeats + " for " + ID + "; allowed: an integer "
-                    + "from 1 to " + MAX_CALLS);
-        }
-        this.warmup = warmup;
-        this.repeats = repeats;
+        this(DECLARATION.resolve(Map.of(WARMUP.name(), Integer.toString(warmup), REPEATS.name(),
+                Integer.toString(repeats))), nanoTime);
+    }
+
+    private RuntimeCost(Arguments arguments, LongSupplier nanoTime) {
+        this.arguments = arguments;
+        this.warmup = arguments.get(WARMUP);
+        this.repeats = arguments.get(REPEATS);
         this.nanoTime = nanoTime;
     }
 
     /** Creates the metric from {@code preset}, {@code warmup} and {@code repeats}; other keys fail. */
     public static RuntimeCost create(Parameters parameters) {
-        parameters.requireOnly(Set.of("preset", "warmup", "repeats"));
-        parameters.getChoice("preset", WALL_CLOCK, Set.of(WALL_CLOCK));
-        return new RuntimeCost(parameters.getInt("warmup", DEFAULT_WARMUP, 0, MAX_CALLS),
-                parameters.getInt("repeats", DEFAULT_REPEATS, 1, MAX_CALLS));
+        return (RuntimeCost) DECLARATION.create(parameters);
     }
 
     @Override
@@ -132,8 +138,7 @@ public final class RuntimeCost implements Metric {
 
     @Override
     public MetricSpec spec() {
-        return MetricSpec.of(ID, WALL_CLOCK, Map.of("warmup", Integer.toString(warmup),
-                "repeats", Integer.toString(repeats)));
+        return arguments.metricSpec();
     }
 
     /** The median latency for every sample, with the per-repeat latencies as curves; see {@link #measure}. */
@@ -355,20 +360,6 @@ public final class RuntimeCost implements Metric {
         @Override
         public String toString() {
             return "Measurement[" + summary() + "]";
-        }
-    }
-
-    /** Registers {@link RuntimeCost} with {@link java.util.ServiceLoader}. */
-    public static final class Provider implements MetricProvider {
-
-        @Override
-        public MetricInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public Metric create(Parameters parameters) {
-            return RuntimeCost.create(parameters);
         }
     }
 }

@@ -6,16 +6,18 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.vitbench.api.Arguments;
 import org.vitbench.api.Category;
 import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Context;
 import org.vitbench.api.Direction;
 import org.vitbench.api.Heatmaps;
 import org.vitbench.api.Metric;
+import org.vitbench.api.MetricDeclaration;
 import org.vitbench.api.MetricInfo;
-import org.vitbench.api.MetricProvider;
 import org.vitbench.api.MetricResult;
 import org.vitbench.api.MetricSpec;
+import org.vitbench.api.Parameter;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Progress;
 import org.vitbench.api.Requirement;
@@ -85,6 +87,16 @@ public final class Randomization implements Metric, AutoCloseable {
             List.of(ADEBAYO),
             "Adebayo, Gilmer, Muelly, Goodfellow, Hardt & Kim 2018, NeurIPS, arXiv 1810.03292");
 
+    private static final Parameter<String> SIMILARITY = Parameter.choice("similarity", SPEARMAN_ABS,
+            List.of(SPEARMAN, SPEARMAN_ABS), "rank correlation of the maps, of their absolute values by default");
+    private static final Parameter<Boolean> EMBEDDING = Parameter.flag("embedding", true,
+            "randomise the patch embedding as the cascade's last stage");
+
+    /** The registration: parameters and factory. */
+    public static final MetricDeclaration DECLARATION = MetricDeclaration.of(INFO, List.of(SIMILARITY, EMBEDDING),
+            Randomization::new);
+
+    private final Arguments arguments;
     private final boolean abs;
     private final boolean embedding;
     private final List<Cascade> cascades = new ArrayList<>();
@@ -94,25 +106,23 @@ public final class Randomization implements Metric, AutoCloseable {
      * @param embedding whether the last stage re-initialises the patch and position embeddings
      */
     public Randomization(String similarity, boolean embedding) {
-        if (!similarity.equals(SPEARMAN_ABS) && !similarity.equals(SPEARMAN)) {
-            throw new ConfigurationException("invalid similarity '" + similarity + "' for " + ID + "; allowed: "
-                    + SPEARMAN + ", " + SPEARMAN_ABS);
-        }
-        this.abs = similarity.equals(SPEARMAN_ABS);
-        this.embedding = embedding;
+        this(DECLARATION.resolve(Map.of(SIMILARITY.name(), similarity, EMBEDDING.name(), Boolean.toString(embedding))));
     }
 
     /** The {@code adebayo} preset: Spearman of absolute values, embedding randomised last. */
     public Randomization() {
-        this(SPEARMAN_ABS, true);
+        this(DECLARATION.resolve(Map.of()));
+    }
+
+    private Randomization(Arguments arguments) {
+        this.arguments = arguments;
+        this.abs = arguments.get(SIMILARITY).equals(SPEARMAN_ABS);
+        this.embedding = arguments.get(EMBEDDING);
     }
 
     /** Creates the metric from {@code preset}, {@code similarity} and {@code embedding}; other keys fail. */
     public static Randomization create(Parameters parameters) {
-        parameters.requireOnly(Set.of("preset", "similarity", "embedding"));
-        parameters.getChoice("preset", ADEBAYO, Set.of(ADEBAYO));
-        return new Randomization(parameters.getChoice("similarity", SPEARMAN_ABS, Set.of(SPEARMAN_ABS, SPEARMAN)),
-                parameters.getBoolean("embedding", true));
+        return (Randomization) DECLARATION.create(parameters);
     }
 
     /** The stage ids of a model with {@code depth} blocks, top first: the labels of the curve's points. */
@@ -163,8 +173,7 @@ public final class Randomization implements Metric, AutoCloseable {
 
     @Override
     public MetricSpec spec() {
-        return MetricSpec.of(ID, ADEBAYO, Map.of("similarity", abs ? SPEARMAN_ABS : SPEARMAN,
-                "embedding", Boolean.toString(embedding)));
+        return arguments.metricSpec();
     }
 
     @Override
@@ -253,19 +262,5 @@ public final class Randomization implements Metric, AutoCloseable {
     @Override
     public String toString() {
         return spec().canonical();
-    }
-
-    /** Registers {@link Randomization} with {@link java.util.ServiceLoader}. */
-    public static final class Provider implements MetricProvider {
-
-        @Override
-        public MetricInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public Metric create(Parameters parameters) {
-            return Randomization.create(parameters);
-        }
     }
 }

@@ -1,20 +1,21 @@
 package org.vitbench.metrics.shapley;
 
-import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
+import org.vitbench.api.Arguments;
 import org.vitbench.api.Category;
 import org.vitbench.api.Context;
 import org.vitbench.api.Direction;
 import org.vitbench.api.Heatmaps;
 import org.vitbench.api.Metric;
+import org.vitbench.api.MetricDeclaration;
 import org.vitbench.api.MetricInfo;
-import org.vitbench.api.MetricProvider;
 import org.vitbench.api.MetricResult;
 import org.vitbench.api.MetricSpec;
 import org.vitbench.api.ModelInfo;
+import org.vitbench.api.Parameter;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Requirement;
 import org.vitbench.api.Sample;
@@ -43,21 +44,37 @@ public final class ShapleyCorrelation implements Metric {
 
     private static final MetricInfo INFO = info(Set.of(Requirement.MASKING));
 
+    private static final Parameter<String> MEASURE = Parameter.choice("measure", "pearson",
+            List.of("pearson", "spearman"), "the correlation of map and reference values");
+
+    /** The registration: the reference values' parameters, the measure, and the factory. */
+    public static final MetricDeclaration DECLARATION = MetricDeclaration.of(INFO, concat(ShapleyError.TRUTH, MEASURE),
+            ShapleyCorrelation::new);
+
+    private final Arguments arguments;
     private final ShapleyError truths;
     private final boolean spearman;
 
-    private ShapleyCorrelation(ShapleyError truths, boolean spearman) {
-        this.truths = truths;
-        this.spearman = spearman;
+    /** Pearson correlation with the default reference values. */
+    public ShapleyCorrelation() {
+        this(DECLARATION.resolve(Map.of()));
+    }
+
+    private ShapleyCorrelation(Arguments arguments) {
+        this.arguments = arguments;
+        this.truths = new ShapleyError(arguments);
+        this.spearman = arguments.get(MEASURE).equals("spearman");
+    }
+
+    private static List<Parameter<?>> concat(List<Parameter<?>> truth, Parameter<?> measure) {
+        List<Parameter<?>> all = new ArrayList<>(truth);
+        all.add(measure);
+        return all;
     }
 
     /** Creates the metric from validated parameters; unknown keys and bad values fail. */
     public static ShapleyCorrelation create(Parameters parameters) {
-        Set<String> keys = new HashSet<>(ShapleyError.KEYS);
-        keys.add("measure");
-        parameters.requireOnly(keys);
-        boolean spearman = parameters.getChoice("measure", "pearson", Set.of("pearson", "spearman")).equals("spearman");
-        return new ShapleyCorrelation(ShapleyError.truths(parameters), spearman);
+        return (ShapleyCorrelation) DECLARATION.create(parameters);
     }
 
     private static MetricInfo info(Set<Requirement> requirements) {
@@ -73,9 +90,7 @@ public final class ShapleyCorrelation implements Metric {
 
     @Override
     public MetricSpec spec() {
-        Map<String, String> parameters = new TreeMap<>(truths.truthParameters());
-        parameters.put("measure", spearman ? "spearman" : "pearson");
-        return MetricSpec.of(ID, ShapleyError.KERNEL_SHAP, parameters);
+        return arguments.metricSpec();
     }
 
     @Override
@@ -121,19 +136,5 @@ public final class ShapleyCorrelation implements Metric {
     @Override
     public String toString() {
         return spec().canonical();
-    }
-
-    /** Registers {@link ShapleyCorrelation} with {@link java.util.ServiceLoader}. */
-    public static final class Provider implements MetricProvider {
-
-        @Override
-        public MetricInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public Metric create(Parameters parameters) {
-            return ShapleyCorrelation.create(parameters);
-        }
     }
 }

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.commons.rng.simple.RandomSource;
+import org.vitbench.api.Arguments;
 import org.vitbench.api.Batches;
 import org.vitbench.api.Category;
 import org.vitbench.api.ConfigurationException;
@@ -15,11 +16,12 @@ import org.vitbench.api.Context;
 import org.vitbench.api.Direction;
 import org.vitbench.api.Heatmaps;
 import org.vitbench.api.Metric;
+import org.vitbench.api.MetricDeclaration;
 import org.vitbench.api.MetricInfo;
-import org.vitbench.api.MetricProvider;
 import org.vitbench.api.MetricResult;
 import org.vitbench.api.MetricSpec;
 import org.vitbench.api.ModelInfo;
+import org.vitbench.api.Parameter;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Progress;
 import org.vitbench.api.Removal;
@@ -108,9 +110,26 @@ public final class ShapleyError implements Metric {
 
     private static final MetricInfo INFO = info(Set.of(Requirement.MASKING));
 
-    static final Set<String> KEYS = Set.of("preset", "budget", "subsets", "threshold", "removal", "classes",
-            "batchSize");
+    private static final Parameter<Integer> BUDGET = Parameter.integer("budget", DEFAULT_BUDGET, 1, Integer.MAX_VALUE,
+            "evaluations per image for the reference values");
+    private static final Parameter<Integer> SUBSETS = Parameter.integer("subsets", DEFAULT_SUBSETS, 1, 1 << 16,
+            "paired coalitions per iteration");
+    private static final Parameter<Double> THRESHOLD = Parameter.number("threshold", DEFAULT_THRESHOLD, 0, 1,
+            "stop when the std ratio falls below it; 0 spends the whole budget");
+    private static final Parameter<Removal> REMOVAL = Parameter.oneOf("removal", Removal.TOKEN_DROP,
+            List.of(Removal.TOKEN_DROP, Removal.ATTENTION_MASK), Removal::id, "how absent patches are removed");
+    private static final Parameter<String> CLASSES = Parameter.choice("classes", "target",
+            List.of("target", "non-target"), "score the target's map, or every other class's map");
+    private static final Parameter<Integer> BATCH_SIZE = Parameter.integer("batchSize", DEFAULT_BATCH_SIZE, 1,
+            1 << 20, "masked images per model call; changes memory, not scores").outsideSpec();
 
+    /** The parameters of the reference values, shared with {@link ShapleyCorrelation}. */
+    static final List<Parameter<?>> TRUTH = List.of(BUDGET, SUBSETS, THRESHOLD, REMOVAL, CLASSES, BATCH_SIZE);
+
+    /** The registration: parameters and factory. */
+    public static final MetricDeclaration DECLARATION = MetricDeclaration.of(INFO, TRUTH, ShapleyError::new);
+
+    private final Arguments arguments;
     private final Settings settings;
     private final Removal removal;
     private final boolean nonTarget;
@@ -129,18 +148,27 @@ public final class ShapleyError implements Metric {
      */
     public ShapleyError(long budget, int subsets, double threshold, Removal removal, boolean nonTarget,
             int batchSize) {
-        if (removal.kind() == Removal.Kind.PIXEL) {
-            throw new IllegalArgumentException("removal of " + ID + " must be token-drop or attention-mask, got "
-                    + removal.id());
+        this(DECLARATION.resolve(Map.of(BUDGET.name(), Long.toString(budget), SUBSETS.name(), Integer.toString(subsets),
+                THRESHOLD.name(), Double.toString(threshold), REMOVAL.name(), removal.id(), CLASSES.name(),
+                nonTarget ? "non-target" : "target", BATCH_SIZE.name(), Integer.toString(batchSize))));
+    }
+
+    /** The truths of {@code arguments}, which hold {@link #TRUTH} (a correlation's arguments hold more). */
+    ShapleyError(Arguments arguments) {
+        int subsets = arguments.get(SUBSETS);
+        long minimum = Settings.minimumBudget(subsets, true);
+        int budget = arguments.get(BUDGET);
+        if (budget < minimum) {
+            throw new ConfigurationException("parameter 'budget' of " + arguments.metricSpec().metricId() + " is "
+                    + budget + " evaluations, which does not allow one iteration of " + subsets + " paired subsets; it "
+                    + "must be at least " + minimum);
         }
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
-        }
+        this.arguments = arguments;
         // varianceBatches 0 and 5 block estimates: shapley-regression's convergence rule, as the reference.
-        this.settings = new Settings(subsets, true, threshold, 0, 5, budget, Variant.KERNEL);
-        this.removal = removal;
-        this.nonTarget = nonTarget;
-        this.batchSize = batchSize;
+        this.settings = new Settings(subsets, true, arguments.get(THRESHOLD), 0, 5, budget, Variant.KERNEL);
+        this.removal = arguments.get(REMOVAL);
+        this.nonTarget = arguments.get(CLASSES).equals("non-target");
+        this.batchSize = arguments.get(BATCH_SIZE);
         this.cache = SHARED.computeIfAbsent(truthKey(), k -> nonTarget ? new SubsetCache(ALL_CLASSES_CAPACITY)
                 : new SubsetCache());
     }
@@ -160,32 +188,12 @@ public final class ShapleyError implements Metric {
 
     /** The defaults: 4096 evaluations, 128 paired subsets, no early stop, token dropping, target class. */
     public ShapleyError() {
-        this(DEFAULT_BUDGET, DEFAULT_SUBSETS, DEFAULT_THRESHOLD, Removal.TOKEN_DROP, false, DEFAULT_BATCH_SIZE);
+        this(DECLARATION.resolve(Map.of()));
     }
 
     /** Creates the metric from validated parameters; unknown keys and bad values fail. */
     public static ShapleyError create(Parameters parameters) {
-        parameters.requireOnly(KEYS);
-        return truths(parameters);
-    }
-
-    /** The truth settings of {@code parameters} (keys as this metric's; the caller checks for unknown keys). */
-    static ShapleyError truths(Parameters parameters) {
-        parameters.getChoice("preset", KERNEL_SHAP, Set.of(KERNEL_SHAP));
-        int subsets = parameters.getInt("subsets", DEFAULT_SUBSETS, 1, 1 << 16);
-        long minimum = Settings.minimumBudget(subsets, true);
-        int budget = parameters.getInt("budget", DEFAULT_BUDGET, 1, Integer.MAX_VALUE);
-        if (budget < minimum) {
-            throw new ConfigurationException("parameter 'budget' of " + ID + " is " + budget + " evaluations, which "
-                    + "does not allow one iteration of " + subsets + " paired subsets; it must be at least " + minimum);
-        }
-        double threshold = parameters.getDouble("threshold", DEFAULT_THRESHOLD, 0, 1);
-        Removal removal = Removal.parse(parameters.getChoice("removal", Removal.TOKEN_DROP.id(),
-                Set.of(Removal.TOKEN_DROP.id(), Removal.ATTENTION_MASK.id())));
-        boolean nonTarget = parameters.getChoice("classes", "target", Set.of("target", "non-target"))
-                .equals("non-target");
-        return new ShapleyError(budget, subsets, threshold, removal, nonTarget,
-                parameters.getInt("batchSize", DEFAULT_BATCH_SIZE, 1, 1 << 20));
+        return (ShapleyError) DECLARATION.create(parameters);
     }
 
     private static MetricInfo info(Set<Requirement> requirements) {
@@ -259,11 +267,12 @@ public final class ShapleyError implements Metric {
     /** The truth settings as spec parameters (shared with {@link ShapleyCorrelation}). */
     Map<String, String> truthParameters() {
         Map<String, String> parameters = new TreeMap<>();
-        parameters.put("budget", Long.toString(settings.budget()));
-        parameters.put("subsets", Integer.toString(settings.subsets()));
-        parameters.put("threshold", Double.toString(settings.threshold()));
-        parameters.put("removal", removal.id());
-        parameters.put("classes", nonTarget ? "non-target" : "target");
+        TRUTH.forEach(p -> {
+            String value = arguments.spec().get(p.name());
+            if (value != null) {
+                parameters.put(p.name(), value);
+            }
+        });
         return parameters;
     }
 
@@ -365,20 +374,6 @@ public final class ShapleyError implements Metric {
                 values[rows == k ? r : target] = row;
             }
             return new Truth(target, values, (long) packed[3], packed[4], packed[5]);
-        }
-    }
-
-    /** Registers {@link ShapleyError} with {@link java.util.ServiceLoader}. */
-    public static final class Provider implements MetricProvider {
-
-        @Override
-        public MetricInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public Metric create(Parameters parameters) {
-            return ShapleyError.create(parameters);
         }
     }
 }

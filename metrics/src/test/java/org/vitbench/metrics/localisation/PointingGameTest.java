@@ -132,6 +132,6 @@ class PointingGameTest {
                     () -> PointingGame.create(Parameters.of(PointingGame.ID, bad)));
             assertTrue(e.getMessage().contains(bad.keySet().iterator().next()), e.getMessage());
         }
-        assertThrows(IllegalArgumentException.class, () -> new PointingGame(-1));
+        assertThrows(ConfigurationException.class, () -> new PointingGame(-1));
     }
 }

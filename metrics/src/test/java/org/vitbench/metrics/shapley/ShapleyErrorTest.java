@@ -222,7 +222,7 @@ class ShapleyErrorTest {
                     () -> ShapleyError.create(Parameters.of(ShapleyError.ID, bad)), bad.toString());
             assertTrue(e.getMessage().contains(bad.keySet().iterator().next()), e.getMessage());
         }
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(ConfigurationException.class,
                 () -> new ShapleyError(4096, 128, 0, Removal.pixel(Removal.PixelBaseline.MEAN), false, 64));
         try (FakeVitModel model = additive()) {
             List<Sample> one = FakeVitModel.randomSamples(TOY, 1, 1L);

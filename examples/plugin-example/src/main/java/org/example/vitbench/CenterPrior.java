@@ -3,12 +3,15 @@ package org.example.vitbench;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.vitbench.api.Arguments;
+import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Context;
 import org.vitbench.api.Explainer;
 import org.vitbench.api.ExplainerInfo;
-import org.vitbench.api.ExplainerProvider;
 import org.vitbench.api.Family;
 import org.vitbench.api.Heatmaps;
+import org.vitbench.api.MethodDeclaration;
+import org.vitbench.api.Parameter;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Sample;
 
@@ -31,12 +34,41 @@ public final class CenterPrior implements Explainer {
     private static final ExplainerInfo INFO = new ExplainerInfo(ID, "Centre prior", Family.BASELINE, Set.of(), false,
             "Judd, Ehinger, Durand, Torralba 2009, Learning to predict where humans look, ICCV");
 
-    private final Parameters parameters;
+    // NaN stands for "a quarter of the grid", which is known only once the model is
+    private static final Parameter<Double> SIGMA = Parameter.of("sigma", Double.NaN, CenterPrior::sigma,
+            s -> s.isNaN() ? "auto" : Double.toString(s), "auto, or a number from 0.001 to 1000.0",
+            "the bump's standard deviation in patches; auto is a quarter of the grid").omittedAtDefault();
+
+    /** The registration: the listing in META-INF/services/org.vitbench.api.Explainer finds it. */
+    public static final MethodDeclaration DECLARATION = MethodDeclaration.of(INFO, List.of(SIGMA), CenterPrior::new);
+
+    private final Arguments arguments;
     private final double sigma;
 
-    private CenterPrior(Parameters parameters, double sigma) {
-        this.parameters = parameters;
-        this.sigma = sigma;
+    /** The bump with sigma a quarter of the grid (ServiceLoader requires this constructor). */
+    public CenterPrior() {
+        this(DECLARATION.resolve(Map.of()));
+    }
+
+    private CenterPrior(Arguments arguments) {
+        this.arguments = arguments;
+        this.sigma = arguments.get(SIGMA);
+    }
+
+    private static double sigma(String text) {
+        if (text.equals("auto")) {
+            return Double.NaN;
+        }
+        double sigma;
+        try {
+            sigma = Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            throw new ConfigurationException("not a number");
+        }
+        if (!(sigma >= 1e-3 && sigma <= 1e3)) {
+            throw new ConfigurationException("out of range");
+        }
+        return sigma;
     }
 
     @Override
@@ -46,7 +78,7 @@ public final class CenterPrior implements Explainer {
 
     @Override
     public Parameters parameters() {
-        return parameters;
+        return arguments.parameters();
     }
 
     @Override
@@ -70,22 +102,5 @@ public final class CenterPrior implements Explainer {
             }
         }
         return map;
-    }
-
-    /** Registers {@link CenterPrior} with {@link java.util.ServiceLoader}. */
-    public static final class Provider implements ExplainerProvider {
-
-        @Override
-        public ExplainerInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public Explainer create(Parameters parameters) {
-            parameters.requireOnly(Set.of("sigma"));
-            // NaN stands for "a quarter of the grid", which is known only once the model is
-            double sigma = parameters.has("sigma") ? parameters.getDouble("sigma", 1, 1e-3, 1e3) : Double.NaN;
-            return new CenterPrior(parameters.has("sigma") ? parameters : Parameters.of(ID, Map.of()), sigma);
-        }
     }
 }

@@ -4,16 +4,17 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.vitbench.api.Arguments;
 import org.vitbench.api.Category;
 import org.vitbench.api.Context;
 import org.vitbench.api.Direction;
 import org.vitbench.api.Heatmaps;
 import org.vitbench.api.Metric;
+import org.vitbench.api.MetricDeclaration;
 import org.vitbench.api.MetricInfo;
-import org.vitbench.api.MetricProvider;
 import org.vitbench.api.MetricResult;
 import org.vitbench.api.MetricSpec;
-import org.vitbench.api.Parameters;
+import org.vitbench.api.Parameter;
 import org.vitbench.api.Sample;
 
 /**
@@ -31,10 +32,23 @@ public final class TopKShare implements Metric {
     private static final MetricInfo INFO = new MetricInfo(ID, "Top-k share", Category.COMPLEXITY,
             Direction.HIGHER_IS_BETTER, Set.of(), List.of("default"), "vitbench example plug-in");
 
+    private static final Parameter<Integer> K = Parameter.integer("k", 5, 1, 10_000,
+            "the number of largest entries whose share of the mass is the score");
+
+    /** The registration: the listing in META-INF/services/org.vitbench.api.Metric finds it. */
+    public static final MetricDeclaration DECLARATION = MetricDeclaration.of(INFO, List.of(K), TopKShare::new);
+
+    private final Arguments arguments;
     private final int k;
 
-    private TopKShare(int k) {
-        this.k = k;
+    /** The share of the top 5 (ServiceLoader requires this constructor). */
+    public TopKShare() {
+        this(DECLARATION.resolve(Map.of()));
+    }
+
+    private TopKShare(Arguments arguments) {
+        this.arguments = arguments;
+        this.k = arguments.get(K);
     }
 
     /** The share of {@code map}'s absolute mass in its {@code k} largest entries. */
@@ -67,7 +81,7 @@ public final class TopKShare implements Metric {
 
     @Override
     public MetricSpec spec() {
-        return MetricSpec.of(ID, "default", Map.of("k", Integer.toString(k)));
+        return arguments.metricSpec();
     }
 
     @Override
@@ -77,21 +91,5 @@ public final class TopKShare implements Metric {
             scores[b] = share(heatmaps.target()[b], k);
         }
         return MetricResult.of(scores);
-    }
-
-    /** Registers {@link TopKShare} with {@link java.util.ServiceLoader}. */
-    public static final class Provider implements MetricProvider {
-
-        @Override
-        public MetricInfo info() {
-            return INFO;
-        }
-
-        @Override
-        public Metric create(Parameters parameters) {
-            parameters.requireOnly(Set.of("preset", "k"));
-            parameters.getChoice("preset", "default", Set.of("default"));
-            return new TopKShare(parameters.getInt("k", 5, 1, 10_000));
-        }
     }
 }

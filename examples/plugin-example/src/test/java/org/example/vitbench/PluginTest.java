@@ -54,14 +54,15 @@ class PluginTest {
     @Test
     void badParametersAreRejectedWithTheirName() {
         ConfigurationException sigma = assertThrows(ConfigurationException.class,
-                () -> new CenterPrior.Provider().create(Parameters.of(CenterPrior.ID, Map.of("sigma", "0"))));
-        assertEquals("invalid value '0' for parameter 'sigma' of center-prior; allowed: a number from 0.001 to 1000.0",
+                () -> CenterPrior.DECLARATION.create(Parameters.of(CenterPrior.ID, Map.of("sigma", "0"))));
+        assertEquals("invalid value '0' for parameter 'sigma' of center-prior; allowed: auto, or a number from 0.001 to "
+                + "1000.0",
                 sigma.getMessage());
         ConfigurationException k = assertThrows(ConfigurationException.class,
-                () -> new TopKShare.Provider().create(Parameters.of(TopKShare.ID, Map.of("k", "0"))));
+                () -> TopKShare.DECLARATION.create(Parameters.of(TopKShare.ID, Map.of("k", "0"))));
         assertTrue(k.getMessage().contains("'k' of top-k-share"), k.getMessage());
         assertThrows(ConfigurationException.class,
-                () -> new CenterPrior.Provider().create(Parameters.of(CenterPrior.ID, Map.of("radius", "2"))));
+                () -> CenterPrior.DECLARATION.create(Parameters.of(CenterPrior.ID, Map.of("radius", "2"))));
     }
 
     @Test

@@ -10,7 +10,8 @@ import java.util.TreeMap;
 /**
  * The stored result of one unit of work: one sample explained by one method and scored by one
  * metric. A result store holds one record per unit; {@link #key()} identifies the unit so that a
- * resumed run skips what is already stored.
+ * resumed run skips what is already stored. Keys and cells are records, compared field by field:
+ * no text is joined with separators to make them.
  *
  * @param configHash hash of the run's canonical configuration
  * @param sampleId the sample's id, unique within its dataset
@@ -87,41 +88,64 @@ public record ResultRecord(String configHash, String sampleId, int label, int ta
     }
 
     /** A successful unit. */
-    public static ResultRecord ok(String configHash, String sampleId, int label, int target, String methodId,
-            Map<String, String> methodParameters, MetricSpec spec, double score, double[] curve, double[] curveX,
-            double explainSeconds, double metricSeconds) {
-        return new ResultRecord(configHash, sampleId, label, target, methodId, new TreeMap<>(methodParameters),
+    public static ResultRecord ok(String configHash, String sampleId, int label, int target, MethodSpec method,
+            MetricSpec spec, double score, double[] curve, double[] curveX, double explainSeconds,
+            double metricSeconds) {
+        return new ResultRecord(configHash, sampleId, label, target, method.methodId(), method.parameters(),
                 spec.metricId(), spec.canonical(), spec.hash(), Status.OK, score, curve, curveX, null,
                 explainSeconds, metricSeconds);
     }
 
     /** A failed unit with the reason. */
-    public static ResultRecord failed(String configHash, String sampleId, int label, int target, String methodId,
-            Map<String, String> methodParameters, MetricSpec spec, String error, double explainSeconds,
-            double metricSeconds) {
-        return new ResultRecord(configHash, sampleId, label, target, methodId, new TreeMap<>(methodParameters),
+    public static ResultRecord failed(String configHash, String sampleId, int label, int target, MethodSpec method,
+            MetricSpec spec, String error, double explainSeconds, double metricSeconds) {
+        return new ResultRecord(configHash, sampleId, label, target, method.methodId(), method.parameters(),
                 spec.metricId(), spec.canonical(), spec.hash(), Status.FAILED, Double.NaN, null, null, error,
                 explainSeconds, metricSeconds);
     }
 
-    /** The method as written on the command line: {@code id} or {@code id:k=v,k=v} (sorted). */
-    public String methodSpec() {
-        return methodSpec(methodId, methodParameters);
+    /** The method with its resolved parameters. */
+    public MethodSpec method() {
+        return new MethodSpec(methodId, methodParameters);
     }
 
-    /** {@code id} or {@code id:k=v,k=v} with keys sorted, as {@link Parameters#formatSpec}. */
-    public static String methodSpec(String methodId, Map<String, String> parameters) {
-        return Parameters.formatSpec(methodId, parameters);
+    /** The cell of the run this unit belongs to. */
+    public Cell cell() {
+        return new Cell(method(), specHash);
     }
 
-    /** Identifies the unit: {@code sampleId|methodSpec|specHash}. */
-    public String key() {
-        return key(sampleId, methodSpec(), specHash);
+    /** Identifies the unit, so that a resumed run skips it once stored. */
+    public Key key() {
+        return new Key(sampleId, cell());
     }
 
-    /** The key of a unit, as {@link #key()}. */
-    public static String key(String sampleId, String methodSpec, String specHash) {
-        return sampleId + '|' + methodSpec + '|' + specHash;
+    /**
+     * One method with one metric protocol: what a leaderboard row's score, a baseline's tolerance
+     * and a comparison's test are about.
+     *
+     * @param method the method with its resolved parameters
+     * @param specHash {@link MetricSpec#hash()} of the metric's protocol
+     */
+    public record Cell(MethodSpec method, String specHash) {
+
+        @Override
+        public String toString() {
+            return method + " x " + specHash;
+        }
+    }
+
+    /**
+     * One unit of work: one sample in one cell.
+     *
+     * @param sampleId the sample's id
+     * @param cell the method and metric protocol
+     */
+    public record Key(String sampleId, Cell cell) {
+
+        @Override
+        public String toString() {
+            return sampleId + " x " + cell;
+        }
     }
 
     public boolean isOk() {

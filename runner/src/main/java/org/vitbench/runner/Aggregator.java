@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Direction;
+import org.vitbench.api.MethodSpec;
 import org.vitbench.api.ResultRecord;
 import org.vitbench.api.Seeds;
 import org.vitbench.metrics.statistics.BootstrapCi;
@@ -33,10 +34,10 @@ final class Aggregator {
 
     static ReportData aggregate(String title, List<ResultRecord> records, RunManifest manifest) {
         Map<String, String> metricLabels = metricLabels(records);
-        Map<String, String> methodLabels = methodLabels(records);
-        Map<String, List<ResultRecord>> cells = new LinkedHashMap<>();
+        Map<MethodSpec, String> methodLabels = methodLabels(records);
+        Map<ResultRecord.Cell, List<ResultRecord>> cells = new LinkedHashMap<>();
         for (ResultRecord r : records) {
-            cells.computeIfAbsent(r.methodSpec() + '\u0000' + r.specHash(), k -> new ArrayList<>()).add(r);
+            cells.computeIfAbsent(r.cell(), k -> new ArrayList<>()).add(r);
         }
         List<ReportData.Row> rows = new ArrayList<>();
         Map<ReportData.Row, List<ResultRecord>> cellOf = new java.util.IdentityHashMap<>();
@@ -44,14 +45,14 @@ final class Aggregator {
         List<ReportData.Failure> failures = new ArrayList<>();
         for (List<ResultRecord> cell : cells.values()) {
             ResultRecord first = cell.get(0);
-            String method = methodLabels.get(first.methodSpec());
+            String method = methodLabels.get(first.method());
             String metric = metricLabels.get(first.specHash());
             Direction direction = manifest.directions().get(first.specHash());
             if (direction == null) {
                 throw new ConfigurationException("run.json has no direction for metric spec " + first.metricSpec()
                         + "; the results and run.json come from different runs");
             }
-            long seed = Seeds.of(manifest.seed(), first.methodSpec(), "bootstrap/" + first.specHash());
+            long seed = Seeds.of(manifest.seed(), first.method().canonical(), "bootstrap/" + first.specHash());
             double[] scores = cell.stream().mapToDouble(ResultRecord::score).toArray();
             BootstrapCi.Estimate e = BootstrapCi.withDefaults(seed).estimate(scores);
             int failed = (int) cell.stream().filter(r -> !r.isOk()).count();
@@ -185,12 +186,12 @@ final class Aggregator {
      * The method id when the run has one configuration of that method, else the full spec
      * ({@code id:k=v,...}); the full specs are in the config shown with the report.
      */
-    static Map<String, String> methodLabels(List<ResultRecord> records) {
-        Map<String, String> ids = new LinkedHashMap<>();
-        records.forEach(r -> ids.putIfAbsent(r.methodSpec(), r.methodId()));
-        Map<String, String> labels = new LinkedHashMap<>();
+    static Map<MethodSpec, String> methodLabels(List<ResultRecord> records) {
+        Map<MethodSpec, String> ids = new LinkedHashMap<>();
+        records.forEach(r -> ids.putIfAbsent(r.method(), r.methodId()));
+        Map<MethodSpec, String> labels = new LinkedHashMap<>();
         ids.forEach((spec, id) -> labels.put(spec,
-                Collections.frequency(ids.values(), id) == 1 ? id : spec));
+                Collections.frequency(ids.values(), id) == 1 ? id : spec.canonical()));
         return labels;
     }
 
@@ -258,18 +259,18 @@ final class Aggregator {
         return out;
     }
 
-    private static List<ReportData.Timing> timings(List<ResultRecord> records, Map<String, String> methodLabels,
+    private static List<ReportData.Timing> timings(List<ResultRecord> records, Map<MethodSpec, String> methodLabels,
             Map<String, String> metricLabels) {
         Map<String, List<Double>> explain = new LinkedHashMap<>();
         Map<String, List<Double>> metric = new LinkedHashMap<>();
-        Set<String> explained = new HashSet<>();
+        Set<Map.Entry<String, MethodSpec>> explained = new HashSet<>();
         for (ResultRecord r : records) {
             if (!r.isOk()) {
                 continue;
             }
             // one explanation serves every metric of a sample: count it once
-            if (explained.add(r.sampleId() + '|' + r.methodSpec())) {
-                explain.computeIfAbsent(methodLabels.get(r.methodSpec()), k -> new ArrayList<>()).add(r.explainSeconds());
+            if (explained.add(Map.entry(r.sampleId(), r.method()))) {
+                explain.computeIfAbsent(methodLabels.get(r.method()), k -> new ArrayList<>()).add(r.explainSeconds());
             }
             metric.computeIfAbsent(metricLabels.get(r.specHash()), k -> new ArrayList<>()).add(r.metricSeconds());
         }

@@ -21,6 +21,7 @@ import org.vitbench.api.AtomicFiles;
 import org.vitbench.api.Averages;
 import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Direction;
+import org.vitbench.api.MethodSpec;
 import org.vitbench.api.ResultRecord;
 
 /**
@@ -115,7 +116,7 @@ record Baseline(String configHash, Tolerance defaults, List<Cell> cells) {
      * @param tolerance how much worse it may get
      * @param scores per-sample scores by sample id
      */
-    record Cell(String method, String metric, String specHash, Direction direction, double mean, int failed,
+    record Cell(MethodSpec method, String metric, String specHash, Direction direction, double mean, int failed,
             Tolerance tolerance, SortedMap<String, Double> scores) {
 
         Cell {
@@ -127,12 +128,9 @@ record Baseline(String configHash, Tolerance defaults, List<Cell> cells) {
             scores = new TreeMap<>(scores);
         }
 
-        String key() {
-            return key(method, specHash);
-        }
-
-        static String key(String methodSpec, String specHash) {
-            return methodSpec + '\u0000' + specHash;
+        /** The run's cell this baseline cell is about. */
+        ResultRecord.Cell key() {
+            return new ResultRecord.Cell(method, specHash);
         }
     }
 
@@ -142,20 +140,20 @@ record Baseline(String configHash, Tolerance defaults, List<Cell> cells) {
      */
     static Baseline of(List<ResultRecord> records, RunManifest manifest, Tolerance tolerance, Baseline previous) {
         Map<String, String> metricLabels = Aggregator.metricLabels(records);
-        Map<String, List<ResultRecord>> byCell = new LinkedHashMap<>();
+        Map<ResultRecord.Cell, List<ResultRecord>> byCell = new LinkedHashMap<>();
         for (ResultRecord r : records) {
-            byCell.computeIfAbsent(Cell.key(r.methodSpec(), r.specHash()), k -> new ArrayList<>()).add(r);
+            byCell.computeIfAbsent(r.cell(), k -> new ArrayList<>()).add(r);
         }
         if (byCell.isEmpty()) {
             throw new ConfigurationException("the run has no results of config " + manifest.configHash()
                     + ", and a baseline without cells would pass every run; write the baseline from a finished run");
         }
-        Map<String, Tolerance> kept = new LinkedHashMap<>();
+        Map<ResultRecord.Cell, Tolerance> kept = new LinkedHashMap<>();
         if (previous != null) {
             previous.cells().forEach(c -> kept.put(c.key(), c.tolerance()));
         }
         List<Cell> cells = new ArrayList<>();
-        for (Map.Entry<String, List<ResultRecord>> e : byCell.entrySet()) {
+        for (Map.Entry<ResultRecord.Cell, List<ResultRecord>> e : byCell.entrySet()) {
             ResultRecord first = e.getValue().get(0);
             SortedMap<String, Double> scores = Comparison.okScores(e.getValue());
             int failed = e.getValue().size() - scores.size();
@@ -164,7 +162,7 @@ record Baseline(String configHash, Tolerance defaults, List<Cell> cells) {
                 throw new ConfigurationException("run.json has no direction for metric spec " + first.metricSpec()
                         + "; the results and run.json come from different runs");
             }
-            cells.add(new Cell(first.methodSpec(), metricLabels.get(first.specHash()), first.specHash(), direction,
+            cells.add(new Cell(first.method(), metricLabels.get(first.specHash()), first.specHash(), direction,
                     Averages.mean(scores.values()), failed, kept.getOrDefault(e.getKey(), tolerance), scores));
         }
         return new Baseline(manifest.configHash(), tolerance, cells);
@@ -179,7 +177,7 @@ record Baseline(String configHash, Tolerance defaults, List<Cell> cells) {
         ArrayNode array = root.putArray("cells");
         for (Cell c : cells) {
             ObjectNode n = array.addObject();
-            n.put("method", c.method());
+            n.put("method", c.method().canonical());
             n.put("metric", c.metric());
             n.put("specHash", c.specHash());
             n.put("direction", RunManifest.directionId(c.direction()));
@@ -239,7 +237,7 @@ record Baseline(String configHash, Tolerance defaults, List<Cell> cells) {
                     + "run with results: vitbench compare --run DIR --write-baseline " + file);
         }
         List<Cell> cells = new ArrayList<>();
-        Map<String, Integer> seen = new java.util.HashMap<>();
+        Map<ResultRecord.Cell, Integer> seen = new java.util.HashMap<>();
         for (int i = 0; i < array.size(); i++) {
             Cell c = cell(array.get(i), where + ", cells[" + i + "]");
             Integer first = seen.putIfAbsent(c.key(), i);
@@ -276,9 +274,18 @@ record Baseline(String configHash, Tolerance defaults, List<Cell> cells) {
             throw new ConfigurationException(where + ": field 'n' is " + n.get("n") + " but 'scores' holds "
                     + scores.size() + "; write the baseline again from a run");
         }
-        return new Cell(text(n, "method", where), text(n, "metric", where), text(n, "specHash", where),
+        return new Cell(methodSpec(text(n, "method", where), where), text(n, "metric", where), text(n, "specHash", where),
                 RunManifest.parseDirection(direction, where + ".direction"), number(n, "mean", where),
                 failed, tolerance, scores);
+    }
+
+    /** The method spec in a cell's text, refused with its place when malformed. */
+    private static MethodSpec methodSpec(String text, String where) {
+        try {
+            return MethodSpec.parse(text);
+        } catch (ConfigurationException e) {
+            throw new ConfigurationException(where + ".method: " + e.getMessage(), e);
+        }
     }
 
     /** The tolerance object in field {@code field} of {@code n}. */

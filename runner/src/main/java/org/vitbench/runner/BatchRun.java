@@ -159,7 +159,7 @@ final class BatchRun {
         }
         if (missing.size() < n && x.mixesPerClass()) {
             LOG.warn("{}: cached heatmaps and new ones differ in explaining every class; explaining all {} samples "
-                    + "of the batch again", method.label(), n);
+                    + "of the batch again", method.spec(), n);
             List<Integer> all = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 all.add(i);
@@ -175,7 +175,7 @@ final class BatchRun {
         List<Sample> sub = indices.stream().map(samples::get).toList();
         int[] subTargets = indices.stream().mapToInt(i -> targets[i]).toArray();
         long t0 = System.nanoTime();
-        PluginCalls.Outcome<Heatmaps> outcome = calls.call(method.label() + " explaining " + sub.size() + " samples",
+        PluginCalls.Outcome<Heatmaps> outcome = calls.call(method.spec() + " explaining " + sub.size() + " samples",
                 sub.size(), () -> {
                     try (NDManager own = model.manager().newSubManager()) {
                         Context c = new Context(model, context.seed(), own, context.progress())
@@ -195,7 +195,7 @@ final class BatchRun {
                     : null;
         }
         if (failure != null) {
-            LOG.warn("{} failed on a batch of {} samples: {}", method.label(), sub.size(), failure);
+            LOG.warn("{} failed on a batch of {} samples: {}", method.spec(), sub.size(), failure);
         }
         if (failure == null && heatmapCache != null) {
             heatmapCache.store(method, sub, subTargets, heatmaps, seconds);
@@ -246,7 +246,7 @@ final class BatchRun {
         float[][][] perClass = x.perClass()[scored.get(0)] == null ? null
                 : scored.stream().map(i -> x.perClass()[i]).toArray(float[][][]::new);
         long t0 = System.nanoTime();
-        PluginCalls.Outcome<MetricResult> outcome = calls.call(metric.info().id() + " scoring " + pair.method().label()
+        PluginCalls.Outcome<MetricResult> outcome = calls.call(metric.info().id() + " scoring " + pair.method().spec()
                 + " on " + sub.size() + " samples", sub.size(), () -> {
                     try (NDManager own = evaluationModel.manager().newSubManager()) {
                         Context scoring = new Context(evaluationModel, context.seed(), own, context.progress())
@@ -259,7 +259,7 @@ final class BatchRun {
         MetricResult result = outcome.value();
         String failure = outcome.failure() != null ? outcome.failure() : malformed(result, sub.size());
         if (failure != null) {
-            LOG.warn("{} failed on {} x {} samples: {}", metric.info().id(), pair.method().label(), sub.size(),
+            LOG.warn("{} failed on {} x {} samples: {}", metric.info().id(), pair.method().spec(), sub.size(),
                     failure);
         }
         for (int j = 0; j < sub.size(); j++) {
@@ -276,17 +276,15 @@ final class BatchRun {
                 continue;
             }
             double[] curve = result.curves() == null ? null : result.curves()[j];
-            records.add(ResultRecord.ok(configHash, s.id(), s.label(), subTargets[j], pair.method().explainer().info().id(),
-                    pair.method().explainer().parameters().asMap(), metric.spec(), score, curve,
-                    curve == null ? null : result.curveX(), explainSeconds, metricSeconds));
+            records.add(ResultRecord.ok(configHash, s.id(), s.label(), subTargets[j], pair.method().spec(),
+                    metric.spec(), score, curve, curve == null ? null : result.curveX(), explainSeconds, metricSeconds));
         }
     }
 
     private ResultRecord failed(Sample s, int target, Unit.Pair pair, String reason, double explainSeconds,
             double metricSeconds) {
-        return ResultRecord.failed(configHash, s.id(), s.label(), target, pair.method().explainer().info().id(),
-                pair.method().explainer().parameters().asMap(), pair.metric().spec(), reason, explainSeconds,
-                metricSeconds);
+        return ResultRecord.failed(configHash, s.id(), s.label(), target, pair.method().spec(), pair.metric().spec(),
+                reason, explainSeconds, metricSeconds);
     }
 
     /** Why a metric's result cannot be stored, or null when it can. */

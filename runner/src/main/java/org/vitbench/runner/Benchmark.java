@@ -20,6 +20,7 @@ import org.vitbench.api.Context;
 import org.vitbench.api.Dataset;
 import org.vitbench.api.Direction;
 import org.vitbench.api.Explainer;
+import org.vitbench.api.MethodSpec;
 import org.vitbench.api.Metric;
 import org.vitbench.api.ModelInfo;
 import org.vitbench.api.Registry;
@@ -117,12 +118,12 @@ final class Benchmark {
     List<Path> run() {
         String started = Environment.now();
         List<Unit.Method> methods = new ArrayList<>();
-        Set<String> methodLabels = new HashSet<>();
+        Set<MethodSpec> methodSpecs = new HashSet<>();
         for (PluginSpec spec : config.methods()) {
             Explainer e = created(registry.explainer(spec.id()).create(spec.toParameters()), "method", spec);
-            Unit.Method m = new Unit.Method(e, ResultRecord.methodSpec(e.info().id(), e.parameters().asMap()));
-            if (!methodLabels.add(m.label())) {
-                throw new ConfigurationException("method " + m.label() + " is given twice; give each method once");
+            Unit.Method m = Unit.Method.of(e);
+            if (!methodSpecs.add(m.spec())) {
+                throw new ConfigurationException("method " + m.spec() + " is given twice; give each method once");
             }
             methods.add(m);
         }
@@ -137,8 +138,7 @@ final class Benchmark {
             metrics.add(m);
         }
         RunConfig resolved = config.withPlugins(
-                methods.stream().map(m -> PluginSpec.of(m.explainer().info().id(), m.explainer().parameters().asMap()))
-                        .toList(),
+                methods.stream().map(m -> PluginSpec.of(m.spec().methodId(), m.spec().parameters())).toList(),
                 metrics.stream().map(Benchmark::resolvedSpec).toList());
         String hash = resolved.hash();
         try (RunLock lock = RunLock.acquire(config.out(), "run");
@@ -368,24 +368,24 @@ final class Benchmark {
                 if (needs.contains(Requirement.GROUND_TRUTH_MASK) && !dataset.hasMasks()) {
                     reason = "needs ground-truth masks, and dataset " + dataset.name() + " has none";
                 } else if (needs.contains(Requirement.PLAIN_LAYOUT) && !model.plainLayout()) {
-                    reason = "method " + method.label() + " reads attention, token states or weights laid out as a "
+                    reason = "method " + method.spec() + " reads attention, token states or weights laid out as a "
                             + "plain ViT (one class token read by the head, no layer scale), and model " + model.name()
                             + " is not one (" + model.prefixTokens() + " prefix tokens); perturbation and "
                             + "input-gradient methods explain it";
                 } else if (metric.info().requirements().contains(Requirement.RANDOMISED_MODELS)
                         && needs.contains(Requirement.TRAINED_ARTIFACT)) {
                     reason = "metric " + metric.info().id() + " explains randomised copies of the model again, and "
-                            + "method " + method.label() + " is tied to an artifact trained for the original model "
+                            + "method " + method.spec() + " is tied to an artifact trained for the original model "
                             + "(it would not see the randomisation)";
                 } else if (metric.info().requirements().contains(Requirement.ALL_CLASSES)
                         && !method.explainer().info().allClasses()) {
                     reason = "metric " + metric.info().id() + " needs heatmaps of every class, and method "
-                            + method.label() + " explains the target class only";
+                            + method.spec() + " explains the target class only";
                 }
                 if (reason == null) {
                     pairs.add(new Unit.Pair(method, metric));
                 } else {
-                    skipped.add(new RunManifest.Skipped(method.label(), metric.info().id(), reason));
+                    skipped.add(new RunManifest.Skipped(method.spec().canonical(), metric.info().id(), reason));
                 }
             }
         }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Direction;
+import org.vitbench.api.MethodSpec;
 import org.vitbench.api.ResultRecord;
 import org.vitbench.reports.AllureResults;
 import org.vitbench.reports.Gallery;
@@ -109,7 +110,7 @@ final class CompareCommand implements Callable<Integer> {
      * system shows which method x metric regressed.
      */
     private void writeAllure(Baseline b, Comparison.Result result, List<ResultRecord> records, RunManifest manifest) {
-        Map<String, String> labels = Aggregator.methodLabels(records);
+        Map<MethodSpec, String> labels = Aggregator.methodLabels(records);
         Map<String, String> metrics = Aggregator.metricLabels(records);
         Map<String, AllureResults.Verdict> verdicts = new HashMap<>();
         for (int i = 0; i < b.cells().size(); i++) {

@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import org.apache.commons.statistics.inference.AlternativeHypothesis;
 import org.vitbench.api.Averages;
 import org.vitbench.api.Direction;
+import org.vitbench.api.MethodSpec;
 import org.vitbench.api.ResultRecord;
 import org.vitbench.metrics.statistics.Holm;
 import org.vitbench.metrics.statistics.WilcoxonSignedRank;
@@ -52,7 +53,7 @@ final class Comparison {
      * @param verdict the outcome
      * @param reason why, in words
      */
-    record Line(String method, String metric, double baseline, double now, double worseBy, double p, String tolerance,
+    record Line(MethodSpec method, String metric, double baseline, double now, double worseBy, double p, String tolerance,
             Verdict verdict, String reason) {
     }
 
@@ -74,9 +75,9 @@ final class Comparison {
 
     /** Compares {@code records} (one run's) with {@code baseline}. */
     static Result compare(Baseline baseline, List<ResultRecord> records) {
-        Map<String, List<ResultRecord>> run = new LinkedHashMap<>();
+        Map<ResultRecord.Cell, List<ResultRecord>> run = new LinkedHashMap<>();
         for (ResultRecord r : records) {
-            run.computeIfAbsent(Baseline.Cell.key(r.methodSpec(), r.specHash()), k -> new ArrayList<>()).add(r);
+            run.computeIfAbsent(r.cell(), k -> new ArrayList<>()).add(r);
         }
         Map<String, String> metricLabels = Aggregator.metricLabels(records);
         List<Baseline.Cell> cells = baseline.cells();
@@ -117,7 +118,7 @@ final class Comparison {
         }
         for (List<ResultRecord> extra : run.values()) {
             ResultRecord first = extra.get(0);
-            lines.add(new Line(first.methodSpec(), metricLabels.get(first.specHash()), Double.NaN,
+            lines.add(new Line(first.method(), metricLabels.get(first.specHash()), Double.NaN,
                     Averages.mean(okScores(extra).values()), Double.NaN, Double.NaN, "-", Verdict.NEW,
                     "not in the baseline"));
         }
@@ -165,10 +166,10 @@ final class Comparison {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"method", "metric", "baseline", "now", "worse by", "tolerance", "verdict", "why"});
         Map<String, Long> perId = new java.util.HashMap<>();
-        result.lines().stream().map(Line::method).distinct().forEach(m -> perId.merge(id(m), 1L, Long::sum));
+        result.lines().stream().map(Line::method).distinct().forEach(m -> perId.merge(m.methodId(), 1L, Long::sum));
         for (Line l : result.lines()) {
             // the id alone when one configuration of the method is compared, as in the report
-            String method = perId.get(id(l.method())) == 1 ? id(l.method()) : l.method();
+            String method = perId.get(l.method().methodId()) == 1 ? l.method().methodId() : l.method().canonical();
             rows.add(new String[] {method, l.metric(), format(l.baseline()), format(l.now()), format(l.worseBy()),
                 l.tolerance(), l.verdict().label, l.reason()});
         }
@@ -193,11 +194,6 @@ final class Comparison {
                         + " improved, " + result.count(Verdict.NEW) + " new)"
                 : "verdict: REGRESSION in " + regressions + " of " + result.lines().size() + " cells");
         return sb.append('\n').toString();
-    }
-
-    private static String id(String methodSpec) {
-        int colon = methodSpec.indexOf(':');
-        return colon < 0 ? methodSpec : methodSpec.substring(0, colon);
     }
 
     static SortedMap<String, Double> okScores(List<ResultRecord> cell) {

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.vitbench.api.AtomicFiles;
+import org.vitbench.api.MethodSpec;
 import org.vitbench.api.ResultRecord;
 import org.vitbench.api.Sample;
 import org.vitbench.reports.Gallery;
@@ -26,7 +27,7 @@ final class GalleryCollector {
     private final List<Sample> samples;
     private final List<Unit.Method> methods;
     private final Map<String, Integer> sampleIndex = new HashMap<>();
-    private final Map<String, Integer> methodIndex = new HashMap<>();
+    private final Map<MethodSpec, Integer> methodIndex = new HashMap<>();
 
     /**
      * @param out the run directory
@@ -41,14 +42,14 @@ final class GalleryCollector {
             sampleIndex.put(samples.get(i).id(), i);
         }
         for (int j = 0; j < methods.size(); j++) {
-            methodIndex.put(methods.get(j).label(), j);
+            methodIndex.put(methods.get(j).spec(), j);
         }
     }
 
     /** Draws {@code map} when {@code sample} is in the gallery; a map with a non-finite value is left out. */
     void offer(Unit.Method method, Sample sample, float[] map, int grid) {
         Integer i = sampleIndex.get(sample.id());
-        Integer j = methodIndex.get(method.label());
+        Integer j = methodIndex.get(method.spec());
         if (i == null || j == null || BatchRun.nonFinite(map) != null) {
             return;
         }
@@ -103,8 +104,8 @@ final class GalleryCollector {
             }
         }
         // rows carry the report's labels (the id alone when the run has one configuration of a method)
-        Map<String, String> labels = Aggregator.methodLabels(records);
-        Gallery.writeIndex(dir, methods.stream().map(m -> labels.getOrDefault(m.label(), m.label())).toList(), captions,
-                legend);
+        Map<MethodSpec, String> labels = Aggregator.methodLabels(records);
+        Gallery.writeIndex(dir, methods.stream().map(m -> labels.getOrDefault(m.spec(), m.spec().canonical())).toList(),
+                captions, legend);
     }
 }

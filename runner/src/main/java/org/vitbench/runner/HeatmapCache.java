@@ -23,7 +23,7 @@ import org.vitbench.api.Sample;
  * later run with the same cache directory ({@code --heatmap-cache}, config key
  * {@code heatmap-cache}, default {@code <out>/heatmaps}) reads it instead of calling the method;
  * only the samples without a usable file are explained. The key is what decides a heatmap: the
- * method's canonical spec ({@link org.vitbench.api.ResultRecord#methodSpec}), the explained
+ * method's canonical spec ({@link org.vitbench.api.MethodSpec#canonical()}), the explained
  * model's spec, name and weight fingerprint (vitbench's own ViT has one; the model API does not
  * offer it for others), the dataset's spec and the run seed; the sample id and the target class are checked per file. The batch size is not in the
  * key, because methods draw their randomness per sample (DESIGN decision 5).
@@ -198,7 +198,7 @@ final class HeatmapCache {
     }
 
     private String key(Unit.Method method) {
-        return "method=" + method.label() + '\u0000' + context;
+        return "method=" + method.spec().canonical() + '\u0000' + context;
     }
 
     private static Entry read(DataInputStream in, String key, String sampleId) throws IOException {

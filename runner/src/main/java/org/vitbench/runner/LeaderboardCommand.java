@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Direction;
+import org.vitbench.api.MethodSpec;
 import org.vitbench.api.ResultRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -72,9 +73,9 @@ final class LeaderboardCommand implements Callable<Integer> {
                             + differences(first.protocol, r.protocol) + ". Only runs scored the same way share a leaderboard");
                 }
             }
-            Map<String, Run> owner = new LinkedHashMap<>();
+            Map<MethodSpec, Run> owner = new LinkedHashMap<>();
             for (Run r : loaded) {
-                for (String method : r.methods()) {
+                for (MethodSpec method : r.methods()) {
                     Run earlier = owner.get(method);
                     if (earlier == null) {
                         owner.put(method, r);
@@ -94,13 +95,13 @@ final class LeaderboardCommand implements Callable<Integer> {
             Map<String, Direction> directions = new LinkedHashMap<>();
             Set<RunManifest.Skipped> skipped = new LinkedHashSet<>();
             for (Run r : loaded) {
-                r.records.stream().filter(x -> owner.get(x.methodSpec()) == r).forEach(records::add);
+                r.records.stream().filter(x -> owner.get(x.method()) == r).forEach(records::add);
                 directions.putAll(r.manifest.directions());
                 r.manifest.skipped().forEach(skipped::add);
             }
-            Map<String, String> labels = Aggregator.methodLabels(records);
+            Map<MethodSpec, String> labels = Aggregator.methodLabels(records);
             Map<String, Map<String, String>> provenance = new LinkedHashMap<>();
-            owner.forEach((method, r) -> provenance.put(labels.getOrDefault(method, method), r.source()));
+            owner.forEach((method, r) -> provenance.put(labels.getOrDefault(method, method.canonical()), r.source()));
 
             String protocolHash = Protocol.hash(first.protocol);
             Map<String, String> env = new LinkedHashMap<>();
@@ -126,9 +127,9 @@ final class LeaderboardCommand implements Callable<Integer> {
 
     private record Run(Path dir, RunManifest manifest, String protocol, List<ResultRecord> records) {
 
-        Set<String> methods() {
-            Set<String> out = new LinkedHashSet<>();
-            records.forEach(r -> out.add(r.methodSpec()));
+        Set<MethodSpec> methods() {
+            Set<MethodSpec> out = new LinkedHashSet<>();
+            records.forEach(r -> out.add(r.method()));
             return out;
         }
 

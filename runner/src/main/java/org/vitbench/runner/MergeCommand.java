@@ -118,7 +118,7 @@ final class MergeCommand implements Callable<Integer> {
      * {@code t * n + s - 1}; within a sample, the shard's own order.
      */
     private static List<ResultRecord> merge(List<Part> parts) {
-        Map<String, ResultRecord> byKey = new HashMap<>();
+        Map<ResultRecord.Key, ResultRecord> byKey = new HashMap<>();
         Map<String, Long> position = new HashMap<>();
         List<ResultRecord> all = new ArrayList<>();
         Map<ResultRecord, Long> order = new java.util.IdentityHashMap<>();

@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.vitbench.api.Parameters;
-import org.vitbench.api.ResultRecord;
 
 /**
  * A plug-in id with its parameters, as written on the command line ({@code kernel-shap:budget=2048})
@@ -42,7 +41,7 @@ record PluginSpec(String id, SortedMap<String, String> parameters) {
 
     /** The inverse of {@link #parse}: {@code id} or {@code id:k=v,k=v} with sorted keys. */
     String format() {
-        return ResultRecord.methodSpec(id, parameters);
+        return Parameters.formatSpec(id, parameters);
     }
 
     @Override

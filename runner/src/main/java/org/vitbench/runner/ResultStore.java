@@ -42,7 +42,7 @@ final class ResultStore implements Closeable {
     private final Path file;
     private final FileChannel channel;
     private final List<ResultRecord> records;
-    private final Set<String> keys = new HashSet<>();
+    private final Set<ResultRecord.Key> keys = new HashSet<>();
 
     private ResultStore(Path file, FileChannel channel, List<ResultRecord> records) {
         this.file = file;
@@ -108,7 +108,7 @@ final class ResultStore implements Closeable {
     }
 
     /** Whether the unit with this key is stored. */
-    boolean contains(String key) {
+    boolean contains(ResultRecord.Key key) {
         return keys.contains(key);
     }
 
@@ -159,7 +159,7 @@ final class ResultStore implements Closeable {
         }
         String text = new String(bytes, 0, end, StandardCharsets.UTF_8);
         List<ResultRecord> records = new ArrayList<>();
-        Map<String, Integer> firstLine = new HashMap<>();
+        Map<Map.Entry<String, ResultRecord.Key>, Integer> firstLine = new HashMap<>();
         int lineNo = 0;
         int repeated = 0;
         String example = null;
@@ -176,7 +176,7 @@ final class ResultStore implements Closeable {
                         + e.getMessage() + "); the file was changed outside vitbench. Remove that line to keep the "
                         + "other results, or choose a new --out directory");
             }
-            Integer first = firstLine.putIfAbsent(r.configHash() + "|" + r.key(), lineNo);
+            Integer first = firstLine.putIfAbsent(Map.entry(r.configHash(), r.key()), lineNo);
             if (first != null) {
                 // a unit is stored once by vitbench; a repeat comes from copying lines by hand and
                 // must not count twice

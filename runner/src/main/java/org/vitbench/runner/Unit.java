@@ -1,6 +1,7 @@
 package org.vitbench.runner;
 
 import org.vitbench.api.Explainer;
+import org.vitbench.api.MethodSpec;
 import org.vitbench.api.Metric;
 import org.vitbench.api.ResultRecord;
 
@@ -11,12 +12,17 @@ final class Unit {
     }
 
     /**
-     * An explainer with its label.
+     * An explainer with its spec.
      *
      * @param explainer the explainer
-     * @param label {@code id} or {@code id:k=v,...} as in the result records
+     * @param spec its id and resolved parameters, as in the result records
      */
-    record Method(Explainer explainer, String label) {
+    record Method(Explainer explainer, MethodSpec spec) {
+
+        /** The method built with {@code explainer}'s resolved parameters. */
+        static Method of(Explainer explainer) {
+            return new Method(explainer, MethodSpec.of(explainer.info().id(), explainer.parameters().asMap()));
+        }
     }
 
     /**
@@ -28,8 +34,8 @@ final class Unit {
     record Pair(Method method, Metric metric) {
 
         /** The key of this pair's unit for one sample. */
-        String key(String sampleId) {
-            return ResultRecord.key(sampleId, method.label(), metric.spec().hash());
+        ResultRecord.Key key(String sampleId) {
+            return new ResultRecord.Key(sampleId, new ResultRecord.Cell(method.spec(), metric.spec().hash()));
         }
     }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.vitbench.api.Direction;
+import org.vitbench.api.MethodSpec;
 import org.vitbench.api.MetricSpec;
 import org.vitbench.api.ResultRecord;
 import org.vitbench.reports.ReportData;
@@ -34,14 +35,14 @@ class AggregatorTest {
     @Test
     void methodLabelsDropParametersUnlessTwoConfigurationsShareAnId() {
         List<ResultRecord> records = List.of(
-                ResultRecord.ok("h", "s", 0, 0, "rollout", Map.of("residual", "true"), DEL, 1, null, null, 0, 0),
-                ResultRecord.ok("h", "s", 0, 0, "shap", Map.of("budget", "8"), DEL, 1, null, null, 0, 0),
-                ResultRecord.ok("h", "s", 0, 0, "shap", Map.of("budget", "64"), DEL, 1, null, null, 0, 0));
+                ResultRecord.ok("h", "s", 0, 0, MethodSpec.of("rollout", Map.of("residual", "true")), DEL, 1, null, null, 0, 0),
+                ResultRecord.ok("h", "s", 0, 0, MethodSpec.of("shap", Map.of("budget", "8")), DEL, 1, null, null, 0, 0),
+                ResultRecord.ok("h", "s", 0, 0, MethodSpec.of("shap", Map.of("budget", "64")), DEL, 1, null, null, 0, 0));
 
-        Map<String, String> labels = Aggregator.methodLabels(records);
+        Map<MethodSpec, String> labels = Aggregator.methodLabels(records);
 
-        assertEquals(Map.of("rollout:residual=true", "rollout", "shap:budget=8", "shap:budget=8", "shap:budget=64",
-                "shap:budget=64"), labels);
+        assertEquals(Map.of(MethodSpec.parse("rollout:residual=true"), "rollout", MethodSpec.parse("shap:budget=8"),
+                "shap:budget=8", MethodSpec.parse("shap:budget=64"), "shap:budget=64"), labels);
     }
 
     @Test
@@ -120,8 +121,8 @@ class AggregatorTest {
     void curvesAreAveragedPointwise() {
         double[] x = {0, 0.5, 1};
         List<ResultRecord> records = List.of(
-                ResultRecord.ok("h", "s1", 0, 0, "a", Map.of(), DEL, 0.5, new double[] {1, 0.5, 0}, x, 0, 0),
-                ResultRecord.ok("h", "s2", 0, 0, "a", Map.of(), DEL, 0.3, new double[] {1, 0.1, 0}, x, 0, 0));
+                ResultRecord.ok("h", "s1", 0, 0, MethodSpec.of("a", Map.of()), DEL, 0.5, new double[] {1, 0.5, 0}, x, 0, 0),
+                ResultRecord.ok("h", "s2", 0, 0, MethodSpec.of("a", Map.of()), DEL, 0.3, new double[] {1, 0.1, 0}, x, 0, 0));
         RunManifest manifest = new RunManifest("h", "", 0, Map.of(DEL.hash(), Direction.LOWER_IS_BETTER), List.of(),
                 Map.of());
 
@@ -134,10 +135,10 @@ class AggregatorTest {
     }
 
     private static ResultRecord ok(String sample, String method, MetricSpec spec, double score) {
-        return ResultRecord.ok("h", sample, 0, 0, method, Map.of(), spec, score, null, null, 0.1, 0.2);
+        return ResultRecord.ok("h", sample, 0, 0, MethodSpec.of(method, Map.of()), spec, score, null, null, 0.1, 0.2);
     }
 
     private static ResultRecord failed(String sample, String method, MetricSpec spec, String error) {
-        return ResultRecord.failed("h", sample, 0, 0, method, Map.of(), spec, error, 0.1, 0);
+        return ResultRecord.failed("h", sample, 0, 0, MethodSpec.of(method, Map.of()), spec, error, 0.1, 0);
     }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.vitbench.api.MethodSpec;
 import org.vitbench.api.Direction;
 import org.vitbench.api.ResultRecord;
 
@@ -97,7 +98,7 @@ class ComparisonTest {
             scores.put("s" + i, base[i]);
             sum += base[i];
         }
-        return new Baseline("h", t, List.of(new Baseline.Cell("x", "m", "hash", d, sum / base.length, 0, t, scores)));
+        return new Baseline("h", t, List.of(new Baseline.Cell(MethodSpec.parse("x"), "m", "hash", d, sum / base.length, 0, t, scores)));
     }
 
     private static ResultRecord record(String sample, double score) {

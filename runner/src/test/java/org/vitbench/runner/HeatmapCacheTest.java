@@ -10,16 +10,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vitbench.api.Heatmaps;
 import org.vitbench.api.Image;
+import org.vitbench.api.MethodSpec;
 import org.vitbench.api.ResultRecord;
 import org.vitbench.api.Sample;
 
@@ -27,7 +28,7 @@ import org.vitbench.api.Sample;
 class HeatmapCacheTest {
 
     private static final List<String> METHODS = List.of("oracle", "noise");
-    private static final Unit.Method ORACLE = new Unit.Method(null, "oracle");
+    private static final Unit.Method ORACLE = new Unit.Method(null, MethodSpec.parse("oracle"));
     private static final String CONTEXT = HeatmapCache.context(PluginSpec.of("m"), "vit", "f00d", PluginSpec.of("d"), 0);
 
     @TempDir
@@ -79,7 +80,7 @@ class HeatmapCacheTest {
         assertNotNull(cache.load(ORACLE, samples, new int[] {3}, 2)[0]);
         assertNull(cache.load(ORACLE, samples, new int[] {2}, 2)[0], "another target class");
         assertNull(cache.load(ORACLE, samples, new int[] {3}, 4)[0], "another grid");
-        assertNull(cache.load(new Unit.Method(null, "oracle:scale=2"), samples, new int[] {3}, 2)[0], "another method");
+        assertNull(cache.load(new Unit.Method(null, MethodSpec.parse("oracle:scale=2")), samples, new int[] {3}, 2)[0], "another method");
         String otherSeed = HeatmapCache.context(PluginSpec.of("m"), "vit", "f00d", PluginSpec.of("d"), 1);
         assertNull(new HeatmapCache(tmp, otherSeed).load(ORACLE, samples, new int[] {3}, 2)[0], "another seed");
         assertEquals(1, cache.hits());
@@ -106,7 +107,7 @@ class HeatmapCacheTest {
         for (String context : contexts) {
             folders.add(new HeatmapCache(tmp, context).folder(ORACLE));
         }
-        folders.add(new HeatmapCache(tmp, CONTEXT).folder(new Unit.Method(null, "oracle:scale=2")));
+        folders.add(new HeatmapCache(tmp, CONTEXT).folder(new Unit.Method(null, MethodSpec.parse("oracle:scale=2"))));
         assertEquals(contexts.size() + 1, folders.size());
         assertEquals(new HeatmapCache(tmp, CONTEXT).folder(ORACLE), new HeatmapCache(tmp, CONTEXT).folder(ORACLE));
     }
@@ -125,11 +126,11 @@ class HeatmapCacheTest {
                 a.resolve("heatmaps").toString()), second.err);
         assertEquals(0, second.fakes.explained.get(), "every heatmap came from the cache");
         assertTrue(Files.notExists(b.resolve("heatmaps")), "the given cache is used, not one in the new output");
-        Map<String, ResultRecord> before = byKey(ResultStore.read(a));
+        Map<ResultRecord.Key, ResultRecord> before = byKey(ResultStore.read(a));
         int compared = 0;
         for (ResultRecord r : ResultStore.read(b)) {
             if (before.containsKey(r.key())) {
-                assertEquals(before.get(r.key()).score(), r.score(), 0.0, r.key());
+                assertEquals(before.get(r.key()).score(), r.score(), 0.0, r.key().toString());
                 assertEquals(before.get(r.key()).explainSeconds(), r.explainSeconds(), 0.0, "the original explain time");
                 compared++;
             }
@@ -174,7 +175,7 @@ class HeatmapCacheTest {
         assertEquals(1, second.fakes.explained.get(), "the damaged file's sample alone is explained again");
         assertEquals(byKey(ResultStore.read(a)).keySet(), byKey(ResultStore.read(b)).keySet());
         for (ResultRecord r : ResultStore.read(b)) {
-            assertEquals(byKey(ResultStore.read(a)).get(r.key()).score(), r.score(), 0.0, r.key());
+            assertEquals(byKey(ResultStore.read(a)).get(r.key()).score(), r.score(), 0.0, r.key().toString());
         }
         assertTrue(Files.size(damaged) > 3, "and the file is written anew");
 
@@ -239,8 +240,8 @@ class HeatmapCacheTest {
         return out;
     }
 
-    private static Map<String, ResultRecord> byKey(List<ResultRecord> records) {
-        Map<String, ResultRecord> out = new TreeMap<>();
+    private static Map<ResultRecord.Key, ResultRecord> byKey(List<ResultRecord> records) {
+        Map<ResultRecord.Key, ResultRecord> out = new LinkedHashMap<>();
         records.forEach(r -> out.put(r.key(), r));
         return out;
     }

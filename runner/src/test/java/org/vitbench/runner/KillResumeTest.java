@@ -12,9 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,16 +76,16 @@ class KillResumeTest {
                 Main.execute(Registry::load, args.toArray(String[]::new), new PrintWriter(new StringWriter()),
                 new PrintWriter(err)), err.toString());
 
-        Map<String, ResultRecord> resumed = byKey(ResultStore.read(killed));
-        Map<String, ResultRecord> uninterrupted = byKey(ResultStore.read(whole));
+        Map<ResultRecord.Key, ResultRecord> resumed = byKey(ResultStore.read(killed));
+        Map<ResultRecord.Key, ResultRecord> uninterrupted = byKey(ResultStore.read(whole));
         assertEquals(uninterrupted.keySet(), resumed.keySet());
-        for (String key : uninterrupted.keySet()) {
+        for (ResultRecord.Key key : uninterrupted.keySet()) {
             ResultRecord a = uninterrupted.get(key);
             ResultRecord b = resumed.get(key);
-            assertEquals(a.status(), b.status(), key);
-            assertEquals(a.score(), b.score(), 0.0, key);
-            assertArrayEquals(a.curve(), b.curve(), key);
-            assertEquals(a.target(), b.target(), key);
+            assertEquals(a.status(), b.status(), key.toString());
+            assertEquals(a.score(), b.score(), 0.0, key.toString());
+            assertArrayEquals(a.curve(), b.curve(), key.toString());
+            assertEquals(a.target(), b.target(), key.toString());
         }
     }
 
@@ -110,8 +110,8 @@ class KillResumeTest {
         return n;
     }
 
-    private static Map<String, ResultRecord> byKey(List<ResultRecord> records) {
-        Map<String, ResultRecord> out = new TreeMap<>();
+    private static Map<ResultRecord.Key, ResultRecord> byKey(List<ResultRecord> records) {
+        Map<ResultRecord.Key, ResultRecord> out = new LinkedHashMap<>();
         records.forEach(r -> assertEquals(null, out.put(r.key(), r), "one record per unit: " + r.key()));
         return out;
     }

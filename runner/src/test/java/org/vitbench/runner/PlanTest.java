@@ -34,7 +34,7 @@ class PlanTest {
                 "kernel-shap", "rise", "occlusion");
         List<Unit.Method> units = new ArrayList<>();
         for (String m : methods) {
-            units.add(new Unit.Method(registry.explainer(m).create(Parameters.of(m, Map.of())), m));
+            units.add(Unit.Method.of(registry.explainer(m).create(Parameters.of(m, Map.of()))));
         }
         Metric deletion = registry.metric("deletion").create(Parameters.of("deletion", Map.of()));
         Dataset data = registry.dataset("fashion-mnist-embedded").open(Parameters.of("fashion-mnist-embedded", Map.of()));
@@ -43,7 +43,7 @@ class PlanTest {
         List<RunManifest.Skipped> skipped = new ArrayList<>();
         List<Unit.Pair> pairs = Benchmark.plan(units, List.of(deletion), data, distilled, skipped);
         assertEquals(List.of("saliency", "integrated-gradients", "kernel-shap", "rise", "occlusion"),
-                pairs.stream().map(p -> p.method().label()).toList());
+                pairs.stream().map(p -> p.method().spec().methodId()).toList());
         assertEquals(9, skipped.size());
         for (RunManifest.Skipped s : skipped) {
             assertTrue(s.reason().contains("plain ViT") && s.reason().contains("deit-tiny-distilled")
@@ -61,7 +61,7 @@ class PlanTest {
         Registry registry = Registry.load();
         List<Unit.Method> units = new ArrayList<>();
         for (String m : List.of("vit-shapley", "saliency")) {
-            units.add(new Unit.Method(registry.explainer(m).create(Parameters.of(m, Map.of())), m));
+            units.add(Unit.Method.of(registry.explainer(m).create(Parameters.of(m, Map.of()))));
         }
         Metric randomization = registry.metric("randomization").create(Parameters.of("randomization", Map.of()));
         Metric deletion = registry.metric("deletion").create(Parameters.of("deletion", Map.of()));
@@ -73,7 +73,7 @@ class PlanTest {
 
         assertEquals(3, pairs.size());
         assertEquals(1, skipped.size());
-        assertEquals("vit-shapley", skipped.get(0).method());
+        assertEquals("vit-shapley:explainer=embedded", skipped.get(0).method());
         assertEquals("randomization", skipped.get(0).metric());
         assertTrue(skipped.get(0).reason().contains("trained for the original model"), skipped.get(0).reason());
     }

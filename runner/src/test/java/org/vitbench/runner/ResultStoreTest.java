@@ -13,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vitbench.api.ConfigurationException;
+import org.vitbench.api.MethodSpec;
 import org.vitbench.api.MetricSpec;
 import org.vitbench.api.ResultRecord;
 import org.vitbench.api.VitbenchException;
@@ -27,9 +28,9 @@ class ResultStoreTest {
     @Test
     void recordsSurviveTheCodecExactly() {
         ResultRecord ok = ok("s-1", 0.25);
-        ResultRecord curve = ResultRecord.ok("h", "s-2", 3, 4, "kernel-shap", Map.of("budget", "64", "a", "b"), SPEC,
-                0.5, new double[] {1, Double.NaN, 0.125}, new double[] {0, 0.5, 1}, 0.01, 0.02);
-        ResultRecord failed = ResultRecord.failed("h", "s-3", -1, 0, "random", Map.of(), SPEC,
+        ResultRecord curve = ResultRecord.ok("h", "s-2", 3, 4, MethodSpec.of("kernel-shap", Map.of("budget", "64", "a", "b")),
+                SPEC, 0.5, new double[] {1, Double.NaN, 0.125}, new double[] {0, 0.5, 1}, 0.01, 0.02);
+        ResultRecord failed = ResultRecord.failed("h", "s-3", -1, 0, MethodSpec.of("random", Map.of()), SPEC,
                 "IllegalStateException: \"quoted\"\nsecond line", 0.5, 0);
 
         for (ResultRecord r : List.of(ok, curve, failed)) {
@@ -37,7 +38,8 @@ class ResultStoreTest {
             assertFalse(line.contains("\n"), line);
             assertEquals(r, ResultCodec.decode(line));
         }
-        assertEquals("s-2|kernel-shap:a=b,budget=64|" + SPEC.hash(), curve.key());
+        assertEquals(new ResultRecord.Key("s-2", new ResultRecord.Cell(MethodSpec.parse("kernel-shap:a=b,budget=64"),
+                SPEC.hash())), curve.key());
     }
 
     @Test
@@ -125,6 +127,7 @@ class ResultStoreTest {
     }
 
     private static ResultRecord ok(String sample, double score) {
-        return ResultRecord.ok("h", sample, 1, 1, "random", Map.of(), SPEC, score, null, null, 0.001, 0.002);
+        return ResultRecord.ok("h", sample, 1, 1, MethodSpec.of("random", Map.of()), SPEC, score, null, null, 0.001,
+                0.002);
     }
 }

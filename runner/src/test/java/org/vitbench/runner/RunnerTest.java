@@ -10,9 +10,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vitbench.api.ResultRecord;
@@ -209,8 +209,8 @@ class RunnerTest {
     }
 
     /** Scores by unit key (timings differ between runs). */
-    private static Map<String, Double> scores(List<ResultRecord> records) {
-        Map<String, Double> out = new TreeMap<>();
+    private static Map<ResultRecord.Key, Double> scores(List<ResultRecord> records) {
+        Map<ResultRecord.Key, Double> out = new LinkedHashMap<>();
         records.forEach(r -> out.put(r.key(), r.score()));
         return out;
     }

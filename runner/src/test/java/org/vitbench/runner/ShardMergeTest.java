@@ -9,9 +9,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vitbench.api.ResultRecord;
@@ -44,12 +44,12 @@ class ShardMergeTest {
         args.addAll(List.of(dirs.get(2), dirs.get(0), dirs.get(1)));
         assertEquals(ExitCode.OK.code(), cli.run(args.toArray(String[]::new)), cli.err);
 
-        Map<String, ResultRecord> a = byKey(ResultStore.read(whole));
-        Map<String, ResultRecord> b = byKey(ResultStore.read(merged));
+        Map<ResultRecord.Key, ResultRecord> a = byKey(ResultStore.read(whole));
+        Map<ResultRecord.Key, ResultRecord> b = byKey(ResultStore.read(merged));
         assertEquals(a.keySet(), b.keySet());
-        for (String key : a.keySet()) {
-            assertEquals(a.get(key).score(), b.get(key).score(), 0.0, key);
-            assertArrayEquals(a.get(key).curve(), b.get(key).curve(), key);
+        for (ResultRecord.Key key : a.keySet()) {
+            assertEquals(a.get(key).score(), b.get(key).score(), 0.0, key.toString());
+            assertArrayEquals(a.get(key).curve(), b.get(key).curve(), key.toString());
         }
         ObjectMapper json = new ObjectMapper();
         JsonNode x = json.readTree(whole.resolve("summary.json").toFile()).get("leaderboard");
@@ -151,8 +151,8 @@ class ShardMergeTest {
         assertTrue(cli.err.contains("invalid value 'two' for --shard"), cli.err);
     }
 
-    private static Map<String, ResultRecord> byKey(List<ResultRecord> records) {
-        Map<String, ResultRecord> out = new TreeMap<>();
+    private static Map<ResultRecord.Key, ResultRecord> byKey(List<ResultRecord> records) {
+        Map<ResultRecord.Key, ResultRecord> out = new LinkedHashMap<>();
         records.forEach(r -> out.put(r.key(), r));
         return out;
     }

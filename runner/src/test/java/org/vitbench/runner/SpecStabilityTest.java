@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.Objects;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.vitbench.api.MethodSpec;
 import org.vitbench.api.MetricSpec;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Registry;
-import org.vitbench.api.ResultRecord;
 
 /**
  * Stored results, resume, merge and baselines rest on the canonical method spec and the metric spec
@@ -119,7 +119,7 @@ class SpecStabilityTest {
         if (kind.equals("method")) {
             var explainer = registry.explainer(id[0]).create(parameters);
             return kind + "\t" + given + "\t"
-                    + ResultRecord.methodSpec(explainer.info().id(), explainer.parameters().asMap());
+                    + MethodSpec.of(explainer.info().id(), explainer.parameters().asMap()).canonical();
         }
         MetricSpec spec = registry.metric(id[0]).create(parameters).spec();
         return kind + "\t" + given + "\t" + spec.canonical() + "\t" + spec.hash();

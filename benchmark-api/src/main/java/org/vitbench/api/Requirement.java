@@ -15,11 +15,17 @@ public enum Requirement {
     /** Per-class heatmaps (metric side): the method must explain all classes. */
     ALL_CLASSES,
     /**
-     * Metric side: the metric explains again with the method on randomised copies of the model,
-     * which a method tied to a {@link #TRAINED_ARTIFACT} of the original model cannot do; the
-     * runner skips such pairs, with that reason.
+     * Metric side: the metric explains again with the method on randomised copies of the model
+     * (the model's {@link Randomisable} capability), which a method tied to a
+     * {@link #TRAINED_ARTIFACT} of the original model cannot do; the runner skips such pairs, and
+     * every pair on a model without the capability, with the reason.
      */
     RANDOMISED_MODELS,
+    /**
+     * The model's {@link ModelWeights} capability: read-only weights. The runner skips the pair,
+     * with that reason, on a model without it.
+     */
+    WEIGHTS,
     /**
      * Metric side: the metric explains every sample again, several times (a sanity check on
      * randomised models, timed repeats), so it costs a multiple of each method's own time. The

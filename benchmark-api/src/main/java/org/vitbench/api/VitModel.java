@@ -2,6 +2,7 @@ package org.vitbench.api;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import java.util.Optional;
 
 /**
  * A Vision Transformer as methods and metrics see it.
@@ -46,6 +47,15 @@ public interface VitModel extends AutoCloseable {
      * @param options which tensors to keep and which propagation switches to turn on
      */
     ForwardTrace trace(NDArray images, TraceOptions options);
+
+    /**
+     * The capability {@code type} ({@link ModelWeights}, {@link Randomisable}, ...) of this model,
+     * or empty when it does not offer it. Plug-ins reach what a model offers beyond this contract
+     * only through here, never by casting to an engine's class.
+     */
+    default <C> Optional<C> capability(Class<C> type) {
+        return type.isInstance(this) ? Optional.of(type.cast(this)) : Optional.empty();
+    }
 
     @Override
     void close();

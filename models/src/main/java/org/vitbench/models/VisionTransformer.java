@@ -12,8 +12,8 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.vitbench.api.ConfigurationException;
@@ -21,6 +21,8 @@ import org.vitbench.api.ForwardTrace;
 import org.vitbench.api.GraphConstants;
 import org.vitbench.api.Hashes;
 import org.vitbench.api.ModelInfo;
+import org.vitbench.api.ModelWeights;
+import org.vitbench.api.Randomisable;
 import org.vitbench.api.Removal;
 import org.vitbench.api.TraceOptions;
 import org.vitbench.api.VitModel;
@@ -42,7 +44,7 @@ import org.vitbench.api.VitModel;
  * <p>Thread-safety: the weights are never modified after construction (training updates them in
  * place, but only from the training thread), so concurrent inference is safe.
  */
-public final class VisionTransformer implements VitModel {
+public final class VisionTransformer implements VitModel, ModelWeights, Randomisable {
 
     private final ModelConfig config;
     private final VitConfig arch;
@@ -108,6 +110,7 @@ public final class VisionTransformer implements VitModel {
      * fingerprints compute the same function; a ViT Shapley explainer records those of its
      * surrogate and classifier with it.
      */
+    @Override
     public String fingerprint() {
         java.security.MessageDigest digest = Hashes.sha256();
         for (Map.Entry<String, NDArray> e : weights.entrySet()) { // a TreeMap: sorted keys
@@ -123,8 +126,19 @@ public final class VisionTransformer implements VitModel {
     }
 
     /** The weight arrays by timm key (read-only view; the arrays themselves are live). */
+    @Override
     public Map<String, NDArray> weights() {
         return weights;
+    }
+
+    @Override
+    public double layerNormEps() {
+        return arch.layerNormEps();
+    }
+
+    @Override
+    public RandomisedCascade cascade(long seed, boolean embedding) {
+        return RandomisedCascade.build(this, seed, embedding);
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -23,6 +24,8 @@ import org.vitbench.api.Explainer;
 import org.vitbench.api.MethodSpec;
 import org.vitbench.api.Metric;
 import org.vitbench.api.ModelInfo;
+import org.vitbench.api.ModelWeights;
+import org.vitbench.api.Randomisable;
 import org.vitbench.api.Registry;
 import org.vitbench.api.Requirement;
 import org.vitbench.api.ResultRecord;
@@ -159,7 +162,7 @@ final class Benchmark {
             }
             int n = positions.size();
             List<RunManifest.Skipped> skipped = new ArrayList<>();
-            List<Unit.Pair> pairs = plan(methods, metrics, dataset, model.info(), skipped);
+            List<Unit.Pair> pairs = plan(methods, metrics, dataset, model.info(), offered(model), skipped);
             Map<String, Direction> directions = new HashMap<>();
             metrics.forEach(m -> directions.put(m.spec().hash(), m.info().direction()));
             Map<String, String> env = new LinkedHashMap<>(Environment.describe(config, resolved, model, dataset, n,
@@ -275,6 +278,61 @@ final class Benchmark {
         return writeReports(dir, records, manifest, provenance, out);
     }
 
+    /** Every requirement, in the order a skipped pair's reason is looked for (the first unmet is given). */
+    static final List<Requirement> CHECK_ORDER = List.of(Requirement.GROUND_TRUTH_MASK, Requirement.PLAIN_LAYOUT,
+            Requirement.RANDOMISED_MODELS, Requirement.ALL_CLASSES, Requirement.WEIGHTS, Requirement.ATTENTION,
+            Requirement.GRADIENTS, Requirement.MASKING, Requirement.TRAINED_ARTIFACT, Requirement.REEXPLAINS);
+
+    /**
+     * The capabilities beyond the model contract that {@code model} offers, as the requirements
+     * they meet: {@link Requirement#WEIGHTS} and {@link Requirement#RANDOMISED_MODELS}.
+     */
+    static Set<Requirement> offered(VitModel model) {
+        Set<Requirement> offered = EnumSet.noneOf(Requirement.class);
+        if (model.capability(ModelWeights.class).isPresent()) {
+            offered.add(Requirement.WEIGHTS);
+        }
+        if (model.capability(Randomisable.class).isPresent()) {
+            offered.add(Requirement.RANDOMISED_MODELS);
+        }
+        return offered;
+    }
+
+    /** Why requirement {@code r} of a method x metric pair is not met, or null when it is. */
+    private static String unmet(Requirement r, Unit.Method method, Metric metric, Set<Requirement> needs,
+            Dataset dataset, ModelInfo model, Set<Requirement> offered) {
+        return switch (r) {
+            // every VitModel offers these: they are the model contract
+            case ATTENTION, GRADIENTS, MASKING -> null;
+            // a cost, not a condition: it keeps a metric out of the default run
+            case REEXPLAINS -> null;
+            // met by the method; what it rules out is checked with RANDOMISED_MODELS
+            case TRAINED_ARTIFACT -> null;
+            case GROUND_TRUTH_MASK -> dataset.hasMasks() ? null
+                    : "needs ground-truth masks, and dataset " + dataset.name() + " has none";
+            case PLAIN_LAYOUT -> model.plainLayout() ? null
+                    : "method " + method.spec() + " reads attention, token states or weights laid out as a plain ViT "
+                            + "(one class token read by the head, no layer scale), and model " + model.name()
+                            + " is not one (" + model.prefixTokens() + " prefix tokens); perturbation and "
+                            + "input-gradient methods explain it";
+            case RANDOMISED_MODELS -> !offered.contains(Requirement.RANDOMISED_MODELS)
+                    ? "metric " + metric.info().id() + " explains randomised copies of the model again, and model "
+                            + model.name() + " does not offer them (the Randomisable capability)"
+                    : needs.contains(Requirement.TRAINED_ARTIFACT)
+                            ? "metric " + metric.info().id() + " explains randomised copies of the model again, and "
+                                    + "method " + method.spec() + " is tied to an artifact trained for the original "
+                                    + "model (it would not see the randomisation)"
+                            : null;
+            case ALL_CLASSES -> !metric.info().requirements().contains(Requirement.ALL_CLASSES)
+                    || method.explainer().info().allClasses() ? null
+                    : "metric " + metric.info().id() + " needs heatmaps of every class, and method " + method.spec()
+                            + " explains the target class only";
+            case WEIGHTS -> offered.contains(Requirement.WEIGHTS) ? null
+                    : "method " + method.spec() + " reads the model's weights, and model " + model.name()
+                            + " does not expose them (the ModelWeights capability)";
+        };
+    }
+
     /** The machine's host name, for provenance; {@code unknown} when the system cannot tell. */
     static String host() {
         try {
@@ -357,30 +415,20 @@ final class Benchmark {
 
     /** The runnable pairs; incompatible ones go to {@code skipped} with the reason, and are logged. */
     static List<Unit.Pair> plan(List<Unit.Method> methods, List<Metric> metrics, Dataset dataset, ModelInfo model,
-            List<RunManifest.Skipped> skipped) {
+            Set<Requirement> offered, List<RunManifest.Skipped> skipped) {
         List<Unit.Pair> pairs = new ArrayList<>();
         int first = skipped.size();
         for (Unit.Method method : methods) {
             for (Metric metric : metrics) {
-                String reason = null;
-                Set<Requirement> needs = new HashSet<>(method.explainer().info().requirements());
+                Set<Requirement> needs = EnumSet.noneOf(Requirement.class);
+                needs.addAll(method.explainer().info().requirements());
                 needs.addAll(metric.info().requirements());
-                if (needs.contains(Requirement.GROUND_TRUTH_MASK) && !dataset.hasMasks()) {
-                    reason = "needs ground-truth masks, and dataset " + dataset.name() + " has none";
-                } else if (needs.contains(Requirement.PLAIN_LAYOUT) && !model.plainLayout()) {
-                    reason = "method " + method.spec() + " reads attention, token states or weights laid out as a "
-                            + "plain ViT (one class token read by the head, no layer scale), and model " + model.name()
-                            + " is not one (" + model.prefixTokens() + " prefix tokens); perturbation and "
-                            + "input-gradient methods explain it";
-                } else if (metric.info().requirements().contains(Requirement.RANDOMISED_MODELS)
-                        && needs.contains(Requirement.TRAINED_ARTIFACT)) {
-                    reason = "metric " + metric.info().id() + " explains randomised copies of the model again, and "
-                            + "method " + method.spec() + " is tied to an artifact trained for the original model "
-                            + "(it would not see the randomisation)";
-                } else if (metric.info().requirements().contains(Requirement.ALL_CLASSES)
-                        && !method.explainer().info().allClasses()) {
-                    reason = "metric " + metric.info().id() + " needs heatmaps of every class, and method "
-                            + method.spec() + " explains the target class only";
+                String reason = null;
+                for (Requirement r : CHECK_ORDER) {
+                    reason = needs.contains(r) ? unmet(r, method, metric, needs, dataset, model, offered) : null;
+                    if (reason != null) {
+                        break;
+                    }
                 }
                 if (reason == null) {
                     pairs.add(new Unit.Pair(method, metric));

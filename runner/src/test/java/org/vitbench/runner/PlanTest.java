@@ -1,5 +1,8 @@
 package org.vitbench.runner;
 
+import java.util.EnumSet;
+import java.util.Set;
+import org.vitbench.api.Requirement;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,6 +29,9 @@ class PlanTest {
             new float[] {0.5f, 0.5f, 0.5f}, "bicubic");
     private static final List<String> NAMES = Collections.nCopies(10, "c");
 
+    /** A model that exposes its weights and randomised copies, as vitbench's ViTs do. */
+    private static final Set<Requirement> ALL = EnumSet.of(Requirement.WEIGHTS, Requirement.RANDOMISED_MODELS);
+
     @Test
     void methodsThatReadThePlainLayoutAreSkippedOnOtherLayouts() {
         Registry registry = Registry.load();
@@ -41,7 +47,7 @@ class PlanTest {
 
         ModelInfo distilled = new ModelInfo("deit-tiny-distilled", 3, 224, 16, 12, 3, 192, NAMES, PREP, 2, false);
         List<RunManifest.Skipped> skipped = new ArrayList<>();
-        List<Unit.Pair> pairs = Benchmark.plan(units, List.of(deletion), data, distilled, skipped);
+        List<Unit.Pair> pairs = Benchmark.plan(units, List.of(deletion), data, distilled, ALL, skipped);
         assertEquals(List.of("saliency", "integrated-gradients", "kernel-shap", "rise", "occlusion"),
                 pairs.stream().map(p -> p.method().spec().methodId()).toList());
         assertEquals(9, skipped.size());
@@ -52,7 +58,7 @@ class PlanTest {
 
         ModelInfo plain = new ModelInfo("vit-tiny", 3, 224, 16, 12, 3, 192, NAMES, PREP);
         List<RunManifest.Skipped> none = new ArrayList<>();
-        assertEquals(methods.size(), Benchmark.plan(units, List.of(deletion), data, plain, none).size());
+        assertEquals(methods.size(), Benchmark.plan(units, List.of(deletion), data, plain, ALL, none).size());
         assertTrue(none.isEmpty(), none.toString());
     }
 
@@ -69,12 +75,46 @@ class PlanTest {
         ModelInfo plain = new ModelInfo("vit-tiny", 3, 224, 16, 12, 3, 192, NAMES, PREP);
 
         List<RunManifest.Skipped> skipped = new ArrayList<>();
-        List<Unit.Pair> pairs = Benchmark.plan(units, List.of(randomization, deletion), data, plain, skipped);
+        List<Unit.Pair> pairs = Benchmark.plan(units, List.of(randomization, deletion), data, plain, ALL, skipped);
 
         assertEquals(3, pairs.size());
         assertEquals(1, skipped.size());
         assertEquals("vit-shapley:explainer=embedded", skipped.get(0).method());
         assertEquals("randomization", skipped.get(0).metric());
         assertTrue(skipped.get(0).reason().contains("trained for the original model"), skipped.get(0).reason());
+    }
+
+    @Test
+    void pairsThatNeedACapabilityTheModelLacksAreSkippedBeforeTheRun() {
+        Registry registry = Registry.load();
+        List<Unit.Method> units = new ArrayList<>();
+        for (String m : List.of("transformer-attribution", "saliency")) {
+            units.add(Unit.Method.of(registry.explainer(m).create(Parameters.of(m, Map.of()))));
+        }
+        units.add(Unit.Method.of(registry.explainer("transformer-attribution")
+                .create(Parameters.of("transformer-attribution", Map.of("relevance", "gradient-rules")))));
+        Metric randomization = registry.metric("randomization").create(Parameters.of("randomization", Map.of()));
+        Metric deletion = registry.metric("deletion").create(Parameters.of("deletion", Map.of()));
+        Dataset data = registry.dataset("fashion-mnist-embedded").open(Parameters.of("fashion-mnist-embedded", Map.of()));
+        ModelInfo plain = new ModelInfo("opaque", 3, 224, 16, 12, 3, 192, NAMES, PREP);
+
+        List<RunManifest.Skipped> skipped = new ArrayList<>();
+        List<Unit.Pair> pairs = Benchmark.plan(units, List.of(randomization, deletion), data, plain,
+                EnumSet.noneOf(Requirement.class), skipped);
+
+        assertEquals(List.of("saliency x deletion", "transformer-attribution x deletion"),
+                pairs.stream().map(p -> p.method().spec().methodId() + " x " + p.metric().info().id()).toList(),
+                "relevance=gradient-rules reads no weights");
+        assertEquals(4, skipped.size());
+        assertTrue(skipped.get(0).reason().contains("does not offer them (the Randomisable capability)"),
+                skipped.get(0).reason());
+        assertTrue(skipped.get(1).reason().contains("does not expose them (the ModelWeights capability)"),
+                skipped.get(1).reason());
+    }
+
+    @Test
+    void everyRequirementHasItsPlaceInTheCheckOrder() {
+        assertEquals(EnumSet.allOf(Requirement.class), EnumSet.copyOf(Benchmark.CHECK_ORDER));
+        assertEquals(Requirement.values().length, Benchmark.CHECK_ORDER.size());
     }
 }

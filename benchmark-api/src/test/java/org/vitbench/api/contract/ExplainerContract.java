@@ -20,6 +20,7 @@ import org.vitbench.api.Batches;
 import org.vitbench.api.Context;
 import org.vitbench.api.Explainer;
 import org.vitbench.api.Gradients;
+import org.vitbench.api.ExplainerInfo;
 import org.vitbench.api.ExplainerProvider;
 import org.vitbench.api.Heatmaps;
 import org.vitbench.api.Parameters;
@@ -186,9 +187,14 @@ public abstract class ExplainerContract {
         ExplainerProvider provider = Optional.ofNullable(Registry.load().explainers().get(id))
                 .orElseGet(() -> fail("no method with id '" + id + "' is registered: list its class in "
                         + "META-INF/services/org.vitbench.api.Explainer"));
-        assertEquals(explainer.info(), provider.info(), "provider and method describe themselves alike");
+        ExplainerInfo registered = provider.info();
+        assertEquals(List.of(registered.id(), registered.name(), registered.family(), registered.allClasses(),
+                registered.reference()), List.of(explainer.info().id(), explainer.info().name(),
+                explainer.info().family(), explainer.info().allClasses(), explainer.info().reference()),
+                "provider and method describe themselves alike (requirements may depend on the parameters)");
         Explainer again = provider.create(Parameters.of(id, explainer.parameters().asMap()));
         assertEquals(explainer.parameters(), again.parameters(), "parameters() is a complete cache key");
+        assertEquals(explainer.info(), again.info(), "the parameters fix what the method requires");
         assertSame(explainer.getClass(), again.getClass());
     }
 

@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Map;
 import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.GraphConstants;
+import org.vitbench.api.ModelInfo;
+import org.vitbench.api.ModelWeights;
 import org.vitbench.api.VitModel;
-import org.vitbench.models.VisionTransformer;
-import org.vitbench.models.VitConfig;
 
 /**
  * The LRP relevance {@code R^{A,l}} of every block's attention map, by the top-down relprop sweep
@@ -57,7 +57,7 @@ import org.vitbench.models.VitConfig;
  * image swept alone and in a batch (different kernels, different rounding) differed by 1e-3
  * relative on the tiny test ViT, where float64 keeps both, and the float64 Python reference, equal.
  *
- * <p>Only {@link VisionTransformer}, whose weights it reads. Stateless and thread-safe; results
+ * <p>Only models with the {@link ModelWeights} capability, whose weights it reads. Stateless and thread-safe; results
  * live on the manager of the images.
  */
 final class CheferRelevance {
@@ -71,18 +71,17 @@ final class CheferRelevance {
     /**
      * Runs the forward and the sweep for one batch.
      *
-     * @param model must be a {@link VisionTransformer}
+     * @param model a model with the {@link ModelWeights} capability
      * @param images {@code [B, C, S, S]} in [0, 1]
      * @param targets one class per image
      * @param method the explainer id, for the error message
      * @return per block {@code [B, H, N, N]}, on the manager of {@code images}
-     * @throws ConfigurationException when {@code model} is not a {@link VisionTransformer}
+     * @throws ConfigurationException when {@code model} does not expose its weights
      */
     static List<NDArray> attentionRelevance(VitModel model, NDArray images, int[] targets, String method) {
-        VisionTransformer vit = require(model, method);
-        VitConfig arch = vit.config().architecture();
+        ModelWeights weights = require(model, method);
         int b = (int) images.getShape().get(0);
-        int k = arch.numClasses();
+        int k = model.info().classNames().size();
         if (targets.length != b) {
             throw new IllegalArgumentException(targets.length + " targets for " + b + " images");
         }
@@ -96,7 +95,7 @@ final class CheferRelevance {
         }
         NDManager out = images.getManager();
         try (NDManager scope = out.newSubManager()) {
-            Sweep sweep = new Sweep(vit, scope);
+            Sweep sweep = new Sweep(model.info(), weights, scope);
             List<NDArray> relevance = sweep.run(images, scope.create(onehot, new Shape(b, k)));
             for (NDArray r : relevance) {
                 r.attach(out);
@@ -105,13 +104,11 @@ final class CheferRelevance {
         }
     }
 
-    private static VisionTransformer require(VitModel model, String method) {
-        if (model instanceof VisionTransformer vit) {
-            return vit;
-        }
-        throw new ConfigurationException(method + " relevance=chefer runs Chefer's relprop sweep on the weights of a "
-                + VisionTransformer.class.getName() + "; model " + model.info().name() + " is a "
-                + model.getClass().getName() + "; use relevance=gradient-rules with this model");
+    private static ModelWeights require(VitModel model, String method) {
+        return model.capability(ModelWeights.class).orElseThrow(() -> new ConfigurationException(method
+                + " relevance=chefer runs Chefer's relprop sweep on the model's weights, and model "
+                + model.info().name() + " does not expose them (the ModelWeights capability); use "
+                + "relevance=gradient-rules with this model"));
     }
 
     /** {@code sdiv(a, b) = a / (b + 1e-9)} where {@code b ≠ 0}, else 0; a denominator of exactly 0 gets 1e-9. */
@@ -192,16 +189,16 @@ final class CheferRelevance {
 
         private static final DataType F64 = DataType.FLOAT64;
 
-        private final VisionTransformer vit;
-        private final VitConfig arch;
+        private final ModelInfo arch;
+        private final double eps;
         private final Map<String, NDArray> weights;
         private final NDManager scope;
         private NDManager weightScope;
 
-        Sweep(VisionTransformer vit, NDManager scope) {
-            this.vit = vit;
-            this.arch = vit.config().architecture();
-            this.weights = vit.weights();
+        Sweep(ModelInfo info, ModelWeights model, NDManager scope) {
+            this.arch = info;
+            this.eps = model.layerNormEps();
+            this.weights = model.weights();
             this.scope = scope;
         }
 
@@ -214,7 +211,7 @@ final class CheferRelevance {
 
         private NDArray layerNorm(NDArray x, String prefix) {
             return LayerNorm.layerNorm(x, new Shape(arch.dim()), w(prefix + ".weight"), w(prefix + ".bias"),
-                    (float) arch.layerNormEps()).head();
+                    (float) eps).head();
         }
 
         List<NDArray> run(NDArray pixels, NDArray onehot) {
@@ -222,8 +219,8 @@ final class CheferRelevance {
             int n = arch.numTokens();
             int d = arch.dim();
             int c = arch.channels();
-            NDArray mean = scope.create(vit.config().mean(), new Shape(1, c, 1, 1)).toType(F64, false);
-            NDArray std = scope.create(vit.config().std(), new Shape(1, c, 1, 1)).toType(F64, false);
+            NDArray mean = scope.create(arch.preprocessing().mean(), new Shape(1, c, 1, 1)).toType(F64, false);
+            NDArray std = scope.create(arch.preprocessing().std(), new Shape(1, c, 1, 1)).toType(F64, false);
             NDArray z;
             try (NDManager ws = scope.newSubManager()) {
                 weightScope = ws;
@@ -290,13 +287,13 @@ final class CheferRelevance {
             long b = z.getShape().get(0);
             int n = arch.numTokens();
             int h = arch.heads();
-            int dh = arch.headDim();
+            int dh = arch.dim() / arch.heads();
             Block s = new Block();
             s.z = z;
             s.u = layerNorm(z, p + "norm1");
             // [B, N, 3D] -> [B, N, 3, H, D/H] -> [3, B, H, N, D/H]
             NDArray qkv = Linear.linear(s.u, w(p + "attn.qkv.weight"),
-                    arch.qkvBias() ? w(p + "attn.qkv.bias") : null).head()
+                    weights.containsKey(p + "attn.qkv.bias") ? w(p + "attn.qkv.bias") : null).head()
                     .reshape(b, n, 3, h, dh).transpose(2, 0, 3, 1, 4);
             s.q = qkv.get(0);
             s.k = qkv.get(1);
@@ -323,7 +320,7 @@ final class CheferRelevance {
             long b = r.getShape().get(0);
             int n = arch.numTokens();
             int h = arch.heads();
-            int dh = arch.headDim();
+            int dh = arch.dim() / arch.heads();
             NDArray[] mlpAdd = add(s.z1, s.mlpOut, r);
             NDArray rMlp = linear(s.g, w(p + "mlp.fc2.weight"), mlpAdd[1]); // [B, N, D] -> [B, N, 4D]; GELU: identity
             rMlp = linear(s.u2, w(p + "mlp.fc1.weight"), rMlp); // [B, N, 4D] -> [B, N, D]; norm2: identity

@@ -108,9 +108,14 @@ public final class TransformerAttribution implements Explainer {
             .withGeluIdentity(true).withAttentionUniformSplit(true);
 
     private static final ExplainerInfo INFO = new ExplainerInfo(ID, "Transformer attribution",
-            Family.PROPAGATION, Set.of(Requirement.ATTENTION, Requirement.GRADIENTS, Requirement.PLAIN_LAYOUT), false,
+            Family.PROPAGATION, Set.of(Requirement.ATTENTION, Requirement.GRADIENTS, Requirement.PLAIN_LAYOUT,
+                    Requirement.WEIGHTS), false,
             "Chefer, Gur & Wolf 2021, Transformer Interpretability Beyond Attention Visualization, "
                     + "arXiv 2012.09838");
+
+    // relevance=gradient-rules needs no weights: gradients with the LRP switches do the propagation
+    private static final ExplainerInfo GRADIENT_RULES_INFO = new ExplainerInfo(ID, INFO.name(), INFO.family(),
+            Set.of(Requirement.ATTENTION, Requirement.GRADIENTS, Requirement.PLAIN_LAYOUT), false, INFO.reference());
 
     /** Where the relevance of the attention maps comes from. */
     public enum Relevance {
@@ -176,7 +181,7 @@ public final class TransformerAttribution implements Explainer {
 
     @Override
     public ExplainerInfo info() {
-        return INFO;
+        return relevance == Relevance.CHEFER ? INFO : GRADIENT_RULES_INFO;
     }
 
     @Override

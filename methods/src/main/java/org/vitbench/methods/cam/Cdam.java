@@ -21,13 +21,13 @@ import org.vitbench.api.ForwardTrace;
 import org.vitbench.api.Heatmaps;
 import org.vitbench.api.MethodDeclaration;
 import org.vitbench.api.ModelInfo;
+import org.vitbench.api.ModelWeights;
 import org.vitbench.api.Parameter;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Requirement;
 import org.vitbench.api.Sample;
 import org.vitbench.api.TraceOptions;
 import org.vitbench.api.VitModel;
-import org.vitbench.models.VisionTransformer;
 
 /**
  * CDAM, class-discriminative attention maps: the gradient of a target score times the tokens that
@@ -73,6 +73,10 @@ public final class Cdam implements Explainer {
     private static final ExplainerInfo INFO = new ExplainerInfo(ID, "CDAM", Family.GRADIENT,
             Set.of(Requirement.GRADIENTS, Requirement.PLAIN_LAYOUT), false,
             "Brocki & Chung 2023, Class-Discriminative Attention Maps for Vision Transformers, arXiv 2312.02364");
+
+    // mode=concept reads the final LayerNorm's weights
+    private static final ExplainerInfo CONCEPT_INFO = new ExplainerInfo(ID, INFO.name(), INFO.family(),
+            Set.of(Requirement.GRADIENTS, Requirement.PLAIN_LAYOUT, Requirement.WEIGHTS), false, INFO.reference());
 
     /** What the differentiated score is. */
     public enum Mode {
@@ -133,7 +137,7 @@ public final class Cdam implements Explainer {
 
     @Override
     public ExplainerInfo info() {
-        return INFO;
+        return mode == Mode.CONCEPT ? CONCEPT_INFO : INFO;
     }
 
     @Override
@@ -172,9 +176,9 @@ public final class Cdam implements Explainer {
             if (mode == Mode.CLASS) {
                 score = t -> LayerGradients.targetLogits(t.logits(), targets);
             } else {
-                VisionTransformer vit = requireVisionTransformer(model);
-                NDArray concept = conceptVector(vit, scope); // [D]
-                score = t -> clsEmbedding(vit, t).mul(concept).sum(); // [B, D] * [D] -> scalar
+                ModelWeights weights = requireWeights(model);
+                NDArray concept = conceptVector(model, weights, scope); // [D]
+                score = t -> clsEmbedding(info, weights, t).mul(concept).sum(); // [B, D] * [D] -> scalar
             }
             pair = LayerGradients.lastNorm1(model, images, score);
         }
@@ -200,29 +204,26 @@ public final class Cdam implements Explainer {
     }
 
     /** The mean final CLS embedding of the concept images, {@code [D]}, computed without gradients. */
-    private NDArray conceptVector(VisionTransformer vit, NDManager scope) {
-        NDArray images = concepts.stack(scope, vit.info());
-        ForwardTrace trace = vit.trace(images, TraceOptions.NONE.withTokens(true));
-        return clsEmbedding(vit, trace).mean(new int[] {0}); // [M, D] -> [D]
+    private NDArray conceptVector(VitModel model, ModelWeights weights, NDManager scope) {
+        NDArray images = concepts.stack(scope, model.info());
+        ForwardTrace trace = model.trace(images, TraceOptions.NONE.withTokens(true));
+        return clsEmbedding(model.info(), weights, trace).mean(new int[] {0}); // [M, D] -> [D]
     }
 
     /** {@code LN_final(z_L)[:, CLS]}: the embedding the reference's identity head returns, {@code [B, D]}. */
-    private static NDArray clsEmbedding(VisionTransformer vit, ForwardTrace trace) {
+    private static NDArray clsEmbedding(ModelInfo info, ModelWeights weights, ForwardTrace trace) {
         List<NDArray> tokens = trace.tokens();
         NDArray last = tokens.get(tokens.size() - 1); // [B, N, D]: output of the last block
         NDArray cls = last.get(":, 0, :"); // [B, N, D] -> [B, D]
-        Map<String, NDArray> w = vit.weights();
-        return LayerNorm.layerNorm(cls, new Shape(vit.info().dim()), w.get("norm.weight"), w.get("norm.bias"),
-                (float) vit.config().architecture().layerNormEps()).head();
+        Map<String, NDArray> w = weights.weights();
+        return LayerNorm.layerNorm(cls, new Shape(info.dim()), w.get("norm.weight"), w.get("norm.bias"),
+                (float) weights.layerNormEps()).head();
     }
 
-    private static VisionTransformer requireVisionTransformer(VitModel model) {
-        if (model instanceof VisionTransformer vit) {
-            return vit;
-        }
-        throw new ConfigurationException(ID + " mode=concept needs the final LayerNorm of the model, which only "
-                + VisionTransformer.class.getName() + " exposes; model " + model.info().name() + " is a "
-                + model.getClass().getName() + "; use mode=class with this model");
+    private static ModelWeights requireWeights(VitModel model) {
+        return model.capability(ModelWeights.class).orElseThrow(() -> new ConfigurationException(ID
+                + " mode=concept needs the final LayerNorm of the model, and model " + model.info().name()
+                + " does not expose its weights (the ModelWeights capability); use mode=class with this model"));
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.vitbench.methods.shapley;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -17,15 +18,16 @@ import org.vitbench.api.ExplainerInfo;
 import org.vitbench.api.Family;
 import org.vitbench.api.Heatmaps;
 import org.vitbench.api.MethodDeclaration;
+import org.vitbench.api.ModelInfo;
+import org.vitbench.api.ModelWeights;
 import org.vitbench.api.Parameter;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Registry;
+import org.vitbench.api.Removal;
 import org.vitbench.api.Requirement;
 import org.vitbench.api.Sample;
 import org.vitbench.api.VitModel;
-import org.vitbench.models.VisionTransformer;
 import org.vitbench.models.vitshapley.ExplainerSpec;
-import org.vitbench.models.vitshapley.ExplainerTrainer;
 import org.vitbench.models.vitshapley.ShapleyExplainerModel;
 
 /**
@@ -126,7 +128,7 @@ public final class VitShapley implements Explainer {
     }
 
     /** The explainer and the surrogate it was trained against, with v(empty). */
-    private record Loaded(ShapleyExplainerModel explainer, VisionTransformer surrogate, float[] empty) {
+    private record Loaded(ShapleyExplainerModel explainer, VitModel surrogate, float[] empty) {
     }
 
     private static Loaded load(String location) {
@@ -135,15 +137,16 @@ public final class VitShapley implements Explainer {
         ExplainerSpec spec = explainer.spec();
         String[] id = new String[1];
         Parameters params = Parameters.parseSpec(spec.surrogate(), id);
-        VitModel model = Registry.load().model(id[0]).load(params);
-        if (!(model instanceof VisionTransformer surrogate)) {
-            model.close();
+        VitModel surrogate = Registry.load().model(id[0]).load(params);
+        String found = surrogate.capability(ModelWeights.class).map(ModelWeights::fingerprint).orElse(null);
+        if (found == null) {
+            surrogate.close();
             explainer.close();
             throw new ConfigurationException(ID + ": the surrogate " + spec.surrogate() + " of explainer " + location
-                    + " is not one of vitbench's ViTs");
+                    + " does not expose its weights (the ModelWeights capability), so its fingerprint cannot be "
+                    + "checked");
         }
-        if (!surrogate.fingerprint().equals(spec.surrogateFingerprint())) {
-            String found = surrogate.fingerprint();
+        if (!found.equals(spec.surrogateFingerprint())) {
             surrogate.close();
             explainer.close();
             throw new ConfigurationException(ID + ": explainer " + location + " was trained against surrogate "
@@ -151,7 +154,7 @@ public final class VitShapley implements Explainer {
                     + "has fingerprint " + found + "; retrain the explainer with 'vitbench train explainer "
                     + "--surrogate " + spec.surrogate() + "'");
         }
-        return new Loaded(explainer, surrogate, ExplainerTrainer.of(surrogate).empty());
+        return new Loaded(explainer, surrogate, empty(surrogate));
     }
 
     private void checkModel(Loaded loaded, VitModel model) {
@@ -170,11 +173,22 @@ public final class VitShapley implements Explainer {
     }
 
     private static String fingerprint(VitModel model) {
-        if (!(model instanceof VisionTransformer vit)) {
+        ModelWeights weights = model.capability(ModelWeights.class).orElse(null);
+        if (weights == null) {
             return null;
         }
         synchronized (FINGERPRINTS) {
-            return FINGERPRINTS.computeIfAbsent(model, m -> vit.fingerprint());
+            return FINGERPRINTS.computeIfAbsent(model, m -> weights.fingerprint());
+        }
+    }
+
+    /** {@code v(empty)}: the surrogate's softmax output with every patch masked, {@code [K]}. */
+    private static float[] empty(VitModel surrogate) {
+        ModelInfo info = surrogate.info();
+        try (NDManager m = surrogate.manager().newSubManager()) {
+            NDArray x = m.zeros(new Shape(1, info.channels(), info.imageSize(), info.imageSize()));
+            NDArray keep = m.zeros(new Shape(1, info.numPatches()));
+            return surrogate.logits(x, keep, Removal.ATTENTION_MASK).softmax(1).toFloatArray();
         }
     }
 

@@ -20,12 +20,14 @@ import org.vitbench.api.MetricSpec;
 import org.vitbench.api.Parameter;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Progress;
+import org.vitbench.api.Randomisable;
 import org.vitbench.api.Requirement;
 import org.vitbench.api.Sample;
 import org.vitbench.api.Seeds;
+import org.vitbench.api.VitModel;
 import org.vitbench.metrics.internal.Inputs;
 import org.vitbench.metrics.statistics.Correlation;
-import org.vitbench.models.VisionTransformer;
+import org.vitbench.models.RandomisedCascade;
 
 /**
  * Cascading model-parameter randomisation: re-initialise the model's layers from the top down,
@@ -42,7 +44,7 @@ import org.vitbench.models.VisionTransformer;
  *       (or {@code L + 1}). A stage is a whole block rather than each linear layer as in Quantus,
  *       so a ViT-B/16 costs 14 extra explanations per batch instead of about 75. Re-initialised
  *       values are timm's initial weights drawn with {@code Seeds.of(runSeed, modelName,
- *       "randomization")} ({@link Cascade});
+ *       "randomization")} ({@link RandomisedCascade});
  *   <li>similarity per sample and stage: {@code spearman-abs} (default; Spearman rank
  *       correlation of {@code |a|} and {@code |a'|}, Adebayo's "rank correlation (abs)" and
  *       Quantus' {@code abs=True}) or {@code spearman} (signed values), on the patch grid, ties
@@ -57,7 +59,7 @@ import org.vitbench.models.VisionTransformer;
  *
  * <p>The heatmaps scored are the original maps; the method and the model they explain come from
  * {@link Context#explainedBy()} (not {@code context.model()}, which may be a surrogate), and the
- * model must be a {@link VisionTransformer}. The method runs again with the run seed, so a
+ * model must offer the {@link Randomisable} capability. The method runs again with the run seed, so a
  * stochastic method draws the same noise per sample on every stage. A method with a trained
  * artifact (for example an amortised explainer) keeps the artifact trained for the original model.
  *
@@ -99,7 +101,7 @@ public final class Randomization implements Metric, AutoCloseable {
     private final Arguments arguments;
     private final boolean abs;
     private final boolean embedding;
-    private final List<Cascade> cascades = new ArrayList<>();
+    private final List<Built> cascades = new ArrayList<>();
 
     /**
      * @param similarity {@value #SPEARMAN_ABS} or {@value #SPEARMAN}
@@ -127,7 +129,7 @@ public final class Randomization implements Metric, AutoCloseable {
 
     /** The stage ids of a model with {@code depth} blocks, top first: the labels of the curve's points. */
     public static List<String> stageNames(int depth, boolean embedding) {
-        return Cascade.stageNames(depth, embedding);
+        return RandomisedCascade.stageNames(depth, embedding);
     }
 
     /**
@@ -181,21 +183,20 @@ public final class Randomization implements Metric, AutoCloseable {
         Context.Explained explained = context.explainedBy().orElseThrow(() -> new IllegalStateException(ID
                 + " explains the samples again on randomised models, so it needs the method that produced the "
                 + "heatmaps: the caller must pass it with Context.withExplained(explainer, model)"));
-        if (!(explained.model() instanceof VisionTransformer model)) {
-            throw new ConfigurationException(ID + " re-initialises the layers of a vitbench VisionTransformer, but "
-                    + "model " + explained.model().info().name() + " is a " + explained.model().getClass().getName()
-                    + "; use a checkpoint or embedded ViT");
-        }
+        VitModel model = explained.model();
+        Randomisable randomisable = model.capability(Randomisable.class).orElseThrow(() -> new ConfigurationException(
+                ID + " re-initialises the layers of the model, and model " + model.info().name() + " does not offer "
+                        + "randomised copies (the Randomisable capability); use a checkpoint or embedded ViT"));
         Inputs.check(model.info(), batch, targets, heatmaps);
-        Cascade cascade = cascade(model, context.seed());
-        int stages = cascade.size();
+        Randomisable.Cascade cascade = cascade(model, randomisable, context.seed());
+        int stages = cascade.stages().size();
         double[][] curves = new double[batch.size()][stages];
         for (int s = 0; s < stages; s++) {
             float[][] maps;
             try (NDManager scope = context.manager().newSubManager()) {
                 Context randomised = new Context(cascade.model(s), context.seed(), scope, Progress.NONE);
                 Heatmaps again = explained.explainer().explain(randomised, batch, targets);
-                maps = checked(again, batch, heatmaps.grid(), explained, cascade.names().get(s));
+                maps = checked(again, batch, heatmaps.grid(), explained, cascade.stages().get(s));
             }
             for (int b = 0; b < batch.size(); b++) {
                 curves[b][s] = similarity(heatmaps.target()[b], maps[b], abs);
@@ -239,23 +240,27 @@ public final class Randomization implements Metric, AutoCloseable {
     }
 
     /** The cascade of {@code model} for the run seed, built on first use; drops cascades of closed models. */
-    private synchronized Cascade cascade(VisionTransformer model, long runSeed) {
-        cascades.removeIf(c -> !c.isOpen());
+    private synchronized Randomisable.Cascade cascade(VitModel model, Randomisable randomisable, long runSeed) {
+        cascades.removeIf(c -> !c.cascade().isOpen());
         long seed = Seeds.of(runSeed, model.info().name(), ID);
-        for (Cascade c : cascades) {
-            if (c.isFor(model, seed)) {
-                return c;
+        for (Built c : cascades) {
+            if (c.model() == model && c.seed() == seed) {
+                return c.cascade();
             }
         }
-        Cascade c = Cascade.build(model, seed, embedding);
+        Built c = new Built(model, seed, randomisable.cascade(seed, embedding));
         cascades.add(c);
-        return c;
+        return c.cascade();
+    }
+
+    /** A cascade with the model and seed it was built for. */
+    private record Built(VitModel model, long seed, Randomisable.Cascade cascade) {
     }
 
     /** Frees the randomised models built so far; they are rebuilt if the metric is used again. */
     @Override
     public synchronized void close() {
-        cascades.forEach(Cascade::close);
+        cascades.forEach(c -> c.cascade().close());
         cascades.clear();
     }
 

@@ -26,6 +26,7 @@ import org.vitbench.api.Sample;
 import org.vitbench.api.VitModel;
 import org.vitbench.api.contract.FakeVitModel;
 import org.vitbench.models.ParameterKeys;
+import org.vitbench.models.RandomisedCascade;
 import org.vitbench.models.TinyVit;
 import org.vitbench.models.VisionTransformer;
 import org.vitbench.models.VitConfig;
@@ -77,17 +78,17 @@ class RandomizationTest {
         assertEquals(List.of("head", "block-0"), Randomization.stageNames(1, false));
         List<String> names = Randomization.stageNames(CONFIG.depth(), true);
         for (String key : ParameterKeys.of(CONFIG).keySet()) {
-            assertTrue(names.contains(Cascade.stageOf(key)), key + " is in stage " + Cascade.stageOf(key));
+            assertTrue(names.contains(RandomisedCascade.stageOf(key)), key + " is in stage " + RandomisedCascade.stageOf(key));
         }
-        assertEquals("head", Cascade.stageOf("norm.weight"));
-        assertEquals("head", Cascade.stageOf("head.bias"));
-        assertEquals("head", Cascade.stageOf("fc_norm.weight"), "average pooling's norm feeds the classifier");
-        assertEquals("head", Cascade.stageOf("head_dist.weight"), "DeiT's distillation head");
-        assertEquals("embedding", Cascade.stageOf("reg_token"));
-        assertEquals("embedding", Cascade.stageOf("dist_token"));
-        assertEquals("block-2", Cascade.stageOf("blocks.2.attn.qkv.weight"));
-        assertEquals("embedding", Cascade.stageOf("pos_embed"));
-        assertEquals("embedding", Cascade.stageOf("patch_embed.proj.weight"));
+        assertEquals("head", RandomisedCascade.stageOf("norm.weight"));
+        assertEquals("head", RandomisedCascade.stageOf("head.bias"));
+        assertEquals("head", RandomisedCascade.stageOf("fc_norm.weight"), "average pooling's norm feeds the classifier");
+        assertEquals("head", RandomisedCascade.stageOf("head_dist.weight"), "DeiT's distillation head");
+        assertEquals("embedding", RandomisedCascade.stageOf("reg_token"));
+        assertEquals("embedding", RandomisedCascade.stageOf("dist_token"));
+        assertEquals("block-2", RandomisedCascade.stageOf("blocks.2.attn.qkv.weight"));
+        assertEquals("embedding", RandomisedCascade.stageOf("pos_embed"));
+        assertEquals("embedding", RandomisedCascade.stageOf("patch_embed.proj.weight"));
     }
 
     /** (a) Adebayo's edge detector ignores the model, so it keeps its map: similarity 1 everywhere. */
@@ -147,14 +148,15 @@ class RandomizationTest {
     }
 
     @Test
-    void aModelThatIsNotAVisionTransformerIsAConfigurationError() {
+    void aModelWithoutRandomisedCopiesIsAConfigurationError() {
         FakeVitModel fake = FakeVitModel.of(model.info(), keep -> new float[] {0, 0, 0});
         Heatmaps maps = explain(new TestExplainers.EdgeMap());
         try (NDManager manager = model.manager().newSubManager()) {
             Context context = new Context(model, SEED, manager).withExplained(new TestExplainers.EdgeMap(), fake);
             ConfigurationException e = assertThrows(ConfigurationException.class,
                     () -> new Randomization().evaluate(context, samples, targets, maps));
-            assertTrue(e.getMessage().contains("VisionTransformer"), e.getMessage());
+            assertTrue(e.getMessage().contains("does not offer randomised copies (the Randomisable capability)"),
+                    e.getMessage());
         } finally {
             fake.close();
         }
@@ -179,7 +181,7 @@ class RandomizationTest {
             VisionTransformer copy = (VisionTransformer) seen.get(s);
             for (Map.Entry<String, NDArray> e : model.weights().entrySet()) {
                 NDArray w = copy.weights().get(e.getKey());
-                int at = names.indexOf(Cascade.stageOf(e.getKey()));
+                int at = names.indexOf(RandomisedCascade.stageOf(e.getKey()));
                 String where = e.getKey() + " at stage " + names.get(s);
                 if (at > s) {
                     assertSame(e.getValue(), w, where + " is not the original's array");

@@ -1,4 +1,4 @@
-package org.vitbench.metrics.sanity;
+package org.vitbench.models;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -8,14 +8,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.vitbench.models.Initialization;
-import org.vitbench.models.ModelConfig;
-import org.vitbench.models.ParameterKeys;
-import org.vitbench.models.VisionTransformer;
-import org.vitbench.models.VitConfig;
+import org.vitbench.api.Randomisable;
+import org.vitbench.api.VitModel;
 
 /**
- * The cascade of randomised copies of one {@link VisionTransformer} for one seed: copy {@code s}
+ * The {@link Randomisable} capability of {@link VisionTransformer}: the cascade of randomised
+ * copies of one model for one seed: copy {@code s}
  * has the parameters of stages {@code 0 .. s} re-initialised and every other parameter the
  * original's.
  *
@@ -34,31 +32,26 @@ import org.vitbench.models.VitConfig;
  * of memory for the whole cascade). Every array of the cascade therefore dies with the original at
  * the latest; {@link #close} frees them earlier. Not thread-safe to close while a copy is in use.
  */
-final class Cascade implements AutoCloseable {
+public final class RandomisedCascade implements Randomisable.Cascade {
 
     /** The id of the top stage. */
-    static final String HEAD = "head";
+    public static final String HEAD = "head";
 
     /** The id of the bottom stage, when the embedding is randomised too. */
-    static final String EMBEDDING = "embedding";
+    public static final String EMBEDDING = "embedding";
 
-    private final VisionTransformer original;
-    private final long seed;
     private final NDManager drawn;
     private final List<String> names;
     private final List<VisionTransformer> models;
 
-    private Cascade(VisionTransformer original, long seed, NDManager drawn, List<String> names,
-            List<VisionTransformer> models) {
-        this.original = original;
-        this.seed = seed;
+    private RandomisedCascade(NDManager drawn, List<String> names, List<VisionTransformer> models) {
         this.drawn = drawn;
         this.names = List.copyOf(names);
         this.models = List.copyOf(models);
     }
 
     /** Stage ids from the top: {@code head}, {@code block-(depth-1)} .. {@code block-0}, [{@code embedding}]. */
-    static List<String> stageNames(int depth, boolean embedding) {
+    public static List<String> stageNames(int depth, boolean embedding) {
         List<String> names = new ArrayList<>();
         names.add(HEAD);
         for (int l = depth - 1; l >= 0; l--) {
@@ -71,7 +64,7 @@ final class Cascade implements AutoCloseable {
     }
 
     /** The stage a timm key belongs to. */
-    static String stageOf(String key) {
+    public static String stageOf(String key) {
         if (key.startsWith("blocks.")) {
             int dot = key.indexOf('.', "blocks.".length());
             return block(Integer.parseInt(key.substring("blocks.".length(), dot)));
@@ -94,7 +87,7 @@ final class Cascade implements AutoCloseable {
      * @param seed the seed of the new values
      * @param embedding whether the last stage re-initialises the embedding
      */
-    static Cascade build(VisionTransformer original, long seed, boolean embedding) {
+    static RandomisedCascade build(VisionTransformer original, long seed, boolean embedding) {
         ModelConfig config = original.config();
         VitConfig arch = config.architecture();
         List<String> names = stageNames(arch.depth(), embedding);
@@ -125,7 +118,7 @@ final class Cascade implements AutoCloseable {
                     array.close(); // the embedding's new values when it stays trained
                 }
             });
-            return new Cascade(original, seed, drawn, names, models);
+            return new RandomisedCascade(drawn, names, models);
         } catch (RuntimeException e) {
             models.forEach(VisionTransformer::close);
             drawn.close();
@@ -141,28 +134,18 @@ final class Cascade implements AutoCloseable {
                 config.resize());
     }
 
-    /** Whether this cascade was built for {@code model} and {@code seed}. */
-    boolean isFor(VisionTransformer model, long seed) {
-        return original == model && this.seed == seed;
-    }
-
-    /** False once closed, directly or by closing the original model. */
-    boolean isOpen() {
+    @Override
+    public boolean isOpen() {
         return drawn.isOpen();
     }
 
-    /** Number of stages. */
-    int size() {
-        return models.size();
-    }
-
-    /** Stage ids, top first. */
-    List<String> names() {
+    @Override
+    public List<String> stages() {
         return names;
     }
 
-    /** The copy with stages {@code 0 .. s} re-initialised. */
-    VisionTransformer model(int s) {
+    @Override
+    public VitModel model(int s) {
         return models.get(s);
     }
 

@@ -55,8 +55,8 @@ import org.vitbench.api.VitModel;
  *       {@code e} over the PNG images in the directory {@code concepts} (not L2-normalised, as the
  *       reference). The target class is ignored. The images are loaded when the method is
  *       created and converted to the model's channels and size as {@link ConceptImages} says.
- *       This mode needs the final LayerNorm's weights, which {@link VitModel} does not expose, so
- *       it works with {@link VisionTransformer} only.
+ *       This mode needs the final LayerNorm's weights: the model's {@link ModelWeights}
+ *       capability (the runner skips the method on a model without it).
  * </ul>
  * Edge cases: a missing, empty or unreadable concept directory fails at creation with a
  * {@link ConfigurationException} naming the directory and the fix; {@code concepts} without

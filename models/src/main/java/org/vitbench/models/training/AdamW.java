@@ -12,7 +12,7 @@ import org.vitbench.api.GraphConstants;
  * weight decay {@code w -= lr * wd * w}, then the bias-corrected Adam step. Its moments are plain
  * named arrays so that a training state can be checkpointed and resumed exactly.
  *
- * <p>Not thread-safe; call {@link #step} with gradient recording off.
+ * <p>Not thread-safe; call {@link #beginStep} and {@link #update} with gradient recording off.
  */
 public final class AdamW {
 

@@ -146,13 +146,12 @@ final class Benchmark {
         String hash = resolved.hash();
         try (RunLock lock = RunLock.acquire(config.out(), "run");
                 ResultStore store = ResultStore.open(config.out(), hash);
-                VitModel model = registry.model(config.model().id()).load(config.model().toParameters());
+                VitModel model = config.model().loadModel(registry);
                 VitModel evaluationModel = config.evaluationModel() == null ? null
-                        : registry.model(config.evaluationModel().id()).load(config.evaluationModel().toParameters())) {
+                        : config.evaluationModel().loadModel(registry)) {
             VitModel scoring = evaluationModel == null ? model : evaluationModel;
             checkCompatible(model, scoring, config);
-            Dataset dataset = registry.dataset(config.dataset().id()).open(config.dataset().toParameters(),
-                    model.info());
+            Dataset dataset = config.dataset().openDataset(registry, model.info());
             int all = config.limit() == 0 ? dataset.size() : Math.min(config.limit(), dataset.size());
             List<Integer> positions = new ArrayList<>();
             for (int k = 0; k < all; k++) {

@@ -29,7 +29,7 @@ import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Dataset;
 import org.vitbench.api.Explainer;
 import org.vitbench.api.Hashes;
-import org.vitbench.api.Parameters;
+import org.vitbench.api.MethodSpec;
 import org.vitbench.api.Registry;
 import org.vitbench.api.Removal;
 import org.vitbench.api.Sample;
@@ -39,8 +39,8 @@ import org.vitbench.models.masking.ShapleyRegression.Settings;
 import org.vitbench.models.masking.ShapleyRegression.Variant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -123,13 +123,10 @@ public final class EstimationErrorCommand implements Callable<Integer> {
         EstimationError.Plan plan = new EstimationError.Plan(removalKind,
                 new Settings(truthSubsets, true, truthThreshold, 0, 5, truthBudget, Variant.KERNEL),
                 new Settings(subsets, true, 0, 0, 5, sorted.get(sorted.size() - 1), Variant.KERNEL), sorted, batchSize);
-        String[] id = new String[1];
-        Parameters dataParams = Parameters.parseSpec(dataset, id);
-        String datasetId = id[0];
         Map<String, Explainer> explainers = new LinkedHashMap<>();
         for (String spec : methods) {
-            Parameters p = Parameters.parseSpec(spec, id);
-            explainers.put(spec, registry.explainer(id[0]).create(p));
+            MethodSpec m = MethodSpec.parse(spec);
+            explainers.put(spec, registry.explainer(m.methodId()).create(m.toParameters()));
         }
         String truthKey = hash(canonical(Map.of("model", model.text(), "dataset", dataset, "removal", removalKind.id(),
                 "truthBudget", truthBudget, "truthSubsets", truthSubsets, "truthThreshold", truthThreshold, "seed", seed)));
@@ -146,7 +143,7 @@ public final class EstimationErrorCommand implements Callable<Integer> {
         int n;
         try (VitModel vit = model.load(registry);
                 NDManager manager = vit.manager().newSubManager()) {
-            Dataset data = registry.dataset(datasetId).open(dataParams, vit.info());
+            Dataset data = PluginSpec.parse(dataset).openDataset(registry, vit.info());
             n = Math.min(limit, data.size());
             for (int i = 0; i < n; i++) {
                 Sample sample = data.get(i);

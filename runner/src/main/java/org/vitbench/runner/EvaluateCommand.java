@@ -3,7 +3,6 @@ package org.vitbench.runner;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.vitbench.api.Dataset;
-import org.vitbench.api.Parameters;
 import org.vitbench.api.Registry;
 import org.vitbench.api.VitModel;
 import org.vitbench.models.training.Evaluation;
@@ -34,12 +33,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Registry registry = main.registry();
-        String[] id = new String[1];
-        Parameters dataParams = Parameters.parseSpec(dataset, id);
-        String datasetId = id[0];
         long start = System.nanoTime();
         try (VitModel vit = model.load(registry)) {
-            Dataset data = registry.dataset(datasetId).open(dataParams, vit.info());
+            Dataset data = PluginSpec.parse(dataset).openDataset(registry, vit.info());
             Evaluation.Result result = Evaluation.accuracy(vit, data, batchSize, (done, total) -> { });
             double seconds = (System.nanoTime() - start) / 1e9;
             System.out.printf(Locale.ROOT, "model %s on %s: accuracy %.4f (%d of %d correct), %.1f s%n",

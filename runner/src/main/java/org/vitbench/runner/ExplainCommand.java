@@ -15,17 +15,17 @@ import org.vitbench.api.Context;
 import org.vitbench.api.Dataset;
 import org.vitbench.api.Explainer;
 import org.vitbench.api.Heatmaps;
-import org.vitbench.api.Parameters;
+import org.vitbench.api.MethodSpec;
 import org.vitbench.api.Registry;
 import org.vitbench.api.Sample;
 import org.vitbench.api.VitModel;
 import org.vitbench.reports.Overlay;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vitbench explain}: one image, one or more methods, PNG overlays. */
 @Command(name = "explain", mixinStandardHelpOptions = true,
@@ -70,22 +70,19 @@ final class ExplainCommand implements Callable<Integer> {
             throw new ConfigurationException("--scale " + scale + " is out of range; allowed: 1 to 64");
         }
         Registry registry = main.registry();
-        String[] id = new String[1];
-        Parameters dataParams = Parameters.parseSpec(dataset, id);
-        String datasetId = id[0];
         List<String> specs = methods == null || methods.isEmpty()
                 ? List.of("vit-shapley", "kernel-shap", "transformer-attribution", "attention-rollout", "rise")
                 : RunCommand.specs(methods).stream().map(PluginSpec::format).toList();
         List<Explainer> explainers = new ArrayList<>();
         for (String m : specs) {
-            Parameters p = Parameters.parseSpec(m, id);
-            explainers.add(registry.explainer(id[0]).create(p));
+            MethodSpec spec = MethodSpec.parse(m);
+            explainers.add(registry.explainer(spec.methodId()).create(spec.toParameters()));
         }
         Files.createDirectories(out);
         PrintWriter stdout = spec.commandLine().getOut();
         try (VitModel vit = model.load(registry);
                 NDManager scope = vit.manager().newSubManager()) {
-            Dataset data = registry.dataset(datasetId).open(dataParams, vit.info());
+            Dataset data = PluginSpec.parse(dataset).openDataset(registry, vit.info());
             Sample s = find(data);
             float[] probabilities = vit.logits(Batches.images(scope, List.of(s), vit.info())).softmax(1).toFloatArray();
             int k = target != null ? target : argMax(probabilities);

@@ -21,7 +21,6 @@ final class ModelOption {
 
     /** Loads the model from the registry's provider. */
     VitModel load(Registry registry) {
-        PluginSpec p = PluginSpec.parse(spec);
-        return registry.model(p.id()).load(p.toParameters());
+        return PluginSpec.parse(spec).loadModel(registry);
     }
 }

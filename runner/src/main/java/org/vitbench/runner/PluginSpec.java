@@ -4,7 +4,11 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.vitbench.api.Dataset;
+import org.vitbench.api.ModelInfo;
 import org.vitbench.api.Parameters;
+import org.vitbench.api.Registry;
+import org.vitbench.api.VitModel;
 
 /**
  * A plug-in id with its parameters, as written on the command line ({@code kernel-shap:budget=2048})
@@ -32,6 +36,17 @@ record PluginSpec(String id, SortedMap<String, String> parameters) {
         String[] id = new String[1];
         Parameters p = Parameters.parseSpec(text.trim(), id);
         return new PluginSpec(id[0], p.asMap());
+    }
+
+    /** The dataset this spec names, opened for a model with {@code model}'s input (null: as stored). */
+    Dataset openDataset(Registry registry, ModelInfo model) {
+        return model == null ? registry.dataset(id).open(toParameters())
+                : registry.dataset(id).open(toParameters(), model);
+    }
+
+    /** The model this spec names, loaded. */
+    VitModel loadModel(Registry registry) {
+        return registry.model(id).load(toParameters());
     }
 
     /** The parameters as the plug-in receives them. */

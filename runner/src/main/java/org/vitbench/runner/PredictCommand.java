@@ -23,13 +23,12 @@ import org.vitbench.api.Batches;
 import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Dataset;
 import org.vitbench.api.ModelInfo;
-import org.vitbench.api.Parameters;
 import org.vitbench.api.Registry;
 import org.vitbench.api.Sample;
 import org.vitbench.api.VitModel;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -79,14 +78,11 @@ public final class PredictCommand implements Callable<Integer> {
                     + top + " and " + batchSize);
         }
         Registry registry = main.registry();
-        String[] id = new String[1];
-        Parameters dataParams = Parameters.parseSpec(dataset, id);
-        String datasetId = id[0];
         ObjectMapper json = new ObjectMapper();
         long start = System.nanoTime();
         try (VitModel vit = model.load(registry)) {
             ModelInfo info = vit.info();
-            Dataset data = registry.dataset(datasetId).open(dataParams, info);
+            Dataset data = PluginSpec.parse(dataset).openDataset(registry, info);
             int n = limit == 0 ? data.size() : Math.min(limit, data.size());
             int k = Math.min(top, info.numClasses());
             Path target = out.toAbsolutePath();

@@ -7,24 +7,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Dataset;
-import org.vitbench.api.Parameters;
 import org.vitbench.api.Registry;
 import org.vitbench.api.Sample;
-import org.vitbench.api.ConfigurationException;
+import org.vitbench.api.VitModel;
 import org.vitbench.models.Checkpoints;
 import org.vitbench.models.ModelConfig;
+import org.vitbench.models.VisionTransformer;
+import org.vitbench.models.VitConfig;
 import org.vitbench.models.checkpoint.Safetensors;
 import org.vitbench.models.checkpoint.Tensor;
-import org.vitbench.models.VitConfig;
-import org.vitbench.api.VitModel;
-import org.vitbench.models.VisionTransformer;
 import org.vitbench.models.training.ClassifierTrainer;
+import org.vitbench.models.training.TrainingConfig;
+import org.vitbench.models.training.TrainingListener;
 import org.vitbench.models.training.TrainingLoop;
 import org.vitbench.models.vitshapley.ExplainerTrainer;
 import org.vitbench.models.vitshapley.SurrogateTrainer;
-import org.vitbench.models.training.TrainingConfig;
-import org.vitbench.models.training.TrainingListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -110,9 +109,7 @@ public final class TrainCommand {
             TrainingConfig training = new TrainingConfig(epochs, batchSize, lr, 1e-5, weightDecay, warmup,
                     validation, !noAugment, seed);
             Registry registry = parent.main.registry();
-            String[] id = new String[1];
-            Parameters params = Parameters.parseSpec(dataset, id);
-            Dataset data = registry.dataset(id[0]).open(params);
+            Dataset data = PluginSpec.parse(dataset).openDataset(registry, null);
             Sample first = data.get(0);
             VitConfig arch;
             try {
@@ -233,15 +230,11 @@ public final class TrainCommand {
 
         /** The training data, prepared for {@code model} (an image folder takes its size and preprocessing). */
         Dataset open(Registry registry, org.vitbench.api.ModelInfo model) {
-            String[] id = new String[1];
-            Parameters params = Parameters.parseSpec(dataset, id);
-            return registry.dataset(id[0]).open(params, model);
+            return PluginSpec.parse(dataset).openDataset(registry, model);
         }
 
         static VisionTransformer vit(Registry registry, String spec, String option) {
-            String[] id = new String[1];
-            Parameters params = Parameters.parseSpec(spec, id);
-            VitModel model = registry.model(id[0]).load(params);
+            VitModel model = PluginSpec.parse(spec).loadModel(registry);
             if (model instanceof VisionTransformer vit) {
                 return vit;
             }

@@ -18,9 +18,12 @@ import java.util.Optional;
  * @param memoryBudget bytes of activation memory one forward pass may use: methods and metrics that
  *     evaluate many inputs size their chunks from it (an explicit batch-size parameter is an upper
  *     bound); the runner derives it from the memory the run was given
+ * @param evaluationModel the run's evaluation model (for the ViT Shapley protocol, the surrogate),
+ *     or {@code null}: a method whose artifact was trained against it (ViT Shapley's explainer and
+ *     its surrogate) uses it, on the run's device, instead of loading its own copy
  */
 public record Context(VitModel model, long seed, NDManager manager, Progress progress, Explained explained,
-        long memoryBudget) {
+        long memoryBudget, VitModel evaluationModel) {
 
     /** The activation budget when the caller gives none: 512 MiB. */
     public static final long DEFAULT_MEMORY_BUDGET = 512L << 20;
@@ -29,6 +32,11 @@ public record Context(VitModel model, long seed, NDManager manager, Progress pro
         if (memoryBudget <= 0) {
             throw new IllegalArgumentException("memory budget must be positive, got " + memoryBudget + " bytes");
         }
+    }
+
+    public Context(VitModel model, long seed, NDManager manager, Progress progress, Explained explained,
+            long memoryBudget) {
+        this(model, seed, manager, progress, explained, memoryBudget, null);
     }
 
     public Context(VitModel model, long seed, NDManager manager, Progress progress, Explained explained) {
@@ -54,11 +62,17 @@ public record Context(VitModel model, long seed, NDManager manager, Progress pro
 
     /** This context, telling metrics which method explained which model. */
     public Context withExplained(Explainer explainer, VitModel explainedModel) {
-        return new Context(model, seed, manager, progress, new Explained(explainer, explainedModel), memoryBudget);
+        return new Context(model, seed, manager, progress, new Explained(explainer, explainedModel), memoryBudget,
+                evaluationModel);
     }
 
     /** This context with another activation budget. */
     public Context withMemoryBudget(long bytes) {
-        return new Context(model, seed, manager, progress, explained, bytes);
+        return new Context(model, seed, manager, progress, explained, bytes, evaluationModel);
+    }
+
+    /** This context, offering methods the run's evaluation model. */
+    public Context withEvaluationModel(VitModel evaluation) {
+        return new Context(model, seed, manager, progress, explained, memoryBudget, evaluation);
     }
 }

@@ -179,7 +179,7 @@ final class BatchRun {
                 sub.size(), () -> {
                     try (NDManager own = model.manager().newSubManager()) {
                         Context c = new Context(model, context.seed(), own, context.progress())
-                                .withMemoryBudget(memoryBudget);
+                                .withMemoryBudget(memoryBudget).withEvaluationModel(evaluationModel);
                         return method.explainer().explain(c, copies(sub), subTargets.clone());
                     }
                 });

@@ -42,7 +42,10 @@ import org.vitbench.models.vitshapley.ShapleyExplainerModel;
  * explainer records the fingerprints of its surrogate and of the classifier the surrogate imitates;
  * explaining any other model fails with an error that says how to train an explainer for it.
  *
- * <p>Loaded explainers and surrogates are cached per location for the life of the process.
+ * <p>The surrogate: the run's evaluation model ({@link Context#evaluationModel()}) when its
+ * fingerprint is the one the explainer was trained against, as in the default run, so it runs on
+ * the run's device and is not loaded twice; otherwise the explainer's own surrogate, loaded once.
+ * Loaded explainers and surrogates are cached per location for the life of the process.
  * Instances are immutable and thread-safe.
  */
 public final class VitShapley implements Explainer {
@@ -56,8 +59,10 @@ public final class VitShapley implements Explainer {
             Set.of(Requirement.TRAINED_ARTIFACT), true,
             "Covert, Kim, Lee 2023, Learning to Estimate Shapley Values with Vision Transformers, arXiv 2206.05282");
 
-    private static final Map<String, Loaded> CACHE = new ConcurrentHashMap<>();
+    private static final Map<String, ShapleyExplainerModel> EXPLAINERS = new ConcurrentHashMap<>();
+    private static final Map<String, VitModel> OWN_SURROGATES = new ConcurrentHashMap<>();
     private static final Map<VitModel, String> FINGERPRINTS = new WeakHashMap<>();
+    private static final Map<VitModel, float[]> EMPTY = new WeakHashMap<>();
 
     private static final Parameter<String> EXPLAINER = Parameter.of("explainer", "embedded", text -> {
         if (text.isEmpty()) {
@@ -106,17 +111,23 @@ public final class VitShapley implements Explainer {
 
     @Override
     public Heatmaps explain(Context context, List<Sample> batch, int[] targets) {
-        Loaded loaded = CACHE.computeIfAbsent(location, VitShapley::load);
-        checkModel(loaded, context.model());
+        ShapleyExplainerModel explainer = EXPLAINERS.computeIfAbsent(location, VitShapley::loadExplainer);
+        checkModel(explainer.spec(), context.model());
+        VitModel surrogate = surrogate(context, explainer.spec());
         var info = context.model().info();
         int k = info.classNames().size();
         int p = info.grid() * info.grid();
         float[] flat;
-        try (NDManager m = loaded.explainer.manager().newSubManager()) {
+        float[] vEmpty = empty(surrogate);
+        try (NDManager m = explainer.manager().newSubManager()) {
             NDArray images = Batches.images(m, batch, info);
-            NDArray grand = loaded.surrogate.logits(images).softmax(1); // v(1): [B, K]
-            NDArray empty = m.create(loaded.empty);
-            flat = loaded.explainer.values(images, grand, empty).transpose(0, 2, 1).toFloatArray(); // [B, K, P]
+            NDArray grand;
+            try (NDManager s = surrogate.manager().newSubManager()) {
+                float[] probabilities = surrogate.logits(Batches.images(s, batch, info)).softmax(1).toFloatArray();
+                grand = m.create(probabilities, new Shape(batch.size(), k)); // v(1): [B, K]
+            }
+            NDArray empty = m.create(vEmpty);
+            flat = explainer.values(images, grand, empty).transpose(0, 2, 1).toFloatArray(); // [B, K, P]
         }
         float[][][] perClass = new float[batch.size()][k][];
         for (int b = 0; b < batch.size(); b++) {
@@ -127,38 +138,42 @@ public final class VitShapley implements Explainer {
         return Heatmaps.ofAllClasses(info.grid(), perClass, targets);
     }
 
-    /** The explainer and the surrogate it was trained against, with v(empty). */
-    private record Loaded(ShapleyExplainerModel explainer, VitModel surrogate, float[] empty) {
+    private static ShapleyExplainerModel loadExplainer(String location) {
+        return location.equals("embedded") ? ShapleyExplainerModel.loadResource(EMBEDDED)
+                : ShapleyExplainerModel.load(Path.of(location));
     }
 
-    private static Loaded load(String location) {
-        ShapleyExplainerModel explainer = location.equals("embedded") ? ShapleyExplainerModel.loadResource(EMBEDDED)
-                : ShapleyExplainerModel.load(Path.of(location));
-        ExplainerSpec spec = explainer.spec();
+    /** The surrogate this method uses in {@code context} (see the class documentation). */
+    VitModel surrogate(Context context) {
+        return surrogate(context, EXPLAINERS.computeIfAbsent(location, VitShapley::loadExplainer).spec());
+    }
+
+    /** The run's evaluation model when it is the explainer's surrogate, else the explainer's own. */
+    private VitModel surrogate(Context context, ExplainerSpec spec) {
+        VitModel offered = context.evaluationModel();
+        if (offered != null && spec.surrogateFingerprint().equals(fingerprint(offered))) {
+            return offered;
+        }
+        return OWN_SURROGATES.computeIfAbsent(location, l -> loadSurrogate(spec, l));
+    }
+
+    private static VitModel loadSurrogate(ExplainerSpec spec, String location) {
         String[] id = new String[1];
         Parameters params = Parameters.parseSpec(spec.surrogate(), id);
         VitModel surrogate = Registry.load().model(id[0]).load(params);
-        String found = surrogate.capability(ModelWeights.class).map(ModelWeights::fingerprint).orElse(null);
-        if (found == null) {
+        String found = fingerprint(surrogate);
+        if (!spec.surrogateFingerprint().equals(found)) {
             surrogate.close();
-            explainer.close();
-            throw new ConfigurationException(ID + ": the surrogate " + spec.surrogate() + " of explainer " + location
-                    + " does not expose its weights (the ModelWeights capability), so its fingerprint cannot be "
-                    + "checked");
-        }
-        if (!found.equals(spec.surrogateFingerprint())) {
-            surrogate.close();
-            explainer.close();
             throw new ConfigurationException(ID + ": explainer " + location + " was trained against surrogate "
                     + spec.surrogate() + " with fingerprint " + spec.surrogateFingerprint() + ", but that model now "
-                    + "has fingerprint " + found + "; retrain the explainer with 'vitbench train explainer "
+                    + (found == null ? "does not expose its weights (the ModelWeights capability)"
+                            : "has fingerprint " + found) + "; retrain the explainer with 'vitbench train explainer "
                     + "--surrogate " + spec.surrogate() + "'");
         }
-        return new Loaded(explainer, surrogate, empty(surrogate));
+        return surrogate;
     }
 
-    private void checkModel(Loaded loaded, VitModel model) {
-        ExplainerSpec spec = loaded.explainer.spec();
+    private void checkModel(ExplainerSpec spec, VitModel model) {
         String fingerprint = fingerprint(model);
         if (fingerprint != null && (fingerprint.equals(spec.surrogateFingerprint())
                 || fingerprint.equals(spec.classifierFingerprint()))) {
@@ -182,8 +197,22 @@ public final class VitShapley implements Explainer {
         }
     }
 
-    /** {@code v(empty)}: the surrogate's softmax output with every patch masked, {@code [K]}. */
+    /** {@code v(empty)}: the surrogate's softmax output with every patch masked, {@code [K]}; computed once. */
     private static float[] empty(VitModel surrogate) {
+        synchronized (EMPTY) {
+            float[] known = EMPTY.get(surrogate);
+            if (known != null) {
+                return known;
+            }
+        }
+        float[] empty = computeEmpty(surrogate);
+        synchronized (EMPTY) {
+            EMPTY.put(surrogate, empty);
+        }
+        return empty;
+    }
+
+    private static float[] computeEmpty(VitModel surrogate) {
         ModelInfo info = surrogate.info();
         try (NDManager m = surrogate.manager().newSubManager()) {
             NDArray x = m.zeros(new Shape(1, info.channels(), info.imageSize(), info.imageSize()));

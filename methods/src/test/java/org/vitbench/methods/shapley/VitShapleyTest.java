@@ -1,6 +1,8 @@
 package org.vitbench.methods.shapley;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,12 +15,12 @@ import org.junit.jupiter.api.Test;
 import org.vitbench.api.Batches;
 import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Context;
-import org.vitbench.api.contract.FakeVitModel;
 import org.vitbench.api.Heatmaps;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Removal;
 import org.vitbench.api.Sample;
 import org.vitbench.api.VitModel;
+import org.vitbench.api.contract.FakeVitModel;
 import org.vitbench.models.EmbeddedModelProvider;
 import org.vitbench.models.EmbeddedSurrogateProvider;
 import org.vitbench.models.TinyVit;
@@ -90,6 +92,24 @@ class VitShapleyTest {
             Heatmaps fromSurrogate = method.explain(new Context(surrogate, 1, scope), samples, new int[] {0, 1});
             assertEfficient(classifier, surrogate, samples, fromClassifier);
             assertEquals(fromClassifier, fromSurrogate, "the values are the surrogate's whichever model is named");
+        }
+    }
+
+    @Test
+    void theRunsEvaluationModelIsTheSurrogateWhenItIsTheOneTheExplainerWasTrainedAgainst() {
+        try (VitModel classifier = new EmbeddedModelProvider().load(Parameters.of("embedded", Map.of()));
+                VitModel runSurrogate = new EmbeddedSurrogateProvider().load(
+                        Parameters.of("embedded-surrogate", Map.of()));
+                NDManager scope = classifier.manager().newSubManager()) {
+            VitShapley method = VitShapley.create(Parameters.of("vit-shapley", Map.of()));
+            Context run = new Context(classifier, 1, scope).withEvaluationModel(runSurrogate);
+            assertSame(runSurrogate, method.surrogate(run), "the run's surrogate, on the run's device");
+            VitModel own = method.surrogate(new Context(classifier, 1, scope).withEvaluationModel(classifier));
+            assertNotSame(classifier, own, "a model with another fingerprint is not taken for the surrogate");
+            assertNotSame(runSurrogate, own);
+            List<Sample> samples = FakeVitModel.randomSamples(classifier.info(), 2, 9L);
+            assertEquals(method.explain(new Context(classifier, 1, scope), samples, new int[] {0, 1}),
+                    method.explain(run, samples, new int[] {0, 1}), "the same values from either copy");
         }
     }
 }

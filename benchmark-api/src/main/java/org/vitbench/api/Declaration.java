@@ -149,7 +149,7 @@ public final class Declaration {
             }
             Object value = p.read(values);
             typed.put(p.name(), value);
-            String text = p.canonical(values);
+            String text = p.text(value);
             canonical.put(p.name(), text);
             if (p.inSpec() && !p.omittedAt(text)) {
                 spec.put(p.name(), text);
@@ -177,7 +177,6 @@ public final class Declaration {
             });
             typed.put(nested.prefix(), inner);
         }
-        canonical.remove(PRESET);
         return new Arguments(owner, preset, typed, spec);
     }
 

@@ -194,8 +194,10 @@ public final class Parameter<T> {
         return given.has(name) ? parse.apply(given, name) : defaultValue;
     }
 
-    String canonical(Parameters given) {
-        return format.apply(read(given));
+    /** The canonical text of {@code value}, which {@link #read} returned. */
+    @SuppressWarnings("unchecked")
+    String text(Object value) {
+        return format.apply((T) value);
     }
 
     @Override

@@ -3,8 +3,10 @@ package org.vitbench.api;
 import java.util.Optional;
 
 /**
- * Registers an explanation method with {@link java.util.ServiceLoader}: list the implementing
- * class in {@code META-INF/services/org.vitbench.api.ExplainerProvider}.
+ * Registers an explanation method. The usual way is a {@link MethodDeclaration}, which implements
+ * this interface and is found through the method's own class listed in
+ * {@code META-INF/services/org.vitbench.api.Explainer}; a hand-written provider is listed in
+ * {@code META-INF/services/org.vitbench.api.ExplainerProvider}.
  */
 public interface ExplainerProvider {
 

@@ -2,7 +2,6 @@ package org.vitbench.api;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -18,21 +17,13 @@ import java.util.function.Function;
  * <p>The listed class needs a public no-argument constructor (the {@link java.util.ServiceLoader}
  * contract); it is never called by the registry.
  */
-public final class MethodDeclaration implements ExplainerProvider {
+public final class MethodDeclaration extends DeclaredPlugin<ExplainerInfo, Explainer> implements ExplainerProvider {
 
     private static final StackWalker CALLER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
-    private final ExplainerInfo info;
-    private final Declaration declaration;
-    private final Function<Arguments, ? extends Explainer> factory;
-    private final Class<?> declaringClass;
-
     private MethodDeclaration(ExplainerInfo info, Declaration declaration,
             Function<Arguments, ? extends Explainer> factory, Class<?> declaringClass) {
-        this.info = info;
-        this.declaration = declaration;
-        this.factory = factory;
-        this.declaringClass = declaringClass;
+        super(info.id(), info, declaration, factory, declaringClass);
     }
 
     /**
@@ -47,46 +38,16 @@ public final class MethodDeclaration implements ExplainerProvider {
 
     /** A copy with preset {@code name}: {@code preset=name} sets {@code values}; given values win. */
     public MethodDeclaration preset(String name, Map<String, String> values) {
-        return new MethodDeclaration(info, declaration.preset(name, values), factory, declaringClass);
+        return new MethodDeclaration(info(), declared().preset(name, values), factory(), declaringClass());
     }
 
     /** A copy that forwards parameters under a prefix to another declaration. */
     public MethodDeclaration nested(Declaration.Nested nested) {
-        return new MethodDeclaration(info, declaration.nested(nested), factory, declaringClass);
-    }
-
-    @Override
-    public ExplainerInfo info() {
-        return info;
-    }
-
-    @Override
-    public Optional<Declaration> declaration() {
-        return Optional.of(declaration);
-    }
-
-    /** Resolves {@code given} (see {@link Declaration#resolve(Parameters)}). */
-    public Arguments resolve(Map<String, String> given) {
-        return declaration.resolve(given);
-    }
-
-    @Override
-    public Explainer create(Parameters parameters) {
-        return factory.apply(declaration.resolve(parameters));
-    }
-
-    /** The method with {@code given} parameters. */
-    public Explainer create(Map<String, String> given) {
-        return create(Parameters.of(info.id(), given));
-    }
-
-    /** The class whose static initialiser made this declaration (named in registry errors). */
-    public Class<?> declaringClass() {
-        return declaringClass;
+        return new MethodDeclaration(info(), declared().nested(nested), factory(), declaringClass());
     }
 
     @Override
     public String toString() {
-        return "method " + info.id();
+        return "method " + info().id();
     }
 }

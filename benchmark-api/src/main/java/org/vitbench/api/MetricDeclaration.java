@@ -2,7 +2,6 @@ package org.vitbench.api;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -12,21 +11,13 @@ import java.util.function.Function;
  * {@code public static final} field of a class listed in
  * {@code META-INF/services/org.vitbench.api.Metric} (see {@link MethodDeclaration}).
  */
-public final class MetricDeclaration implements MetricProvider {
+public final class MetricDeclaration extends DeclaredPlugin<MetricInfo, Metric> implements MetricProvider {
 
     private static final StackWalker CALLER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
-    private final MetricInfo info;
-    private final Declaration declaration;
-    private final Function<Arguments, ? extends Metric> factory;
-    private final Class<?> declaringClass;
-
     private MetricDeclaration(MetricInfo info, Declaration declaration, Function<Arguments, ? extends Metric> factory,
             Class<?> declaringClass) {
-        this.info = info;
-        this.declaration = declaration;
-        this.factory = factory;
-        this.declaringClass = declaringClass;
+        super(info.id(), info, declaration, factory, declaringClass);
     }
 
     /**
@@ -46,45 +37,15 @@ public final class MetricDeclaration implements MetricProvider {
 
     /** A copy where preset {@code name}, one of the info's, sets {@code values}; given values win. */
     public MetricDeclaration preset(String name, Map<String, String> values) {
-        if (!info.presets().contains(name)) {
-            throw new IllegalArgumentException(info.id() + " has no preset " + name + "; its presets: "
-                    + info.presets());
+        if (!info().presets().contains(name)) {
+            throw new IllegalArgumentException(info().id() + " has no preset " + name + "; its presets: "
+                    + info().presets());
         }
-        return new MetricDeclaration(info, declaration.preset(name, values), factory, declaringClass);
-    }
-
-    @Override
-    public MetricInfo info() {
-        return info;
-    }
-
-    @Override
-    public Optional<Declaration> declaration() {
-        return Optional.of(declaration);
-    }
-
-    /** Resolves {@code given} (see {@link Declaration#resolve(Parameters)}). */
-    public Arguments resolve(Map<String, String> given) {
-        return declaration.resolve(given);
-    }
-
-    @Override
-    public Metric create(Parameters parameters) {
-        return factory.apply(declaration.resolve(parameters));
-    }
-
-    /** The metric with {@code given} parameters. */
-    public Metric create(Map<String, String> given) {
-        return create(Parameters.of(info.id(), given));
-    }
-
-    /** The class whose static initialiser made this declaration (named in registry errors). */
-    public Class<?> declaringClass() {
-        return declaringClass;
+        return new MetricDeclaration(info(), declared().preset(name, values), factory(), declaringClass());
     }
 
     @Override
     public String toString() {
-        return "metric " + info.id();
+        return "metric " + info().id();
     }
 }

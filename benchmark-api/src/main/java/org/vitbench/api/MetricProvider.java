@@ -3,7 +3,9 @@ package org.vitbench.api;
 import java.util.Optional;
 
 /**
- * Registers a metric with {@link java.util.ServiceLoader}: list the implementing class in
+ * Registers a metric. The usual way is a {@link MetricDeclaration}, which implements this
+ * interface and is found through the metric's own class listed in
+ * {@code META-INF/services/org.vitbench.api.Metric}; a hand-written provider is listed in
  * {@code META-INF/services/org.vitbench.api.MetricProvider}.
  */
 public interface MetricProvider {

@@ -151,10 +151,7 @@ public final class Registry {
     }
 
     private static String origin(Object provider) {
-        if (provider instanceof MethodDeclaration d) {
-            return origin(d.declaringClass());
-        }
-        if (provider instanceof MetricDeclaration d) {
+        if (provider instanceof DeclaredPlugin<?, ?> d) {
             return origin(d.declaringClass());
         }
         return origin(provider.getClass());

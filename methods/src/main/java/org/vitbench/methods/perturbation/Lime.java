@@ -71,9 +71,11 @@ public final class Lime implements Explainer {
     private static final Parameter<Double> ALPHA_PARAMETER = Parameter.number(ALPHA, 1.0, 0, 1e12,
             "ridge penalty");
 
+    private static final Parameter<Removal> REMOVAL = Removal.parameter(Removal.TOKEN_DROP);
+
     /** The registration: parameters and factory. */
     public static final MethodDeclaration DECLARATION = MethodDeclaration.of(INFO, List.of(SAMPLES_PARAMETER,
-            KERNEL_WIDTH_PARAMETER, ALPHA_PARAMETER, Removal.parameter(Removal.TOKEN_DROP),
+            KERNEL_WIDTH_PARAMETER, ALPHA_PARAMETER, REMOVAL,
             Perturbation.OUTPUT_PARAMETER, Perturbation.BATCH_SIZE_PARAMETER), Lime::new);
 
     private final Arguments arguments;
@@ -98,7 +100,7 @@ public final class Lime implements Explainer {
                     + "; allowed: a positive number up to 1e6");
         }
         this.alpha = arguments.get(ALPHA_PARAMETER);
-        this.removal = arguments.get(Removal.parameter(Removal.TOKEN_DROP));
+        this.removal = arguments.get(REMOVAL);
         this.output = arguments.get(Perturbation.OUTPUT_PARAMETER);
         this.batchSize = arguments.get(Perturbation.BATCH_SIZE_PARAMETER);
     }

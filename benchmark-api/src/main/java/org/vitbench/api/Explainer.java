@@ -3,10 +3,11 @@ package org.vitbench.api;
 import java.util.List;
 
 /**
- * An explanation method with its parameters fixed. Instances are immutable and may be shared by
- * threads unless their Javadoc says otherwise.
+ * An explanation method with its parameters fixed. Instances may be shared by threads unless their
+ * Javadoc says otherwise. Most hold nothing but their parameters; one that loads a trained network
+ * owns it and releases it in {@link #close()}, which the runner calls when the run is over.
  */
-public interface Explainer {
+public interface Explainer extends AutoCloseable {
 
     ExplainerInfo info();
 
@@ -22,4 +23,9 @@ public interface Explainer {
      * @return heatmaps on the model's patch grid
      */
     Heatmaps explain(Context context, List<Sample> batch, int[] targets);
+
+    /** Releases what this instance loaded (trained networks, native memory); by default nothing. */
+    @Override
+    default void close() {
+    }
 }

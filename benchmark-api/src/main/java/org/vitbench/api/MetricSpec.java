@@ -32,6 +32,33 @@ public record MetricSpec(String metricId, String preset, SortedMap<String, Strin
         return sb.append("}v").append(PROTOCOL_VERSION).toString();
     }
 
+    /**
+     * The spec whose {@link #canonical()} form is {@code canonical}, as results store it.
+     *
+     * @throws ConfigurationException when the text is not a canonical form this version writes
+     */
+    public static MetricSpec parse(String canonical) {
+        String suffix = "}v" + PROTOCOL_VERSION;
+        int at = canonical.indexOf('@');
+        int open = canonical.indexOf('{');
+        if (at > 0 && open > at && canonical.endsWith(suffix)) {
+            Map<String, String> parameters = new TreeMap<>();
+            String body = canonical.substring(open + 1, canonical.length() - suffix.length());
+            for (String pair : body.isEmpty() ? new String[0] : body.split(";")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    parameters.put(pair.substring(0, eq), pair.substring(eq + 1));
+                }
+            }
+            MetricSpec spec = of(canonical.substring(0, at), canonical.substring(at + 1, open), parameters);
+            if (spec.canonical().equals(canonical)) {
+                return spec;
+            }
+        }
+        throw new ConfigurationException("'" + canonical + "' is not a canonical metric spec of protocol version "
+                + PROTOCOL_VERSION + " (id@preset{key=value;...}v" + PROTOCOL_VERSION + ")");
+    }
+
     /** The first 16 hex digits of SHA-256 over {@link #canonical()}. */
     public String hash() {
         return Hashes.shortHash(canonical());

@@ -46,6 +46,18 @@ public final class Devices {
         return parse(parameters.getString(KEY, CPU));
     }
 
+    /** The {@value #KEY} value that names {@code device}: {@code cpu} or {@code gpu:N}; the inverse of {@link #parse}. */
+    public static String format(Device device) {
+        if (device.isGpu()) {
+            return "gpu:" + device.getDeviceId();
+        }
+        if (device.equals(Device.cpu())) {
+            return CPU;
+        }
+        throw new ConfigurationException("device " + device + " has no name in the " + KEY + " parameter; "
+                + "allowed: " + ALLOWED);
+    }
+
     /** As {@link #parse(String)} with the number of visible GPUs given, for tests. */
     static Device parse(String value, int visibleGpus) {
         Device device = syntax(value);

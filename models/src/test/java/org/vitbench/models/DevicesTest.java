@@ -35,6 +35,14 @@ class DevicesTest {
     }
 
     @Test
+    void formatIsTheInverseOfParse() {
+        for (String name : new String[] {"cpu", "gpu:0", "gpu:3"}) {
+            assertEquals(name, Devices.format(Devices.parse(name, 4)));
+        }
+        assertEquals("gpu:0", Devices.format(Devices.parse("gpu", 1)), "the short form is written in full");
+    }
+
+    @Test
     void badValuesAreNamedWithTheAllowedForms() {
         for (String bad : new String[] {"", "CPU", "cuda", "gpu:", "gpu:-1", "gpu:+1", "gpu: 1", "gpu1", "gpu:1.0",
                 "gpu:a", "cpu:0", " gpu", "gpu:99999999999"}) {

@@ -70,7 +70,7 @@ class PluginTest {
         Path out = tmp.resolve("run");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx2g", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
-                "org.vitbench.runner.Main", "run", "--limit", "2", "--method", "center-prior", "--method", "random",
+                "org.vitbench.runner.cli.Main", "run", "--limit", "2", "--method", "center-prior", "--method", "random",
                 "--metric", "top-k-share:k=3", "--metric", "deletion", "--out", out.toString(), "--quiet"));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("OPT_OUT_TRACKING", "true");

@@ -1,14 +1,16 @@
 package org.vitbench.methods.shapley;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
-import java.util.concurrent.ConcurrentHashMap;
 import org.vitbench.api.Arguments;
 import org.vitbench.api.Batches;
 import org.vitbench.api.ConfigurationException;
@@ -27,6 +29,7 @@ import org.vitbench.api.Removal;
 import org.vitbench.api.Requirement;
 import org.vitbench.api.Sample;
 import org.vitbench.api.VitModel;
+import org.vitbench.models.Devices;
 import org.vitbench.models.vitshapley.ExplainerSpec;
 import org.vitbench.models.vitshapley.ShapleyExplainerModel;
 
@@ -43,10 +46,11 @@ import org.vitbench.models.vitshapley.ShapleyExplainerModel;
  * explaining any other model fails with an error that says how to train an explainer for it.
  *
  * <p>The surrogate: the run's evaluation model ({@link Context#evaluationModel()}) when its
- * fingerprint is the one the explainer was trained against, as in the default run, so it runs on
- * the run's device and is not loaded twice; otherwise the explainer's own surrogate, loaded once.
- * Loaded explainers and surrogates are cached per location for the life of the process.
- * Instances are immutable and thread-safe.
+ * fingerprint is the one the explainer was trained against, as in the default run, so it is not
+ * loaded twice; otherwise the explainer's own surrogate. The explainer network, and the surrogate
+ * when it is the method's own, are loaded on first use onto the device of the model being
+ * explained, belong to this instance and are released by {@link #close()}. Instances are
+ * thread-safe.
  */
 public final class VitShapley implements Explainer {
 
@@ -59,8 +63,6 @@ public final class VitShapley implements Explainer {
             Set.of(Requirement.TRAINED_ARTIFACT), true,
             "Covert, Kim, Lee 2023, Learning to Estimate Shapley Values with Vision Transformers, arXiv 2206.05282");
 
-    private static final Map<String, ShapleyExplainerModel> EXPLAINERS = new ConcurrentHashMap<>();
-    private static final Map<String, VitModel> OWN_SURROGATES = new ConcurrentHashMap<>();
     private static final Map<VitModel, String> FINGERPRINTS = new WeakHashMap<>();
     private static final Map<VitModel, float[]> EMPTY = new WeakHashMap<>();
 
@@ -78,6 +80,8 @@ public final class VitShapley implements Explainer {
 
     private final Arguments arguments;
     private final String location;
+    /** What this instance loaded, per device of the explained model; guarded by itself. */
+    private final Map<Device, Loaded> loaded = new HashMap<>();
 
     /** @param location {@code embedded} or a directory written by {@code vitbench train explainer} */
     public VitShapley(String location) {
@@ -111,9 +115,10 @@ public final class VitShapley implements Explainer {
 
     @Override
     public Heatmaps explain(Context context, List<Sample> batch, int[] targets) {
-        ShapleyExplainerModel explainer = EXPLAINERS.computeIfAbsent(location, VitShapley::loadExplainer);
+        Loaded own = loaded(context.model());
+        ShapleyExplainerModel explainer = own.explainer();
         checkModel(explainer.spec(), context.model());
-        VitModel surrogate = surrogate(context, explainer.spec());
+        VitModel surrogate = surrogate(context, own);
         var info = context.model().info();
         int k = info.classNames().size();
         int p = info.grid() * info.grid();
@@ -138,28 +143,44 @@ public final class VitShapley implements Explainer {
         return Heatmaps.ofAllClasses(info.grid(), perClass, targets);
     }
 
-    private static ShapleyExplainerModel loadExplainer(String location) {
-        return location.equals("embedded") ? ShapleyExplainerModel.loadResource(EMBEDDED)
-                : ShapleyExplainerModel.load(Path.of(location));
+    /** The explainer network, and the own surrogate once needed, on the device of {@code model}. */
+    private Loaded loaded(VitModel model) {
+        Device device = model.manager().getDevice();
+        synchronized (loaded) {
+            return loaded.computeIfAbsent(device, d -> new Loaded(location.equals("embedded")
+                    ? ShapleyExplainerModel.loadResource(EMBEDDED, d) : ShapleyExplainerModel.load(Path.of(location), d),
+                    d));
+        }
     }
 
     /** The surrogate this method uses in {@code context} (see the class documentation). */
     VitModel surrogate(Context context) {
-        return surrogate(context, EXPLAINERS.computeIfAbsent(location, VitShapley::loadExplainer).spec());
+        return surrogate(context, loaded(context.model()));
     }
 
     /** The run's evaluation model when it is the explainer's surrogate, else the explainer's own. */
-    private VitModel surrogate(Context context, ExplainerSpec spec) {
+    private VitModel surrogate(Context context, Loaded own) {
         VitModel offered = context.evaluationModel();
-        if (offered != null && spec.surrogateFingerprint().equals(fingerprint(offered))) {
+        if (offered != null && own.explainer().spec().surrogateFingerprint().equals(fingerprint(offered))) {
             return offered;
         }
-        return OWN_SURROGATES.computeIfAbsent(location, l -> loadSurrogate(spec, l));
+        synchronized (loaded) {
+            if (own.surrogate == null) {
+                own.surrogate = loadSurrogate(own.explainer().spec(), location, own.device());
+            }
+            return own.surrogate;
+        }
     }
 
-    private static VitModel loadSurrogate(ExplainerSpec spec, String location) {
+    /** The surrogate named in the explainer's spec, on {@code device} (given to the model provider unless cpu). */
+    private static VitModel loadSurrogate(ExplainerSpec spec, String location, Device device) {
         String[] id = new String[1];
         Parameters params = Parameters.parseSpec(spec.surrogate(), id);
+        if (!device.equals(Device.cpu()) && !params.has(Devices.KEY)) {
+            Map<String, String> onDevice = new LinkedHashMap<>(params.asMap());
+            onDevice.put(Devices.KEY, Devices.format(device));
+            params = Parameters.of(id[0], onDevice);
+        }
         VitModel surrogate = Registry.load().model(id[0]).load(params);
         String found = fingerprint(surrogate);
         if (!spec.surrogateFingerprint().equals(found)) {
@@ -171,6 +192,40 @@ public final class VitShapley implements Explainer {
                     + "--surrogate " + spec.surrogate() + "'");
         }
         return surrogate;
+    }
+
+    /** Releases the explainer networks and own surrogates this instance loaded. */
+    @Override
+    public void close() {
+        synchronized (loaded) {
+            for (Loaded l : loaded.values()) {
+                l.explainer().close();
+                if (l.surrogate != null) {
+                    l.surrogate.close();
+                }
+            }
+            loaded.clear();
+        }
+    }
+
+    /** The explainer network on one device and, once needed, the method's own surrogate there. */
+    private static final class Loaded {
+        private final ShapleyExplainerModel explainer;
+        private final Device device;
+        private VitModel surrogate;
+
+        Loaded(ShapleyExplainerModel explainer, Device device) {
+            this.explainer = explainer;
+            this.device = device;
+        }
+
+        ShapleyExplainerModel explainer() {
+            return explainer;
+        }
+
+        Device device() {
+            return device;
+        }
     }
 
     private void checkModel(ExplainerSpec spec, VitModel model) {

@@ -1,6 +1,7 @@
 package org.vitbench.methods.shapley;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -92,6 +93,7 @@ class VitShapleyTest {
             Heatmaps fromSurrogate = method.explain(new Context(surrogate, 1, scope), samples, new int[] {0, 1});
             assertEfficient(classifier, surrogate, samples, fromClassifier);
             assertEquals(fromClassifier, fromSurrogate, "the values are the surrogate's whichever model is named");
+            method.close();
         }
     }
 
@@ -110,6 +112,31 @@ class VitShapleyTest {
             List<Sample> samples = FakeVitModel.randomSamples(classifier.info(), 2, 9L);
             assertEquals(method.explain(new Context(classifier, 1, scope), samples, new int[] {0, 1}),
                     method.explain(run, samples, new int[] {0, 1}), "the same values from either copy");
+            method.close();
+        }
+    }
+
+    @Test
+    void whatAnInstanceLoadsIsItsOwnAndCloseReleasesIt() {
+        try (VitModel classifier = new EmbeddedModelProvider().load(Parameters.of("embedded", Map.of()));
+                NDManager scope = classifier.manager().newSubManager()) {
+            Context context = new Context(classifier, 1, scope);
+            VitShapley first = VitShapley.create(Parameters.of("vit-shapley", Map.of()));
+            VitShapley second = VitShapley.create(Parameters.of("vit-shapley", Map.of()));
+            VitModel own = first.surrogate(context);
+            assertSame(own, first.surrogate(context), "loaded once per instance");
+            assertEquals(classifier.manager().getDevice(), own.manager().getDevice(), "on the explained model's device");
+            VitModel others = second.surrogate(context);
+            assertNotSame(own, others, "no process-wide cache: each instance owns what it loaded");
+            first.close();
+            assertFalse(own.manager().isOpen(), "close releases the surrogate's native memory");
+            assertTrue(others.manager().isOpen(), "and only this instance's");
+            List<Sample> samples = FakeVitModel.randomSamples(classifier.info(), 1, 3L);
+            assertEquals(second.explain(context, samples, new int[] {2}), first.explain(context, samples, new int[] {2}),
+                    "a closed instance loads again when used again");
+            first.close();
+            second.close();
+            assertFalse(others.manager().isOpen());
         }
     }
 }

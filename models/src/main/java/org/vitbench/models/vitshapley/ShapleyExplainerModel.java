@@ -1,5 +1,7 @@
 package org.vitbench.models.vitshapley;
 
+import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -108,8 +110,13 @@ public final class ShapleyExplainerModel implements AutoCloseable {
         return s;
     }
 
-    /** Loads an explainer directory. */
+    /** Loads an explainer directory onto the engine's default device. */
     public static ShapleyExplainerModel load(Path dir) {
+        return load(dir, Engine.getInstance().defaultDevice());
+    }
+
+    /** Loads an explainer directory onto {@code device}. */
+    public static ShapleyExplainerModel load(Path dir, Device device) {
         if (!Files.isRegularFile(dir.resolve(SPEC))) {
             throw new ConfigurationException("no ViT Shapley explainer at " + dir.toAbsolutePath() + " (" + SPEC
                     + " is missing); train one with 'vitbench train explainer --out " + dir + "'");
@@ -117,14 +124,19 @@ public final class ShapleyExplainerModel implements AutoCloseable {
         try {
             ExplainerSpec spec = Checkpoints.json().readValue(dir.resolve(SPEC).toFile(), ExplainerSpec.class);
             return fromTensors(Checkpoints.readConfig(dir.resolve(Checkpoints.CONFIG)), spec,
-                    Safetensors.read(dir.resolve(Checkpoints.WEIGHTS)), dir.toString());
+                    Safetensors.read(dir.resolve(Checkpoints.WEIGHTS)), dir.toString(), device);
         } catch (IOException e) {
             throw new ConfigurationException("invalid explainer spec " + dir.resolve(SPEC) + ": " + e.getMessage(), e);
         }
     }
 
-    /** Loads an explainer shipped as a class-path resource directory. */
+    /** Loads an explainer shipped as a class-path resource directory onto the engine's default device. */
     public static ShapleyExplainerModel loadResource(String resourceDir) {
+        return loadResource(resourceDir, Engine.getInstance().defaultDevice());
+    }
+
+    /** Loads an explainer shipped as a class-path resource directory onto {@code device}. */
+    public static ShapleyExplainerModel loadResource(String resourceDir, Device device) {
         try (InputStream specIn = resource(resourceDir + "/" + SPEC);
                 InputStream configIn = resource(resourceDir + "/" + Checkpoints.CONFIG);
                 InputStream weightsIn = resource(resourceDir + "/" + Checkpoints.WEIGHTS)) {
@@ -133,7 +145,7 @@ public final class ShapleyExplainerModel implements AutoCloseable {
             Path tmp = Files.createTempFile("vitbench-explainer", ".safetensors");
             try {
                 Files.copy(weightsIn, tmp, StandardCopyOption.REPLACE_EXISTING);
-                return fromTensors(config, spec, Safetensors.read(tmp), resourceDir);
+                return fromTensors(config, spec, Safetensors.read(tmp), resourceDir, device);
             } finally {
                 Files.deleteIfExists(tmp);
             }
@@ -153,7 +165,7 @@ public final class ShapleyExplainerModel implements AutoCloseable {
     }
 
     private static ShapleyExplainerModel fromTensors(ModelConfig config, ExplainerSpec spec, Map<String, Tensor> all,
-            String where) {
+            String where, Device device) {
         if (!ExplainerSpec.FORMAT.equals(spec.format())) {
             throw new ConfigurationException(where + " holds format '" + spec.format() + "', expected '"
                     + ExplainerSpec.FORMAT + "'");
@@ -166,7 +178,7 @@ public final class ShapleyExplainerModel implements AutoCloseable {
             throw new ConfigurationException("explainer " + where + " has layers " + layerTensors.keySet()
                     + " but its config needs " + expected.keySet());
         }
-        VisionTransformer backbone = Checkpoints.fromTensors(config, backboneTensors);
+        VisionTransformer backbone = Checkpoints.fromTensors(config, backboneTensors, device);
         Map<String, NDArray> layers = new LinkedHashMap<>();
         layerTensors.forEach((k, t) -> {
             if (!java.util.Arrays.equals(t.shape(), expected.get(k))) {

@@ -1,0 +1,150 @@
+package org.vitbench.runner.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.function.Supplier;
+import org.vitbench.api.ConfigurationException;
+import org.vitbench.api.Registry;
+import org.vitbench.api.VitbenchException;
+import org.vitbench.runner.run.Environment;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code vitbench} command line.
+ *
+ * <p>Exit codes: see {@link ExitCode}.
+ *
+ * <p>To add a subcommand, write a class annotated with {@link Command} that implements
+ * {@code Callable<Integer>}, reach the registry through {@code @ParentCommand Main main} and
+ * {@link #registry()}, and list the class in {@link #SUBCOMMANDS}.
+ */
+@Command(name = "vitbench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Benchmarks explanation methods for Vision Transformers.",
+        synopsisSubcommandLabel = "COMMAND",
+        footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage or configuration error, 3 regression. Errors are one "
+            + "line; --verbose adds the stack trace."})
+public final class Main implements Runnable {
+
+    /** The subcommands, in help order; the extension point for new commands. */
+    static final Class<?>[] SUBCOMMANDS = {RunCommand.class, ListCommand.class, ReportCommand.class,
+        CompareCommand.class, MergeCommand.class, LeaderboardCommand.class,
+        TrainCommand.class, EvaluateCommand.class, PredictCommand.class, EstimationErrorCommand.class,
+        ExplainCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class};
+
+    /** The option that adds stack traces to error messages; any command takes it. */
+    static final String VERBOSE = "--verbose";
+
+    @picocli.CommandLine.Option(names = VERBOSE, scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "print the stack trace of an error")
+    boolean verbose;
+
+    private final Supplier<Registry> registrySupplier;
+    private Registry registry;
+
+    @Spec
+    CommandSpec spec;
+
+    Main(Supplier<Registry> registrySupplier) {
+        this.registrySupplier = registrySupplier;
+    }
+
+    public static void main(String[] args) {
+        configureEnvironment(args);
+        System.exit(execute(Registry::load, args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Parses and runs {@code args}; returns the exit code. */
+    static int execute(Supplier<Registry> registry, String[] args, PrintWriter out, PrintWriter err) {
+        try {
+            return commandLine(registry, out, err).execute(args);
+        } catch (OutOfMemoryError e) {
+            // outside a plug-in call (those become failed cells): the run itself cannot go on
+            err.println("vitbench: failed: the Java heap is exhausted (" + e.getMessage() + "); the records of "
+                    + "finished batches are stored. Give the JVM more heap (VITBENCH_JAVA_OPTS=-Xmx...) or lower "
+                    + "--batch-size, then rerun the same command to resume");
+            err.flush();
+            return ExitCode.FAILURE.code();
+        }
+    }
+
+    /** The configured command line, with the exit-code mapping of exceptions. */
+    static CommandLine commandLine(Supplier<Registry> registry, PrintWriter out, PrintWriter err) {
+        CommandLine cmd = new CommandLine(new Main(registry));
+        for (Class<?> sub : SUBCOMMANDS) {
+            cmd.addSubcommand(sub);
+        }
+        cmd.setOut(out);
+        cmd.setErr(err);
+        cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            PrintWriter e = commandLine.getErr();
+            boolean verbose = Arrays.asList(parseResult.originalArgs()).contains(VERBOSE);
+            int code;
+            if (ex instanceof ConfigurationException) {
+                e.println("vitbench: error: " + ex.getMessage());
+                code = ExitCode.USAGE.code();
+            } else if (ex instanceof VitbenchException || ex instanceof UncheckedIOException
+                    || ex instanceof IOException) {
+                e.println("vitbench: failed: " + ex.getMessage());
+                code = ExitCode.FAILURE.code();
+            } else {
+                e.println("vitbench: unexpected failure: " + ex + (verbose ? "" : " (rerun with " + VERBOSE
+                        + " for the stack trace, and please report it)"));
+                code = ExitCode.FAILURE.code();
+            }
+            if (verbose) {
+                ex.printStackTrace(e);
+            }
+            e.flush();
+            return code;
+        });
+        return cmd;
+    }
+
+    /** The plug-in registry, loaded on first use. */
+    Registry registry() {
+        if (registry == null) {
+            registry = registrySupplier.get();
+        }
+        return registry;
+    }
+
+    /** Without a subcommand: print usage and exit with the usage code. */
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: run, list, report, compare, "
+                + "merge, leaderboard, explain, train, evaluate, estimation-error or completion");
+    }
+
+    /**
+     * Settings that must be in place before DJL or SLF4J initialise: DJL offline (no model-zoo
+     * downloads), no usage tracking, and warnings only with {@code --quiet}.
+     */
+    static void configureEnvironment(String[] args) {
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+        // DJL reads OPT_OUT_TRACKING from the environment or the system properties; the launcher
+        // exports it, and this covers direct `java -jar` use
+        if (System.getProperty("OPT_OUT_TRACKING") == null) {
+            System.setProperty("OPT_OUT_TRACKING", "true");
+        }
+        if (Arrays.asList(args).contains("--quiet") || Arrays.asList(args).contains("-q")) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+    }
+
+    /** {@code --version}: vitbench, DJL and Java versions. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"vitbench " + Environment.version(), "DJL " + Environment.djlVersion(),
+                "Java " + System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vendor") + ")"};
+        }
+    }
+}

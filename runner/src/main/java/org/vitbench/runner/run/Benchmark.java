@@ -1,0 +1,476 @@
+package org.vitbench.runner.run;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vitbench.api.AtomicFiles;
+import org.vitbench.api.ConfigurationException;
+import org.vitbench.api.Context;
+import org.vitbench.api.Dataset;
+import org.vitbench.api.Direction;
+import org.vitbench.api.Explainer;
+import org.vitbench.api.MethodSpec;
+import org.vitbench.api.Metric;
+import org.vitbench.api.ModelInfo;
+import org.vitbench.api.ModelWeights;
+import org.vitbench.api.Randomisable;
+import org.vitbench.api.Registry;
+import org.vitbench.api.Requirement;
+import org.vitbench.api.ResultRecord;
+import org.vitbench.api.Sample;
+import org.vitbench.api.VitModel;
+import org.vitbench.api.VitbenchException;
+import org.vitbench.models.VisionTransformer;
+import org.vitbench.models.masking.MaskedEvaluator;
+import org.vitbench.reports.AllureResults;
+import org.vitbench.reports.Exports;
+import org.vitbench.reports.Gallery;
+import org.vitbench.reports.HtmlReport;
+import org.vitbench.reports.JmhResults;
+import org.vitbench.reports.LeaderboardCsv;
+import org.vitbench.reports.LeaderboardJson;
+import org.vitbench.reports.LeaderboardLatex;
+import org.vitbench.reports.LeaderboardMarkdown;
+import org.vitbench.reports.LeaderboardPage;
+import org.vitbench.reports.ReportData;
+import org.vitbench.reports.SummaryJson;
+import org.vitbench.runner.store.Protocol;
+import org.vitbench.runner.store.ResultStore;
+import org.vitbench.runner.store.RunLock;
+import org.vitbench.runner.store.RunManifest;
+import org.vitbench.runner.summary.Aggregator;
+
+/**
+ * One benchmark run: every method with every compatible metric on the first {@code limit}
+ * samples, batch by batch, appending to the {@link ResultStore} and skipping stored units, then
+ * the report. A failing or non-finite explanation, or a failing metric, becomes failed units with
+ * the reason and the run goes on; errors of the model or the data stop the run with earlier
+ * batches kept.
+ */
+public final class Benchmark {
+
+    public static final String TITLE = "vitbench report";
+
+    /** The run manifest's environment entry that names a shard ({@code i/n}). */
+    public static final String SHARD_KEY = "shard";
+    /** The run.json environment key of the memory the run was given, when it was. */
+    static final String MEMORY_KEY = "memory";
+    /** The run manifest's environment entry that names the machine. */
+    public static final String HOST_KEY = "host";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Benchmark.class);
+
+    private final Registry registry;
+    private final RunConfig config;
+    private final Shard shard;
+    private final HeatmapOutputs heatmapOutputs;
+    private final ConsoleProgress.Mode progressMode;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final MemoryBudget memory;
+    private Duration timeLimit = PluginCalls.DEFAULT_LIMIT;
+
+    public Benchmark(Registry registry, RunConfig config, ConsoleProgress.Mode progressMode, PrintWriter out,
+            PrintWriter err) {
+        this(registry, config, Shard.WHOLE, progressMode, out, err);
+    }
+
+    public Benchmark(Registry registry, RunConfig config, Shard shard, ConsoleProgress.Mode progressMode, PrintWriter out,
+            PrintWriter err) {
+        this(registry, config, shard, HeatmapOutputs.DEFAULT, progressMode, out, err);
+    }
+
+    /**
+     * @param heatmapOutputs where heatmaps are cached and how many samples the report's gallery shows
+     */
+    public Benchmark(Registry registry, RunConfig config, Shard shard, HeatmapOutputs heatmapOutputs,
+            ConsoleProgress.Mode progressMode, PrintWriter out, PrintWriter err) {
+        this(registry, config, shard, heatmapOutputs, progressMode, out, err, null);
+    }
+
+    /**
+     * @param memory the memory the run was given, or {@code null} for the default activation budget
+     *     and the configured batch size
+     */
+    public Benchmark(Registry registry, RunConfig config, Shard shard, HeatmapOutputs heatmapOutputs,
+            ConsoleProgress.Mode progressMode, PrintWriter out, PrintWriter err, MemoryBudget memory) {
+        this.memory = memory;
+        this.registry = registry;
+        this.config = config;
+        this.shard = shard;
+        this.heatmapOutputs = heatmapOutputs;
+        this.progressMode = progressMode;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Sets the time a plug-in call may take per sample (default {@link PluginCalls#DEFAULT_LIMIT}). */
+    public Benchmark withTimeLimit(Duration perSample) {
+        this.timeLimit = perSample;
+        return this;
+    }
+
+    /** Runs the benchmark and writes the report; returns the written report files. */
+    public List<Path> run() {
+        String started = RunManifest.timestamp();
+        List<Unit.Method> methods = new ArrayList<>();
+        Set<MethodSpec> methodSpecs = new HashSet<>();
+        try {
+            for (PluginSpec spec : config.methods()) {
+                Explainer e = created(registry.explainer(spec.id()).create(spec.toParameters()), "method", spec);
+                Unit.Method m = Unit.Method.of(e);
+                methods.add(m);
+                if (!methodSpecs.add(m.spec())) {
+                    throw new ConfigurationException("method " + m.spec() + " is given twice; give each method once");
+                }
+            }
+            return run(started, methods);
+        } finally {
+            close(methods);
+        }
+    }
+
+    private List<Path> run(String started, List<Unit.Method> methods) {
+        List<Metric> metrics = new ArrayList<>();
+        Set<String> specHashes = new HashSet<>();
+        for (PluginSpec spec : config.metrics()) {
+            Metric m = created(registry.metric(spec.id()).create(spec.toParameters()), "metric", spec);
+            if (!specHashes.add(m.spec().hash())) {
+                throw new ConfigurationException("metric " + m.spec().canonical() + " is given twice; give each "
+                        + "metric once");
+            }
+            metrics.add(m);
+        }
+        RunConfig resolved = config.withPlugins(
+                methods.stream().map(m -> PluginSpec.of(m.spec().methodId(), m.spec().parameters())).toList(),
+                metrics.stream().map(Benchmark::resolvedSpec).toList());
+        String hash = resolved.hash();
+        try (RunLock lock = RunLock.acquire(config.out(), "run");
+                ResultStore store = ResultStore.open(config.out(), hash);
+                VitModel model = config.model().loadModel(registry);
+                VitModel evaluationModel = config.evaluationModel() == null ? null
+                        : config.evaluationModel().loadModel(registry)) {
+            VitModel scoring = evaluationModel == null ? model : evaluationModel;
+            checkCompatible(model, scoring, config);
+            Dataset dataset = config.dataset().openDataset(registry, model.info());
+            int all = config.limit() == 0 ? dataset.size() : Math.min(config.limit(), dataset.size());
+            List<Integer> positions = new ArrayList<>();
+            for (int k = 0; k < all; k++) {
+                if (shard.contains(k)) {
+                    positions.add(k);
+                }
+            }
+            int n = positions.size();
+            List<RunManifest.Skipped> skipped = new ArrayList<>();
+            List<Unit.Pair> pairs = plan(methods, metrics, dataset, model.info(), offered(model), skipped);
+            Map<String, Direction> directions = new HashMap<>();
+            metrics.forEach(m -> directions.put(m.spec().hash(), m.info().direction()));
+            Map<String, String> env = new LinkedHashMap<>(Environment.describe(config, resolved, model, dataset, n,
+                    started));
+            if (!shard.whole()) {
+                env.put(SHARD_KEY, shard.format());
+            }
+            env.put(HOST_KEY, host());
+            env.putAll(Protocol.fingerprints(model, evaluationModel));
+            long activations = Context.DEFAULT_MEMORY_BUDGET;
+            int batchSize = config.batchSize();
+            if (memory != null) {
+                ModelInfo larger = MaskedEvaluator.bytesPerCopy(scoring.info()) > MaskedEvaluator.bytesPerCopy(
+                        model.info()) ? scoring.info() : model.info();
+                activations = memory.activations(larger, MemoryBudget.residentBytes(), MemoryBudget.heapHeadroom());
+                batchSize = MemoryBudget.batchSize(batchSize, larger, activations);
+                env.put(MEMORY_KEY, MemoryBudget.format(memory.bytes()) + " given; " + MemoryBudget.format(activations)
+                        + " of activations per pass; " + batchSize + " samples per batch");
+                LOG.info("memory {}: {} of activations per pass, {} samples per batch", MemoryBudget.format(
+                        memory.bytes()), MemoryBudget.format(activations), batchSize);
+            }
+            RunManifest manifest = new RunManifest(hash, resolved.canonicalYaml(), config.seed(), directions,
+                    skipped, env);
+            manifest.write(config.out());
+            LOG.info("config {}: {} samples x {} method-metric pairs into {}", hash, n, pairs.size(),
+                    config.out().toAbsolutePath());
+            List<Sample> shown = new ArrayList<>();
+            for (int i = 0; i < Math.min(heatmapOutputs.gallerySamples(), n); i++) {
+                shown.add(dataset.get(positions.get(i)));
+            }
+            GalleryCollector gallery = new GalleryCollector(config.out(), shown, methods);
+            HeatmapCache heatmapCache = new HeatmapCache(heatmapOutputs.cacheDir(config.out()), HeatmapCache.context(
+                    config.model(), model.info().name(), model instanceof VisionTransformer v ? v.fingerprint() : null,
+                    config.dataset(), config.seed()));
+            long total = (long) n * pairs.size();
+            try (ConsoleProgress progress = new ConsoleProgress(err, progressMode, total,
+                    Math.min(total, store.records().size()), System::nanoTime);
+                    PluginCalls calls = new PluginCalls(timeLimit)) {
+                Set<String> ids = new HashSet<>();
+                for (int start = 0; start < n; start += batchSize) {
+                    List<Sample> batch = new ArrayList<>();
+                    for (int i = start; i < Math.min(n, start + batchSize); i++) {
+                        Sample s = dataset.get(positions.get(i));
+                        if (!ids.add(s.id())) {
+                            throw new ConfigurationException("dataset " + dataset.name() + " has two samples with id "
+                                    + s.id() + "; sample ids must be unique because results are keyed by them");
+                        }
+                        batch.add(s);
+                    }
+                    List<ResultRecord> records = new BatchRun(model, scoring, config.seed(), hash, pairs, store, progress,
+                            gallery, heatmapCache, activations, calls)
+                            .run(batch);
+                    store.append(records);
+                    progress.advance(records.size());
+                }
+            }
+            gallery.finish(store.records(), model.info().classNames());
+            LOG.info("heatmaps: {} read from the cache {}, {} computed and cached", heatmapCache.hits(),
+                    heatmapCache.dir().toAbsolutePath(), heatmapCache.stored());
+            Map<String, String> finished = new LinkedHashMap<>(env);
+            finished.put("finished", RunManifest.timestamp());
+            manifest = manifest.withEnvironment(finished);
+            manifest.write(config.out());
+            return writeReports(config.out(), store.records(), manifest, out);
+        }
+    }
+
+    /** Closes every method (releasing what it loaded); a failing close is logged, not thrown over the run's outcome. */
+    private static void close(List<Unit.Method> methods) {
+        for (Unit.Method m : methods) {
+            try {
+                m.explainer().close();
+            } catch (RuntimeException e) {
+                LOG.warn("closing method {} failed: {}", m.spec(), e.toString());
+            }
+        }
+    }
+
+    /** A plug-in's {@code create} result, refused when it is null: a plug-in bug, named as such. */
+    private static <T> T created(T plugin, String kind, PluginSpec spec) {
+        if (plugin == null) {
+            throw new VitbenchException("the " + kind + " plug-in '" + spec.id() + "' returned nothing from create(); "
+                    + "fix the plug-in or leave it out of the run");
+        }
+        return plugin;
+    }
+
+    /** Where a run directory keeps imported JMH results, which its report shows. */
+    static final String JMH_FILE = "jmh.json";
+
+    /**
+     * Checks a JMH JSON result file and copies it into the run directory as {@link #JMH_FILE}, so
+     * this and every later report of the run shows it.
+     */
+    public static void importJmh(Path file, Path dir) {
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigurationException("JMH result file " + file.toAbsolutePath() + " does not exist; write one "
+                    + "with java -jar benchmarks/target/benchmarks.jar -rf json -rff FILE");
+        }
+        JmhResults.read(file);
+        AtomicFiles.copy(file, dir.resolve(JMH_FILE));
+    }
+
+    /** The evaluation model must see the same images and patches and predict the same classes. */
+    private static void checkCompatible(VitModel model, VitModel scoring, RunConfig config) {
+        var a = model.info();
+        var b = scoring.info();
+        if (a.imageSize() != b.imageSize() || a.channels() != b.channels() || a.patchSize() != b.patchSize()
+                || !a.classNames().equals(b.classNames())) {
+            throw new ConfigurationException("evaluation model " + config.evaluationModel().format() + " ("
+                    + b.name() + ") does not match model " + config.model().format() + " (" + a.name() + "): both need "
+                    + "the same image size, channels, patch size and classes; name the model's own surrogate");
+        }
+    }
+
+    /**
+     * Aggregates {@code records} and writes into {@code dir}: report.html, summary.json, the
+     * leaderboard as CSV, LaTeX and Markdown, standalone charts and tables, and Allure results.
+     */
+    public static List<Path> writeReports(Path dir, List<ResultRecord> records, RunManifest manifest, PrintWriter out) {
+        Map<String, String> source = source(dir, manifest);
+        Map<String, Map<String, String>> provenance = new LinkedHashMap<>();
+        Aggregator.methodLabels(records).values().forEach(label -> provenance.put(label, source));
+        return writeReports(dir, records, manifest, provenance, out);
+    }
+
+    /** Every requirement, in the order a skipped pair's reason is looked for (the first unmet is given). */
+    static final List<Requirement> CHECK_ORDER = List.of(Requirement.GROUND_TRUTH_MASK, Requirement.PLAIN_LAYOUT,
+            Requirement.RANDOMISED_MODELS, Requirement.ALL_CLASSES, Requirement.WEIGHTS, Requirement.ATTENTION,
+            Requirement.GRADIENTS, Requirement.MASKING, Requirement.TRAINED_ARTIFACT, Requirement.REEXPLAINS);
+
+    /**
+     * The capabilities beyond the model contract that {@code model} offers, as the requirements
+     * they meet: {@link Requirement#WEIGHTS} and {@link Requirement#RANDOMISED_MODELS}.
+     */
+    static Set<Requirement> offered(VitModel model) {
+        Set<Requirement> offered = EnumSet.noneOf(Requirement.class);
+        if (model.capability(ModelWeights.class).isPresent()) {
+            offered.add(Requirement.WEIGHTS);
+        }
+        if (model.capability(Randomisable.class).isPresent()) {
+            offered.add(Requirement.RANDOMISED_MODELS);
+        }
+        return offered;
+    }
+
+    /** Why requirement {@code r} of a method x metric pair is not met, or null when it is. */
+    private static String unmet(Requirement r, Unit.Method method, Metric metric, Set<Requirement> needs,
+            Dataset dataset, ModelInfo model, Set<Requirement> offered) {
+        return switch (r) {
+            // every VitModel offers these: they are the model contract
+            case ATTENTION, GRADIENTS, MASKING -> null;
+            // a cost, not a condition: it keeps a metric out of the default run
+            case REEXPLAINS -> null;
+            // met by the method; what it rules out is checked with RANDOMISED_MODELS
+            case TRAINED_ARTIFACT -> null;
+            case GROUND_TRUTH_MASK -> dataset.hasMasks() ? null
+                    : "needs ground-truth masks, and dataset " + dataset.name() + " has none";
+            case PLAIN_LAYOUT -> model.plainLayout() ? null
+                    : "method " + method.spec() + " reads attention, token states or weights laid out as a plain ViT "
+                            + "(one class token read by the head, no layer scale), and model " + model.name()
+                            + " is not one (" + model.prefixTokens() + " prefix tokens); perturbation and "
+                            + "input-gradient methods explain it";
+            case RANDOMISED_MODELS -> !offered.contains(Requirement.RANDOMISED_MODELS)
+                    ? "metric " + metric.info().id() + " explains randomised copies of the model again, and model "
+                            + model.name() + " does not offer them (the Randomisable capability)"
+                    : needs.contains(Requirement.TRAINED_ARTIFACT)
+                            ? "metric " + metric.info().id() + " explains randomised copies of the model again, and "
+                                    + "method " + method.spec() + " is tied to an artifact trained for the original "
+                                    + "model (it would not see the randomisation)"
+                            : null;
+            case ALL_CLASSES -> !metric.info().requirements().contains(Requirement.ALL_CLASSES)
+                    || method.explainer().info().allClasses() ? null
+                    : "metric " + metric.info().id() + " needs heatmaps of every class, and method " + method.spec()
+                            + " explains the target class only";
+            case WEIGHTS -> offered.contains(Requirement.WEIGHTS) ? null
+                    : "method " + method.spec() + " reads the model's weights, and model " + model.name()
+                            + " does not expose them (the ModelWeights capability)";
+        };
+    }
+
+    /** The machine's host name, for provenance; {@code unknown} when the system cannot tell. */
+    public static String host() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** Where a run's results come from, for leaderboards: its directory, machine, commit and end. */
+    public static Map<String, String> source(Path dir, RunManifest manifest) {
+        Map<String, String> source = new LinkedHashMap<>();
+        source.put("run", dir.toString());
+        for (String key : List.of(HOST_KEY, "CPU", "OS", "git commit", "finished")) {
+            if (manifest.environment().containsKey(key)) {
+                source.put(key, manifest.environment().get(key));
+            }
+        }
+        return source;
+    }
+
+    /** As above, with each method's provenance given (a leaderboard merges runs of several machines). */
+    public static List<Path> writeReports(Path dir, List<ResultRecord> records, RunManifest manifest,
+            Map<String, Map<String, String>> provenance, PrintWriter out) {
+        ReportData data = Aggregator.aggregate(TITLE, records, manifest);
+        Path jmh = dir.resolve(JMH_FILE);
+        if (Files.isRegularFile(jmh)) {
+            data = data.withBenchmarks(JmhResults.read(jmh));
+        }
+        Path html = dir.resolve("report.html");
+        Path summary = dir.resolve("summary.json");
+        Path csv = dir.resolve("leaderboard.csv");
+        Path tex = dir.resolve("leaderboard.tex");
+        data = data.withGallery(Gallery.read(dir.resolve(Gallery.DIR)));
+        HtmlReport.write(data, html);
+        writeText(summary, SummaryJson.render(data));
+        writeText(csv, LeaderboardCsv.render(data));
+        writeText(tex, LeaderboardLatex.render(data));
+        writeText(dir.resolve("leaderboard.md"), LeaderboardMarkdown.render(data));
+        String protocol = Protocol.of(manifest);
+        writeText(dir.resolve("leaderboard.json"), LeaderboardJson.render(data, Protocol.hash(protocol), protocol,
+                provenance));
+        writeText(dir.resolve("leaderboard.html"), LeaderboardPage.render(data, Protocol.hash(protocol), protocol,
+                provenance));
+        Exports.write(data, dir);
+        long[] span = span(manifest);
+        AllureResults.write(data, data.gallery(), dir.resolve(AllureResults.DIR), java.util.Map.of(), span[0], span[1]);
+        out.println("report:      " + html);
+        out.println("summary:     " + summary);
+        out.println("leaderboard: " + csv + " (also leaderboard.json, .md, .tex, .html)");
+        out.println("also:        charts/*.svg, tables/*.csv, " + AllureResults.DIR + "/ (Allure results)");
+        out.flush();
+        return List.of(html, summary, csv, tex);
+    }
+
+    /**
+     * The run's start and end in epoch milliseconds from its manifest (the end is the last
+     * finish, so rendering a report again rewrites the same Allure files); now when absent.
+     */
+    public static long[] span(RunManifest manifest) {
+        long now = System.currentTimeMillis();
+        return new long[] {instant(manifest.environment().get("started"), now),
+            instant(manifest.environment().get("finished"), now)};
+    }
+
+    private static long instant(String text, long fallback) {
+        try {
+            return text == null ? fallback : java.time.Instant.parse(text).toEpochMilli();
+        } catch (java.time.format.DateTimeParseException e) {
+            return fallback;
+        }
+    }
+
+    /** The metric as a spec that {@code --metric} reads back: its resolved preset and parameters. */
+    private static PluginSpec resolvedSpec(Metric m) {
+        Map<String, String> p = new LinkedHashMap<>(m.spec().parameters());
+        p.put("preset", m.spec().preset());
+        return PluginSpec.of(m.spec().metricId(), p);
+    }
+
+    /** The runnable pairs; incompatible ones go to {@code skipped} with the reason, and are logged. */
+    static List<Unit.Pair> plan(List<Unit.Method> methods, List<Metric> metrics, Dataset dataset, ModelInfo model,
+            Set<Requirement> offered, List<RunManifest.Skipped> skipped) {
+        List<Unit.Pair> pairs = new ArrayList<>();
+        int first = skipped.size();
+        for (Unit.Method method : methods) {
+            for (Metric metric : metrics) {
+                Set<Requirement> needs = EnumSet.noneOf(Requirement.class);
+                needs.addAll(method.explainer().info().requirements());
+                needs.addAll(metric.info().requirements());
+                String reason = null;
+                for (Requirement r : CHECK_ORDER) {
+                    reason = needs.contains(r) ? unmet(r, method, metric, needs, dataset, model, offered) : null;
+                    if (reason != null) {
+                        break;
+                    }
+                }
+                if (reason == null) {
+                    pairs.add(new Unit.Pair(method, metric));
+                } else {
+                    skipped.add(new RunManifest.Skipped(method.spec().canonical(), metric.info().id(), reason));
+                }
+            }
+        }
+        // one line per method and reason, not per cell (a layout skip would otherwise log every metric)
+        Map<List<String>, List<String>> byReason = new LinkedHashMap<>();
+        for (RunManifest.Skipped k : skipped.subList(first, skipped.size())) {
+            byReason.computeIfAbsent(List.of(k.method(), k.reason()), x -> new ArrayList<>()).add(k.metric());
+        }
+        byReason.forEach((key, metricIds) -> LOG.warn("skipping {} x {}: {}", key.get(0), String.join(", ", metricIds),
+                key.get(1)));
+        return pairs;
+    }
+
+    private static void writeText(Path file, String text) {
+        AtomicFiles.writeString(file, text);
+    }
+}

@@ -19,6 +19,10 @@ final class CriticalDifferenceDiagram {
 
     private static final int AXIS_Y = 56;
     private static final int AXIS_WIDTH = 360;
+    /** Axis length per method beyond 18 methods, so that ranks keep their room. */
+    private static final int AXIS_PER_METHOD = 20;
+    /** Least distance between the centres of two rank numbers on the axis. */
+    private static final double LABEL_GAP = 26;
     private static final int ROW = 18;
     private static final double CHAR_WIDTH = 6.2;
 
@@ -95,7 +99,7 @@ final class CriticalDifferenceDiagram {
             labelWidth = Math.max(labelWidth, (m.length() + 7) * CHAR_WIDTH);
         }
         double x0 = 24 + labelWidth + 16;
-        double x1 = x0 + AXIS_WIDTH;
+        double x1 = x0 + Math.max(AXIS_WIDTH, AXIS_PER_METHOD * k);
         int width = (int) Math.ceil(x1 + 16 + labelWidth + 24);
         int groupTop = AXIS_Y + 10;
         int rowTop = groupTop + 8 * groups.size() + 14;
@@ -119,11 +123,15 @@ final class CriticalDifferenceDiagram {
                     .append(String.format(Locale.ROOT, "CD = %.2f", cd)).append("</text>\n");
         }
         s.append(line(x0, AXIS_Y, x1, AXIS_Y));
+        int step = labelStep((x1 - x0) / (hi - lo));
         for (int r = 1; r <= hi; r++) {
             double px = x(r, lo, hi, x0, x1);
-            s.append(line(px, AXIS_Y - 5, px, AXIS_Y));
-            s.append("<text x=\"").append(Html.coordinate(px)).append("\" y=\"").append(AXIS_Y - 9)
-                    .append("\" text-anchor=\"middle\">").append(r).append("</text>\n");
+            boolean labelled = (r - 1) % step == 0;
+            s.append(line(px, AXIS_Y - (labelled ? 5 : 3), px, AXIS_Y));
+            if (labelled) {
+                s.append("<text x=\"").append(Html.coordinate(px)).append("\" y=\"").append(AXIS_Y - 9)
+                        .append("\" text-anchor=\"middle\">").append(r).append("</text>\n");
+            }
         }
         for (int i = 0; i < k; i++) {
             int m = order[i];
@@ -149,6 +157,20 @@ final class CriticalDifferenceDiagram {
                     .append(py).append("\"/>\n");
         }
         return s.append("</g>\n</svg>\n").toString();
+    }
+
+    /**
+     * Every how many ranks the axis is numbered (1, 2, 5, 10, 20, ..., counting from rank 1), so
+     * that numbers stand at least {@link #LABEL_GAP} pixels apart.
+     */
+    static int labelStep(double pixelsPerRank) {
+        for (int scale = 1; ; scale *= 10) {
+            for (int b : new int[] {1, 2, 5}) {
+                if (b * scale * pixelsPerRank >= LABEL_GAP) {
+                    return b * scale;
+                }
+            }
+        }
     }
 
     private static double x(double rank, double lo, double hi, double x0, double x1) {

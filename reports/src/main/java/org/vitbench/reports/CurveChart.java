@@ -6,7 +6,10 @@ import java.util.Locale;
 
 /**
  * Mean curves of one metric as an inline SVG line chart: one line per method with its 95% band,
- * axes with round ticks and an HTML legend. Hand-written SVG so the report needs no chart library
+ * axes with round ticks and an HTML legend. Up to {@code PALETTE.length} methods each get a
+ * colour of a colour-blind-safe palette; with more, the first {@value #HIGHLIGHTED} (the caller
+ * orders curves best first) keep their colours and bands and the rest are thin grey lines under
+ * them, listed together in the legend, so that no two coloured lines share a colour. Hand-written SVG so the report needs no chart library
  * and no script; the element has no {@code xmlns} because inline SVG in HTML does not need one.
  * {@link StrictMath} keeps coordinates identical on every JVM, which the golden test relies on.
  */
@@ -15,6 +18,12 @@ final class CurveChart {
     /** Okabe and Ito's colour-blind-safe palette, black last. */
     static final String[] PALETTE = {"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
         "#F0E442", "#000000"};
+
+    /** With more methods than colours, how many keep a colour. */
+    static final int HIGHLIGHTED = 6;
+
+    /** The colour of the lines that are not highlighted. */
+    static final String GREY = "#b6bcc3";
 
     private static final int WIDTH = 640;
     private static final int HEIGHT = 320;
@@ -36,11 +45,18 @@ final class CurveChart {
             return "<p class=\"note\">No finite curve values for " + Html.escape(metric) + ".</p>\n";
         }
         svg.append("</svg>\n<figcaption><ul class=\"legend\">\n");
-        for (int k = 0; k < curves.size(); k++) {
+        int coloured = coloured(curves.size());
+        for (int k = 0; k < coloured; k++) {
             ReportData.Curve c = curves.get(k);
-            svg.append("<li><span class=\"swatch\" style=\"background:").append(PALETTE[k % PALETTE.length])
+            svg.append("<li><span class=\"swatch\" style=\"background:").append(colour(k, curves.size()))
                     .append("\"></span>").append(Html.escape(c.method())).append(" <span class=\"meta\">n=")
                     .append(c.n()).append("</span></li>\n");
+        }
+        if (coloured < curves.size()) {
+            svg.append("<li class=\"others\"><span class=\"swatch\" style=\"background:").append(GREY)
+                    .append("\"></span>").append(curves.size() - coloured).append(" others: ")
+                    .append(Html.escape(String.join(", ", curves.subList(coloured, curves.size()).stream()
+                            .map(ReportData.Curve::method).toList()))).append("</li>\n");
         }
         return svg.append("</ul></figcaption>\n</figure>\n").toString();
     }
@@ -50,24 +66,40 @@ final class CurveChart {
      * the legend drawn below the plot), for papers and slides; null when no curve value is finite.
      */
     static String standalone(String metric, List<ReportData.Curve> curves, String xLabel, String yLabel) {
-        int height = HEIGHT + 8 + LEGEND_ROW * curves.size();
+        int coloured = coloured(curves.size());
+        int height = HEIGHT + 8 + LEGEND_ROW * (coloured + (coloured < curves.size() ? 1 : 0));
         StringBuilder svg = new StringBuilder();
         svg.append(Svg.header(WIDTH, height, "mean curves of " + metric));
         if (!plot(svg, metric, curves, xLabel, yLabel)) {
             return null;
         }
-        for (int k = 0; k < curves.size(); k++) {
-            ReportData.Curve c = curves.get(k);
+        for (int k = 0; k <= coloured && k < curves.size(); k++) {
             int y = HEIGHT + 4 + LEGEND_ROW * k;
+            boolean others = k == coloured;
             svg.append("<rect x=\"").append(LEFT).append("\" y=\"").append(y + 5).append("\" width=\"14\" height=\"4\" ")
-                    .append("fill=\"").append(PALETTE[k % PALETTE.length]).append("\"/>\n");
-            svg.append("<text x=\"").append(LEFT + 20).append("\" y=\"").append(y + 11).append("\">")
-                    .append(Html.escape(c.method())).append(" (n=").append(c.n()).append(")</text>\n");
+                    .append("fill=\"").append(others ? GREY : colour(k, curves.size())).append("\"/>\n");
+            svg.append("<text x=\"").append(LEFT + 20).append("\" y=\"").append(y + 11).append("\">");
+            if (others) {
+                svg.append(curves.size() - coloured).append(" others in grey");
+            } else {
+                svg.append(Html.escape(curves.get(k).method())).append(" (n=").append(curves.get(k).n()).append(')');
+            }
+            svg.append("</text>\n");
         }
         return svg.append("</svg>\n").toString();
     }
 
     private static final int LEGEND_ROW = 16;
+
+    /** How many of {@code n} curves get a colour of their own. */
+    static int coloured(int n) {
+        return n <= PALETTE.length ? n : HIGHLIGHTED;
+    }
+
+    /** The colour of curve {@code k} of {@code n}. */
+    static String colour(int k, int n) {
+        return k < coloured(n) ? PALETTE[k] : GREY;
+    }
 
     /** Title, grid, bands, lines and axis labels into {@code svg}; false when no value is finite. */
     private static boolean plot(StringBuilder svg, String metric, List<ReportData.Curve> curves, String xLabel,
@@ -91,11 +123,16 @@ final class CurveChart {
         Axis yAxis = Axis.of(yMin, yMax, 5, HEIGHT - BOTTOM, TOP);
         svg.append("<title>Mean curves of ").append(Html.escape(metric)).append(" with 95% bands</title>\n");
         grid(svg, xAxis, yAxis);
-        for (int k = 0; k < curves.size(); k++) {
-            band(svg, curves.get(k), xAxis, yAxis, PALETTE[k % PALETTE.length]);
+        int coloured = coloured(curves.size());
+        // grey lines first, under the coloured ones and without bands; the best drawn last, on top
+        for (int k = curves.size() - 1; k >= coloured; k--) {
+            line(svg, curves.get(k), xAxis, yAxis, GREY);
         }
-        for (int k = 0; k < curves.size(); k++) {
-            line(svg, curves.get(k), xAxis, yAxis, PALETTE[k % PALETTE.length]);
+        for (int k = 0; k < coloured; k++) {
+            band(svg, curves.get(k), xAxis, yAxis, colour(k, curves.size()));
+        }
+        for (int k = coloured - 1; k >= 0; k--) {
+            line(svg, curves.get(k), xAxis, yAxis, colour(k, curves.size()));
         }
         svg.append("<text class=\"label\" x=\"").append(Html.coordinate((LEFT + WIDTH - RIGHT) / 2.0))
                 .append("\" y=\"").append(HEIGHT - 8).append("\" text-anchor=\"middle\">")

@@ -29,11 +29,7 @@ public final class Exports {
     public static List<Path> write(ReportData data, Path dir) {
         Map<String, String> files = new LinkedHashMap<>();
         Set<String> used = new HashSet<>();
-        Map<String, List<ReportData.Curve>> byMetric = new LinkedHashMap<>();
-        for (ReportData.Curve c : data.curves()) {
-            byMetric.computeIfAbsent(c.metric(), k -> new ArrayList<>()).add(c);
-        }
-        for (Map.Entry<String, List<ReportData.Curve>> e : byMetric.entrySet()) {
+        for (Map.Entry<String, List<ReportData.Curve>> e : data.curvesByMetric().entrySet()) {
             String svg = CurveChart.standalone(e.getKey(), e.getValue(), "curve x (as reported by the metric)",
                     "mean " + e.getKey());
             if (svg != null) {

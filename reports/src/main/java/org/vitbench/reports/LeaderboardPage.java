@@ -1,8 +1,6 @@
 package org.vitbench.reports;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -46,7 +44,7 @@ public final class LeaderboardPage {
         h.append("<header>\n<h1>Leaderboard</h1>\n<p class=\"sub\">").append(data.methods().size())
                 .append(" methods \u00d7 ").append(data.metrics().size()).append(" metrics \u00b7 protocol <code>")
                 .append(Html.escape(protocolHash)).append("</code></p>\n</header>\n");
-        List<String> methods = order(data);
+        List<String> methods = data.methodsByRank();
         table(h, data, methods);
         provenance(h, methods, provenance);
         h.append("<section id=\"protocol\">\n<h2>Protocol <code>").append(Html.escape(protocolHash))
@@ -65,39 +63,13 @@ public final class LeaderboardPage {
         AtomicFiles.writeString(file, render(data, protocolHash, protocol, provenance));
     }
 
-    /**
-     * Methods by average rank across metrics, or by rank when there is one metric (stable; those
-     * without one keep report order, last).
-     */
-    private static List<String> order(ReportData data) {
-        Map<String, Double> key = averageRanks(data);
-        if (key.isEmpty() && data.metrics().size() == 1) {
-            data.rows().stream().filter(r -> r.rank() > 0).forEach(r -> key.put(r.method(), (double) r.rank()));
-        }
-        List<String> methods = new ArrayList<>(data.methods());
-        methods.sort(Comparator.comparingDouble(m -> key.getOrDefault(m, Double.POSITIVE_INFINITY)));
-        return methods;
-    }
-
-    private static Map<String, Double> averageRanks(ReportData data) {
-        Map<String, Double> out = new LinkedHashMap<>();
-        ReportData.Agreement a = data.agreement();
-        if (a != null) {
-            double[] ranks = a.averageRanks();
-            for (int i = 0; i < ranks.length; i++) {
-                out.put(a.methods().get(i), ranks[i]);
-            }
-        }
-        return out;
-    }
-
     private static void table(StringBuilder h, ReportData data, List<String> methods) {
         h.append("<section id=\"leaderboard\">\n");
         if (data.rows().isEmpty()) {
             h.append("<p class=\"note\">No results.</p>\n</section>\n");
             return;
         }
-        Map<String, Double> averageRank = averageRanks(data);
+        Map<String, Double> averageRank = data.averageRanks();
         Map<String, ReportData.Row> firstOfMetric = new LinkedHashMap<>();
         data.rows().forEach(r -> firstOfMetric.putIfAbsent(r.metric(), r));
         h.append("<table class=\"board\">\n<thead><tr><th scope=\"col\">method</th>");

@@ -28,10 +28,13 @@ import org.vitbench.api.Direction;
  *     2 metrics or 2 methods scored on all of them
  * @param gallery heatmaps of the first samples by every method, {@link Gallery#EMPTY} when the run
  *     drew none
+ * @param skipped method x metric pairs that do not apply (expected, not failures), with the reason
+ * @param families each method label's family (e.g. {@code perturbation}); methods without an entry
+ *     have none known
  */
 public record ReportData(String title, Map<String, String> metadata, List<Row> rows, List<Curve> curves,
         List<Failure> failures, List<Timing> timings, List<JmhResults.Result> benchmarks, Agreement agreement,
-        Gallery gallery) {
+        Gallery gallery, List<Skip> skipped, Map<String, String> families) {
 
     /** A report without JMH results or ranks across metrics. */
     public ReportData(String title, Map<String, String> metadata, List<Row> rows, List<Curve> curves,
@@ -42,7 +45,17 @@ public record ReportData(String title, Map<String, String> metadata, List<Row> r
     /** A report without a heatmap gallery. */
     public ReportData(String title, Map<String, String> metadata, List<Row> rows, List<Curve> curves,
             List<Failure> failures, List<Timing> timings, List<JmhResults.Result> benchmarks, Agreement agreement) {
-        this(title, metadata, rows, curves, failures, timings, benchmarks, agreement, Gallery.EMPTY);
+        this(title, metadata, rows, curves, failures, timings, benchmarks, agreement, Gallery.EMPTY, List.of(), Map.of());
+    }
+
+    /**
+     * A method x metric pair that was not run because it does not apply.
+     *
+     * @param method method label
+     * @param metric metric id
+     * @param reason why
+     */
+    public record Skip(String method, String metric, String reason) {
     }
 
     /**
@@ -78,21 +91,81 @@ public record ReportData(String title, Map<String, String> metadata, List<Row> r
         timings = List.copyOf(timings);
         benchmarks = List.copyOf(benchmarks);
         Objects.requireNonNull(gallery, "gallery (Gallery.EMPTY for none)");
+        skipped = List.copyOf(skipped);
+        families = Map.copyOf(families);
     }
 
     /** This report with JMH results in its runtime section. */
     public ReportData withBenchmarks(List<JmhResults.Result> results) {
-        return new ReportData(title, metadata, rows, curves, failures, timings, results, agreement, gallery);
+        return new ReportData(title, metadata, rows, curves, failures, timings, results, agreement, gallery, skipped,
+                families);
     }
 
     /** This report with ranks across metrics. */
     public ReportData withAgreement(Agreement a) {
-        return new ReportData(title, metadata, rows, curves, failures, timings, benchmarks, a, gallery);
+        return new ReportData(title, metadata, rows, curves, failures, timings, benchmarks, a, gallery, skipped,
+                families);
     }
 
     /** This report with a heatmap gallery ({@link Gallery#EMPTY} leaves the section out). */
     public ReportData withGallery(Gallery g) {
-        return new ReportData(title, metadata, rows, curves, failures, timings, benchmarks, agreement, g);
+        return new ReportData(title, metadata, rows, curves, failures, timings, benchmarks, agreement, g, skipped,
+                families);
+    }
+
+    /** This report with the pairs that do not apply. */
+    public ReportData withSkipped(List<Skip> pairs) {
+        return new ReportData(title, metadata, rows, curves, failures, timings, benchmarks, agreement, gallery, pairs,
+                families);
+    }
+
+    /** This report with the methods' families, by method label. */
+    public ReportData withFamilies(Map<String, String> byMethod) {
+        return new ReportData(title, metadata, rows, curves, failures, timings, benchmarks, agreement, gallery,
+                skipped, byMethod);
+    }
+
+    /**
+     * Method labels by average rank across metrics, best first, when the report has ranks across
+     * metrics; with one metric by rank under it; otherwise, and for methods without a rank, in
+     * order of first appearance (stable, last).
+     */
+    public List<String> methodsByRank() {
+        Map<String, Double> key = averageRanks();
+        if (key.isEmpty() && metricDirections().size() == 1) {
+            rows.stream().filter(r -> r.rank() > 0).forEach(r -> key.put(r.method(), (double) r.rank()));
+        }
+        List<String> methods = new ArrayList<>(methods());
+        methods.sort(Comparator.comparingDouble(m -> key.getOrDefault(m, Double.POSITIVE_INFINITY)));
+        return methods;
+    }
+
+    /**
+     * The mean curves per metric (metrics in order of first appearance), each metric's curves
+     * ordered by the method's rank under it, best first (unranked last, in report order).
+     */
+    public Map<String, List<Curve>> curvesByMetric() {
+        Map<String, List<Curve>> out = new LinkedHashMap<>();
+        for (Curve c : curves) {
+            out.computeIfAbsent(c.metric(), k -> new ArrayList<>()).add(c);
+        }
+        out.values().forEach(list -> list.sort(Comparator.comparingInt(c -> {
+            Row r = row(c.method(), c.metric());
+            return r == null || r.rank() <= 0 ? Integer.MAX_VALUE : r.rank();
+        })));
+        return out;
+    }
+
+    /** Each method label's average rank across metrics; empty without ranks across metrics. */
+    public Map<String, Double> averageRanks() {
+        Map<String, Double> out = new LinkedHashMap<>();
+        if (agreement != null) {
+            double[] ranks = agreement.averageRanks();
+            for (int i = 0; i < ranks.length; i++) {
+                out.put(agreement.methods().get(i), ranks[i]);
+            }
+        }
+        return out;
     }
 
     /** Method labels in order of first appearance. */

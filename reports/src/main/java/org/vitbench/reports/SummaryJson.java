@@ -11,7 +11,7 @@ import java.util.Locale;
 
 /**
  * The machine-readable summary ({@code summary.json}): metadata, leaderboard rows, mean curves,
- * failures and timings. NaN becomes {@code null} (JSON has no NaN). Field order is fixed and line
+ * failures, the pairs skipped as not applicable, and timings. NaN becomes {@code null} (JSON has no NaN). Field order is fixed and line
  * breaks are {@code \n} on every platform, so the output can be sealed by a golden file.
  */
 public final class SummaryJson {
@@ -75,6 +75,10 @@ public final class SummaryJson {
             o.put("count", f.count());
             o.put("reason", f.reason());
             o.put("exampleSample", f.exampleSample());
+        }
+        ArrayNode skipped = root.putArray("skipped");
+        for (ReportData.Skip k : data.skipped()) {
+            skipped.addObject().put("method", k.method()).put("metric", k.metric()).put("reason", k.reason());
         }
         ArrayNode timings = root.putArray("timings");
         for (ReportData.Timing t : data.timings()) {

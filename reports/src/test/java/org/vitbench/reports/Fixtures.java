@@ -59,4 +59,65 @@ final class Fixtures {
             double mean, double low, double high, int n, int failed) {
         return new ReportData.Row(method, metric, spec, hash, d, mean, low, high, n, failed, 0);
     }
+
+    /** The 23 method names and families of the default run. */
+    static final List<String[]> DEFAULT_METHODS = List.of(new String[] {"attention-rollout", "attention"},
+            new String[] {"cdam", "gradient"}, new String[] {"generic-attention", "propagation"},
+            new String[] {"gradcam", "gradient"}, new String[] {"gradcam-attn", "gradient"},
+            new String[] {"gradient-input", "gradient"}, new String[] {"hsic", "perturbation"},
+            new String[] {"integrated-gradients", "gradient"}, new String[] {"kernel-shap", "shapley"},
+            new String[] {"leave-one-out", "perturbation"}, new String[] {"legrad", "gradient"},
+            new String[] {"lime", "perturbation"}, new String[] {"lrp", "propagation"},
+            new String[] {"occlusion", "perturbation"}, new String[] {"random", "baseline"},
+            new String[] {"raw-attention", "attention"}, new String[] {"rise", "perturbation"},
+            new String[] {"saliency", "gradient"}, new String[] {"smoothgrad", "gradient"},
+            new String[] {"sobol", "perturbation"}, new String[] {"tam", "perturbation"},
+            new String[] {"transformer-attribution", "propagation"}, new String[] {"vit-shapley", "shapley"});
+
+    /**
+     * A report the size of the default run: 23 methods x 8 metrics with intervals, tests against
+     * the best, families and average ranks, and a curve per method for two metrics.
+     */
+    static ReportData large() {
+        String[] metrics = {"complexity", "deletion", "faithfulness", "insertion", "sensitivity-n",
+            "shapley-correlation", "shapley-error", "sparseness"};
+        List<ReportData.Row> rows = new java.util.ArrayList<>();
+        List<ReportData.Curve> curves = new java.util.ArrayList<>();
+        Map<String, String> families = new LinkedHashMap<>();
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        double[] x = {0, 0.25, 0.5, 0.75, 1};
+        for (String[] m : DEFAULT_METHODS) {
+            families.put(m[0], m[1]);
+            for (int k = 0; k < metrics.length; k++) {
+                Direction d = k % 2 == 0 ? Direction.LOWER_IS_BETTER : Direction.HIGHER_IS_BETTER;
+                double mean = -0.9 + 4.5 * random.nextDouble();
+                rows.add(new ReportData.Row(m[0], metrics[k], metrics[k] + "@default{}v1",
+                        String.format(java.util.Locale.ROOT, "%016x", (long) k * 0x1111111111111L), d, mean,
+                        mean - 0.04, mean + 0.05, 100, 0, 0, 0.001, 0.5));
+                if (k == 1 || k == 3) {
+                    double[] y = {mean, mean * 0.8, mean * 0.6, mean * 0.4, mean * 0.2};
+                    curves.add(new ReportData.Curve(m[0], metrics[k], x, y, y, y, 100));
+                }
+            }
+        }
+        List<ReportData.Row> ranked = ReportData.ranked(rows);
+        List<String> methods = DEFAULT_METHODS.stream().map(m -> m[0]).toList();
+        double[] average = new double[methods.size()];
+        for (ReportData.Row r : ranked) {
+            average[methods.indexOf(r.method())] += r.rank() / (double) metrics.length;
+        }
+        ReportData.Agreement agreement = new ReportData.Agreement(methods, List.of(metrics), average, 40, 1e-6, 6.9,
+                0.2, 1e-3);
+        return new ReportData("vitbench report", Map.of("samples", "100"), ranked, curves, List.of(), List.of())
+                .withAgreement(agreement).withFamilies(families);
+    }
+
+    /** The page without the report's own inline script, which must be its only one. */
+    static String withoutBoardScript(String html) {
+        String own = "<script>" + Scripts.BOARD + "</script>";
+        if (html.indexOf(own) != html.lastIndexOf(own)) {
+            throw new AssertionError("the board script appears twice");
+        }
+        return html.replace(own, "");
+    }
 }

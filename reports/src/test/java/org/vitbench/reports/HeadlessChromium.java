@@ -116,9 +116,22 @@ final class HeadlessChromium implements AutoCloseable {
 
     /** Loads {@code uri} and waits for its load event, then a short quiet period for late events. */
     PageLoad load(URI uri) throws Exception {
+        return load(uri, 0, true);
+    }
+
+    /**
+     * As {@link #load(URI)} in a viewport {@code width} CSS pixels wide (0: the window's), with
+     * scripts on or off.
+     */
+    PageLoad load(URI uri, int width, boolean scripts) throws Exception {
         for (String domain : List.of("Runtime", "Log", "Network", "Page")) {
             call(domain + ".enable", JSON.createObjectNode());
         }
+        if (width > 0) {
+            call("Emulation.setDeviceMetricsOverride", JSON.createObjectNode().put("width", width).put("height", 1000)
+                    .put("deviceScaleFactor", 1).put("mobile", false));
+        }
+        call("Emulation.setScriptExecutionDisabled", JSON.createObjectNode().put("value", !scripts));
         call("Page.navigate", JSON.createObjectNode().put("url", uri.toString()));
         loaded.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         Thread.sleep(300);
@@ -158,6 +171,16 @@ final class HeadlessChromium implements AutoCloseable {
         }
         return new PageLoad(errors, requests, text.path("result").path("value").asText(),
                 Base64.getDecoder().decode(shot.get("data").asText()));
+    }
+
+    /** The value of a JavaScript expression in the loaded page (evaluated even with page scripts off). */
+    JsonNode evaluate(String expression) throws Exception {
+        JsonNode r = call("Runtime.evaluate", JSON.createObjectNode().put("expression", expression)
+                .put("returnByValue", true));
+        if (r.has("exceptionDetails")) {
+            throw new IllegalStateException(expression + " threw " + r.get("exceptionDetails"));
+        }
+        return r.path("result").path("value");
     }
 
     private JsonNode call(String method, ObjectNode params) throws Exception {

@@ -8,7 +8,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code vitbench completion}: prints a bash/zsh completion script for every command and option. */
 @Command(name = "completion", mixinStandardHelpOptions = true,
-        description = "Print a bash (and zsh) completion script: source <(./vitbench completion)")
+        description = "Print a bash (and zsh) completion script; its --help says how to load it.",
+        footer = {"", "Load it into the current shell:", "  source <(./vitbench completion)"})
 final class CompletionCommand implements Callable<Integer> {
 
     @Spec

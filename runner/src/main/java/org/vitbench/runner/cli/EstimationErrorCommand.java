@@ -54,7 +54,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "estimation-error", mixinStandardHelpOptions = true,
         description = "Error of Shapley estimates against ground truth (KernelSHAP run long): KernelSHAP at several"
-                + " budgets and any --method, per image, then means with 95% bootstrap CIs.")
+                + " budgets and any --method, per image, then means with 95%% bootstrap CIs.")
 public final class EstimationErrorCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -100,10 +100,12 @@ final class LeaderboardCommand implements Callable<Integer> {
             List<ResultRecord> records = new ArrayList<>();
             Map<String, Direction> directions = new LinkedHashMap<>();
             Set<RunManifest.Skipped> skipped = new LinkedHashSet<>();
+            Map<String, String> families = new LinkedHashMap<>();
             for (Run r : loaded) {
                 r.records.stream().filter(x -> owner.get(x.method()) == r).forEach(records::add);
                 directions.putAll(r.manifest.directions());
                 r.manifest.skipped().forEach(skipped::add);
+                families.putAll(r.manifest.families());
             }
             Map<MethodSpec, String> labels = Aggregator.methodLabels(records);
             Map<String, Map<String, String>> provenance = new LinkedHashMap<>();
@@ -117,7 +119,7 @@ final class LeaderboardCommand implements Callable<Integer> {
             StringBuilder config = new StringBuilder(first.protocol).append("methods:\n");
             owner.keySet().forEach(m -> config.append("  - \"").append(m).append("\"\n"));
             RunManifest manifest = new RunManifest(protocolHash, config.toString(), first.manifest.seed(), directions,
-                    List.copyOf(skipped), env);
+                    List.copyOf(skipped), env, families);
             try {
                 java.nio.file.Files.createDirectories(out);
             } catch (java.io.IOException e) {

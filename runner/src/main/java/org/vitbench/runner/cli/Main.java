@@ -41,7 +41,7 @@ public final class Main implements Runnable {
     static final String VERBOSE = "--verbose";
 
     @picocli.CommandLine.Option(names = VERBOSE, scope = picocli.CommandLine.ScopeType.INHERIT,
-            description = "print the stack trace of an error")
+            description = "print the details: each skipped pair, the stack trace of an error")
     boolean verbose;
 
     private final Supplier<Registry> registrySupplier;
@@ -123,7 +123,8 @@ public final class Main implements Runnable {
 
     /**
      * Settings that must be in place before DJL or SLF4J initialise: DJL offline (no model-zoo
-     * downloads), no usage tracking, and warnings only with {@code --quiet}.
+     * downloads), no usage tracking, warnings only with {@code --quiet}, and vitbench's details
+     * (each skipped pair, for example) with {@code --verbose}.
      */
     static void configureEnvironment(String[] args) {
         if (System.getProperty("ai.djl.offline") == null) {
@@ -136,6 +137,8 @@ public final class Main implements Runnable {
         }
         if (Arrays.asList(args).contains("--quiet") || Arrays.asList(args).contains("-q")) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        } else if (Arrays.asList(args).contains(VERBOSE)) {
+            System.setProperty("org.slf4j.simpleLogger.log.org.vitbench", "debug");
         }
     }
 

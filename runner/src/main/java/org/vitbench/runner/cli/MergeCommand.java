@@ -105,8 +105,10 @@ final class MergeCommand implements Callable<Integer> {
             env.put("samples", Long.toString(merged.stream().map(ResultRecord::sampleId).distinct().count()));
             Set<RunManifest.Skipped> skipped = new LinkedHashSet<>();
             parts.forEach(p -> skipped.addAll(p.manifest.skipped()));
+            Map<String, String> families = new LinkedHashMap<>();
+            parts.forEach(p -> families.putAll(p.manifest.families()));
             RunManifest manifest = new RunManifest(first.manifest.configHash(), first.manifest.config(), first.manifest.seed(),
-                    first.manifest.directions(), List.copyOf(skipped), env);
+                    first.manifest.directions(), List.copyOf(skipped), env, families);
             manifest.write(out);
             copyGallery(parts.get(0).dir, out);
             spec.commandLine().getOut().println("merged " + merged.size() + " records of " + parts.size() + " shards into "

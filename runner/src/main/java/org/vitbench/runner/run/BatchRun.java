@@ -108,13 +108,16 @@ final class BatchRun {
         }
         List<Sample> samples = todo.stream().map(batch::get).toList();
         int[] sampleTargets = todo.stream().mapToInt(b -> targets[b]).toArray();
+        progress.begin(explainTask(method), method.spec().methodId() + " explaining");
         Explained x = explain(context, method, samples, sampleTargets);
+        progress.end(samples.size(), 0);
         for (int i = 0; i < samples.size(); i++) {
             if (x.reasons()[i] == null && gallery != null) {
                 gallery.offer(method, samples.get(i), x.maps()[i], model.info().grid());
             }
         }
         for (Unit.Pair pair : methodPairs) {
+            int before = records.size();
             List<Integer> scored = new ArrayList<>();
             for (int i = 0; i < samples.size(); i++) {
                 Sample s = samples.get(i);
@@ -127,10 +130,24 @@ final class BatchRun {
                     scored.add(i);
                 }
             }
-            if (!scored.isEmpty()) {
+            if (scored.isEmpty()) {
+                progress.advance(records.size() - before);
+            } else {
+                progress.begin(scoreTask(pair), pair.metric().info().id() + " scoring " + pair.method().spec().methodId());
                 score(context, pair, samples, sampleTargets, x, scored, records);
+                progress.end(scored.size(), records.size() - before);
             }
         }
+    }
+
+    /** The progress task of a method's explanations (see {@link ConsoleProgress#plan}). */
+    static String explainTask(Unit.Method method) {
+        return "explain " + method.spec().canonical();
+    }
+
+    /** The progress task of a method x metric's scoring. */
+    static String scoreTask(Unit.Pair pair) {
+        return "score " + pair.metric().spec().hash() + " " + pair.method().spec().canonical();
     }
 
     /**

@@ -196,8 +196,11 @@ public final class Benchmark {
                 LOG.info("memory {}: {} of activations per pass, {} samples per batch", MemoryBudget.format(
                         memory.bytes()), MemoryBudget.format(activations), batchSize);
             }
+            Map<String, String> families = new LinkedHashMap<>();
+            methods.forEach(m -> families.put(m.spec().methodId(),
+                    m.explainer().info().family().name().toLowerCase(java.util.Locale.ROOT)));
             RunManifest manifest = new RunManifest(hash, resolved.canonicalYaml(), config.seed(), directions,
-                    skipped, env);
+                    skipped, env, families);
             manifest.write(config.out());
             LOG.info("config {}: {} samples x {} method-metric pairs into {}", hash, n, pairs.size(),
                     config.out().toAbsolutePath());
@@ -210,11 +213,15 @@ public final class Benchmark {
                     config.model(), model.info().name(), model instanceof VisionTransformer v ? v.fingerprint() : null,
                     config.dataset(), config.seed()));
             long total = (long) n * pairs.size();
+            long startNanos = System.nanoTime();
+            long startDone = Math.min(total, store.records().size());
             try (ConsoleProgress progress = new ConsoleProgress(err, progressMode, total,
-                    Math.min(total, store.records().size()), System::nanoTime);
+                    startDone, System::nanoTime);
                     PluginCalls calls = new PluginCalls(timeLimit)) {
+                progress.plan(samplesLeft(pairs, store.records(), n));
                 Set<String> ids = new HashSet<>();
                 for (int start = 0; start < n; start += batchSize) {
+                    progress.samples("samples " + (start + 1) + "-" + Math.min(n, start + batchSize) + " of " + n);
                     List<Sample> batch = new ArrayList<>();
                     for (int i = start; i < Math.min(n, start + batchSize); i++) {
                         Sample s = dataset.get(positions.get(i));
@@ -228,7 +235,6 @@ public final class Benchmark {
                             gallery, heatmapCache, activations, calls)
                             .run(batch);
                     store.append(records);
-                    progress.advance(records.size());
                 }
             }
             gallery.finish(store.records(), model.info().classNames());
@@ -238,8 +244,27 @@ public final class Benchmark {
             finished.put("finished", RunManifest.timestamp());
             manifest = manifest.withEnvironment(finished);
             manifest.write(config.out());
+            out.println("finished in " + ConsoleProgress.duration(Math.round((System.nanoTime() - startNanos) / 1e9))
+                    + (startDone > 0 ? " (" + startDone + " units were stored before)" : ""));
             return writeReports(config.out(), store.records(), manifest, out);
         }
+    }
+
+    /**
+     * The samples each progress task has left: a pair's unstored units, and for a method the most
+     * of its pairs' (it explains a sample while any of its pairs lacks it).
+     */
+    static Map<String, Long> samplesLeft(List<Unit.Pair> pairs, List<ResultRecord> stored, int samples) {
+        Map<ResultRecord.Cell, Long> done = new HashMap<>();
+        stored.forEach(r -> done.merge(r.cell(), 1L, Long::sum));
+        Map<String, Long> left = new LinkedHashMap<>();
+        for (Unit.Pair p : pairs) {
+            long pairLeft = Math.max(0, samples - done.getOrDefault(new ResultRecord.Cell(p.method().spec(),
+                    p.metric().spec().hash()), 0L));
+            left.merge(BatchRun.explainTask(p.method()), pairLeft, Math::max);
+            left.put(BatchRun.scoreTask(p), pairLeft);
+        }
+        return left;
     }
 
     /** Closes every method (releasing what it loaded); a failing close is logged, not thrown over the run's outcome. */
@@ -403,12 +428,39 @@ public final class Benchmark {
         Exports.write(data, dir);
         long[] span = span(manifest);
         AllureResults.write(data, data.gallery(), dir.resolve(AllureResults.DIR), java.util.Map.of(), span[0], span[1]);
+        printSummary(data, manifest, out);
+        out.println("results:     " + dir.resolve(ResultStore.FILE_NAME));
         out.println("report:      " + html);
         out.println("summary:     " + summary);
         out.println("leaderboard: " + csv + " (also leaderboard.json, .md, .tex, .html)");
         out.println("also:        charts/*.svg, tables/*.csv, " + AllureResults.DIR + "/ (Allure results)");
         out.flush();
         return List.of(html, summary, csv, tex);
+    }
+
+    /** Cells scored, failed units, skipped pairs and the three best methods of each metric. */
+    static void printSummary(ReportData data, RunManifest manifest, PrintWriter out) {
+        long failed = data.rows().stream().mapToLong(ReportData.Row::failed).sum();
+        long scored = data.rows().stream().filter(r -> r.n() > 0).count();
+        out.println("cells:       " + scored + " method x metric cells scored, " + failed + " failed unit"
+                + (failed == 1 ? "" : "s") + (failed > 0 ? " (see the report's failed cells)" : "") + ", "
+                + manifest.skipped().size() + " pair" + (manifest.skipped().size() == 1 ? "" : "s")
+                + " skipped as not applicable");
+        Map<String, List<ReportData.Row>> byMetric = new LinkedHashMap<>();
+        data.rows().stream().filter(r -> r.rank() > 0).forEach(r -> byMetric.computeIfAbsent(r.metric(),
+                k -> new ArrayList<>()).add(r));
+        if (byMetric.isEmpty()) {
+            return;
+        }
+        int width = byMetric.keySet().stream().mapToInt(String::length).max().orElse(0) + 2;
+        out.println("best three per metric (mean):");
+        byMetric.forEach((metric, rows) -> {
+            rows.sort(java.util.Comparator.comparingInt(ReportData.Row::rank));
+            String top = String.join(", ", rows.stream().limit(3)
+                    .map(r -> r.method() + " " + org.vitbench.reports.Html.number(r.mean())).toList());
+            String label = metric + " " + rows.get(0).direction().arrow();
+            out.println("  " + label + " ".repeat(Math.max(1, width + 2 - label.length())) + top);
+        });
     }
 
     /**
@@ -441,22 +493,28 @@ public final class Benchmark {
             Set<Requirement> offered, List<RunManifest.Skipped> skipped) {
         List<Unit.Pair> pairs = new ArrayList<>();
         int first = skipped.size();
+        Map<Requirement, List<RunManifest.Skipped>> byRequirement = new java.util.EnumMap<>(Requirement.class);
         for (Unit.Method method : methods) {
             for (Metric metric : metrics) {
                 Set<Requirement> needs = EnumSet.noneOf(Requirement.class);
                 needs.addAll(method.explainer().info().requirements());
                 needs.addAll(metric.info().requirements());
                 String reason = null;
+                Requirement unmet = null;
                 for (Requirement r : CHECK_ORDER) {
                     reason = needs.contains(r) ? unmet(r, method, metric, needs, dataset, model, offered) : null;
                     if (reason != null) {
+                        unmet = r;
                         break;
                     }
                 }
                 if (reason == null) {
                     pairs.add(new Unit.Pair(method, metric));
                 } else {
-                    skipped.add(new RunManifest.Skipped(method.spec().canonical(), metric.info().id(), reason));
+                    RunManifest.Skipped k = new RunManifest.Skipped(method.spec().canonical(), metric.info().id(),
+                            reason);
+                    skipped.add(k);
+                    byRequirement.computeIfAbsent(unmet, x -> new ArrayList<>()).add(k);
                 }
             }
         }
@@ -465,9 +523,42 @@ public final class Benchmark {
         for (RunManifest.Skipped k : skipped.subList(first, skipped.size())) {
             byReason.computeIfAbsent(List.of(k.method(), k.reason()), x -> new ArrayList<>()).add(k.metric());
         }
-        byReason.forEach((key, metricIds) -> LOG.warn("skipping {} x {}: {}", key.get(0), String.join(", ", metricIds),
-                key.get(1)));
+        byReason.forEach((key, metricIds) -> LOG.debug("skipping {} x {}: {}", key.get(0),
+                String.join(", ", metricIds), key.get(1)));
+        if (!byRequirement.isEmpty()) {
+            LOG.info("{}", skipSummary(byRequirement, methods.size() * metrics.size(), dataset.name(), model.name()));
+        }
         return pairs;
+    }
+
+    /**
+     * One line for the pairs that do not apply, by the requirement they miss, e.g. {@code 69 of
+     * 184 method x metric pairs do not apply and are skipped: 69 need ground-truth masks, which
+     * dataset d lacks (metrics pointing-game, relevance-mass, relevance-rank)}.
+     */
+    static String skipSummary(Map<Requirement, List<RunManifest.Skipped>> byRequirement, int pairs, String dataset,
+            String model) {
+        int count = byRequirement.values().stream().mapToInt(List::size).sum();
+        StringBuilder sb = new StringBuilder().append(count).append(" of ").append(pairs)
+                .append(" method x metric pairs do not apply and are skipped: ");
+        List<String> parts = new ArrayList<>();
+        byRequirement.forEach((r, list) -> {
+            String why = switch (r) {
+                case GROUND_TRUTH_MASK -> "need ground-truth masks, which dataset " + dataset + " lacks";
+                case PLAIN_LAYOUT -> "read a plain ViT layout, which model " + model + " does not have";
+                case RANDOMISED_MODELS -> "explain randomised copies of the model, which model " + model
+                        + " does not offer or a trained method would not follow";
+                case ALL_CLASSES -> "need every class's heatmap from a method that explains the target only";
+                case WEIGHTS -> "read weights that model " + model + " does not expose";
+                default -> "miss " + r;
+            };
+            List<String> metricIds = list.stream().map(RunManifest.Skipped::metric).distinct().toList();
+            long methodCount = list.stream().map(RunManifest.Skipped::method).distinct().count();
+            parts.add(list.size() + " " + why + " (" + (metricIds.size() == 1 ? "metric " : "metrics ")
+                    + String.join(", ", metricIds) + "; " + methodCount + (methodCount == 1 ? " method)" : " methods)"));
+        });
+        return sb.append(String.join("; ", parts))
+                .append(". Each is listed in run.json and the report; --verbose lists them here.").toString();
     }
 
     private static void writeText(Path file, String text) {

@@ -1,14 +1,27 @@
 package org.vitbench.runner.run;
 
 import java.io.PrintWriter;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.LongSupplier;
 import org.vitbench.api.Progress;
 
 /**
- * Progress of a run on stderr: done/total units, rate and ETA. On a terminal it is one line
- * redrawn in place at most every 200 ms; otherwise (CI logs, pipes) a plain line at most every
- * 10 s so logs stay short; with {@code --quiet} nothing. Not thread-safe: the run loop owns it.
+ * Progress of a run on stderr: done/total units, the work under way (which method explains or
+ * which metric scores, on which samples, with a long call's own steps), elapsed time and ETA. On a
+ * terminal it is one line redrawn in place at most every 200 ms; otherwise (CI logs, pipes) a plain
+ * line at most every 10 s so logs stay short; with {@code --quiet} nothing. Not thread-safe: the
+ * run loop owns it.
+ *
+ * <p>The ETA of a run is not units over elapsed time, since its units cost very different amounts
+ * (a KernelSHAP explanation against a random one): the run gives the work left per task (a method's
+ * explanations, a method x metric's scoring) in samples with {@link #plan}, each task's time per
+ * sample is measured as it runs ({@link #begin}, {@link #end}), and the ETA is the sum of work left
+ * times measured time. Until every task with work left has been timed once (the first batch) it
+ * says so instead of guessing. Without a plan (uniform units, as in {@code predict}) the ETA is
+ * the units left at the rate so far.
  */
 public final class ConsoleProgress implements Progress, AutoCloseable {
 
@@ -30,6 +43,14 @@ public final class ConsoleProgress implements Progress, AutoCloseable {
     private String inner = "";
     private int lastWidth;
     private long lastDrawnDone = -1;
+    /** Samples left per task; empty without a plan. */
+    private final Map<String, Long> left = new LinkedHashMap<>();
+    /** Measured seconds and samples per task. */
+    private final Map<String, double[]> measured = new HashMap<>();
+    private String samples = "";
+    private String task;
+    private String working = "";
+    private long taskStart;
 
     public ConsoleProgress(PrintWriter err, Mode mode, long total, long alreadyDone, LongSupplier nanoClock) {
         this.err = err;
@@ -53,6 +74,45 @@ public final class ConsoleProgress implements Progress, AutoCloseable {
         draw(false);
     }
 
+    /**
+     * The work left per task, in samples (a task is what {@link #begin} names: one method's
+     * explanations, or one method x metric's scoring); the ETA is computed from it.
+     */
+    public void plan(Map<String, Long> samplesLeft) {
+        left.clear();
+        samplesLeft.forEach((k, v) -> {
+            if (v > 0) {
+                left.put(k, v);
+            }
+        });
+    }
+
+    /** The samples being worked on, e.g. {@code samples 17-32 of 100}. */
+    public void samples(String which) {
+        samples = which;
+    }
+
+    /** Work on {@code task} begins; {@code label} says what it is, e.g. {@code rise explaining}. */
+    public void begin(String task, String label) {
+        this.task = task;
+        this.taskStart = nanoClock.getAsLong();
+        working = label;
+        inner = "";
+        draw(false);
+    }
+
+    /** The work begun last ended: it took its time for {@code samples} samples and finished {@code units} units. */
+    public void end(int samples, long units) {
+        if (task != null) {
+            double[] m = measured.computeIfAbsent(task, k -> new double[2]);
+            m[0] += (nanoClock.getAsLong() - taskStart) / 1e9;
+            m[1] += samples;
+            left.computeIfPresent(task, (k, v) -> v > samples ? v - samples : null);
+            task = null;
+        }
+        advance(units);
+    }
+
     /** Progress inside the current step (a long method or metric call). */
     @Override
     public void update(long innerDone, long innerTotal) {
@@ -63,6 +123,7 @@ public final class ConsoleProgress implements Progress, AutoCloseable {
     @Override
     public void close() {
         inner = "";
+        working = "";
         draw(true);
         if (mode == Mode.BAR) {
             err.println();
@@ -96,7 +157,10 @@ public final class ConsoleProgress implements Progress, AutoCloseable {
         err.flush();
     }
 
-    /** The status text, e.g. {@code [######----] 120/400 units 30% | 12.3 units/s | ETA 0:23}. */
+    /**
+     * The status text, e.g. {@code [######----] 120/400 units 30% | rise explaining samples 17-32 of
+     * 100 (step 3/10) | 2:10 elapsed | ETA 9:41}.
+     */
     String line(long now) {
         double fraction = total == 0 ? 1 : (double) done / total;
         StringBuilder sb = new StringBuilder();
@@ -106,16 +170,41 @@ public final class ConsoleProgress implements Progress, AutoCloseable {
         }
         sb.append(done).append('/').append(total).append(" units ")
                 .append(String.format(Locale.ROOT, "%3.0f%%", 100 * fraction));
+        if (done < total && !working.isEmpty()) {
+            sb.append(" | ").append(working).append(samples.isEmpty() ? "" : " " + samples).append(inner);
+        }
         double seconds = (now - startNanos) / 1e9;
         long session = done - startDone;
-        if (seconds > 0 && session > 0) {
+        if (!left.isEmpty() || !measured.isEmpty()) {
+            sb.append(" | ").append(duration(Math.round(seconds))).append(" elapsed");
+            if (done < total) {
+                double eta = eta();
+                sb.append(Double.isNaN(eta) ? " | ETA after the first batch" : " | ETA " + duration(Math.round(eta)));
+            }
+        } else if (seconds > 0 && session > 0) {
             double rate = session / seconds;
             sb.append(String.format(Locale.ROOT, " | %.1f units/s | ETA %s", rate,
                     duration(Math.round((total - done) / rate))));
         } else if (done < total) {
             sb.append(" | ETA unknown");
         }
-        return sb.append(inner).toString();
+        if (working.isEmpty() || done >= total) {
+            sb.append(inner);
+        }
+        return sb.toString();
+    }
+
+    /** Seconds left: each task's samples left at its measured time per sample; NaN while a task is untimed. */
+    double eta() {
+        double seconds = 0;
+        for (Map.Entry<String, Long> e : left.entrySet()) {
+            double[] m = measured.get(e.getKey());
+            if (m == null || m[1] == 0) {
+                return Double.NaN;
+            }
+            seconds += e.getValue() * m[0] / m[1];
+        }
+        return seconds;
     }
 
     /** {@code m:ss}, or {@code h:mm:ss} from one hour. */

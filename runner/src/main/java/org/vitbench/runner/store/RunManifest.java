@@ -39,9 +39,11 @@ import org.vitbench.api.VitbenchException;
  * @param directions direction per metric spec hash
  * @param skipped method x metric pairs that were not run, with the reason
  * @param environment versions, hardware, commit and times, in display order
+ * @param families each method id's family (lower case, e.g. {@code perturbation}), so a report can
+ *     group methods without the plug-ins; empty in manifests written before it was kept
  */
 public record RunManifest(String configHash, String config, long seed, Map<String, Direction> directions,
-        List<Skipped> skipped, Map<String, String> environment) {
+        List<Skipped> skipped, Map<String, String> environment, Map<String, String> families) {
 
     public static final String FILE_NAME = "run.json";
     public static final String CONFIG_FILE = "config.yaml";
@@ -52,6 +54,13 @@ public record RunManifest(String configHash, String config, long seed, Map<Strin
         directions = Map.copyOf(directions);
         skipped = List.copyOf(skipped);
         environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
+        families = Collections.unmodifiableMap(new TreeMap<>(families));
+    }
+
+    /** A manifest that records no method families. */
+    public RunManifest(String configHash, String config, long seed, Map<String, Direction> directions,
+            List<Skipped> skipped, Map<String, String> environment) {
+        this(configHash, config, seed, directions, skipped, environment, Map.of());
     }
 
     /** The current time in UTC, to the second (ISO 8601), as a manifest records start and finish. */
@@ -70,7 +79,7 @@ public record RunManifest(String configHash, String config, long seed, Map<Strin
     }
 
     public RunManifest withEnvironment(Map<String, String> newEnvironment) {
-        return new RunManifest(configHash, config, seed, directions, skipped, newEnvironment);
+        return new RunManifest(configHash, config, seed, directions, skipped, newEnvironment, families);
     }
 
     /** Writes {@code run.json} and {@code config.yaml} into {@code dir}, each through a temporary file. */
@@ -90,6 +99,10 @@ public record RunManifest(String configHash, String config, long seed, Map<Strin
         }
         ObjectNode env = o.putObject("environment");
         environment.forEach(env::put);
+        if (!families.isEmpty()) {
+            ObjectNode f = o.putObject("families");
+            families.forEach(f::put);
+        }
         try {
             String json = JSON.writer(new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n")))
                     .writeValueAsString(o) + "\n";
@@ -128,8 +141,12 @@ public record RunManifest(String configHash, String config, long seed, Map<Strin
                 Map.Entry<String, JsonNode> e = it.next();
                 env.put(e.getKey(), e.getValue().asText());
             }
+            Map<String, String> families = new LinkedHashMap<>();
+            if (o.has("families")) {
+                o.get("families").fields().forEachRemaining(e -> families.put(e.getKey(), e.getValue().asText()));
+            }
             return new RunManifest(o.get("configHash").asText(), o.get("config").asText(), o.get("seed").asLong(),
-                    directions, skipped, env);
+                    directions, skipped, env, families);
         } catch (RuntimeException e) {
             throw new VitbenchException(file + " is not a valid run manifest (" + e + "); rerun the benchmark "
                     + "into a new --out directory", e);

@@ -68,17 +68,24 @@ public final class Aggregator {
             }
             failures.addAll(failures(method, metric, cell));
         }
-        for (RunManifest.Skipped s : manifest.skipped()) {
-            failures.add(new ReportData.Failure(s.method(), s.metric(), 0, "pair skipped: " + s.reason(), "\u2013"));
-        }
         List<ReportData.Row> ranked = ReportData.ranked(rows);
         Map<ReportData.Row, List<ResultRecord>> rankedCells = new java.util.IdentityHashMap<>();
         for (int i = 0; i < rows.size(); i++) {
             rankedCells.put(ranked.get(i), cellOf.get(rows.get(i)));
         }
         List<ReportData.Row> comparedRows = compared(ranked, rankedCells);
+        Map<String, String> families = new LinkedHashMap<>();
+        methodLabels.forEach((spec, label) -> {
+            String family = manifest.families().get(spec.methodId());
+            if (family != null) {
+                families.put(label, family);
+            }
+        });
         return new ReportData(title, metadata(records, manifest), comparedRows, curves, failures,
-                timings(records, methodLabels, metricLabels)).withAgreement(agreement(comparedRows));
+                timings(records, methodLabels, metricLabels)).withAgreement(agreement(comparedRows))
+                .withSkipped(manifest.skipped().stream().map(k -> new ReportData.Skip(k.method(), k.metric(),
+                        k.reason())).toList())
+                .withFamilies(families);
     }
 
     /**

@@ -39,8 +39,14 @@ class RunnerTest {
         assertTrue(records.stream().allMatch(ResultRecord::isOk));
         assertEquals(20, cli.fakes.explained.get(), "each method explains each sample once");
         assertEquals(2, cli.fakes.closed.get(), "the run closes each method it created");
+        assertTrue(cli.out.startsWith("finished in "), cli.out);
+        assertTrue(cli.out.contains("cells:       4 method x metric cells scored, 0 failed units, 0 pairs skipped"),
+                cli.out);
+        assertTrue(cli.out.contains("best three per metric (mean):\n  fake-deletion \u2193  oracle "), cli.out);
+        assertTrue(cli.out.contains("results:     " + out.resolve("results.jsonl")), cli.out);
         String html = Files.readString(out.resolve("report.html"));
-        assertTrue(html.contains("<th scope=\"row\">oracle</th>"));
+        assertTrue(html.contains("<tr data-family=\"baseline\"><th scope=\"row\">oracle<span class=\"family\">baseline"
+                + "</span></th>"), "a row per method, with its family from run.json");
         assertTrue(html.contains("fake-deletion \u2193"));
         assertTrue(html.contains("<svg viewBox"), "deletion curves are drawn");
         JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
@@ -192,8 +198,11 @@ class RunnerTest {
                 cli.benchmark(out, List.of("oracle"), List.of("fake-sum", "fake-all-classes")), cli.err);
 
         assertEquals(10, ResultStore.read(out).size());
-        assertTrue(Files.readString(out.resolve("report.html"))
-                .contains("pair skipped: metric fake-all-classes needs heatmaps of every class"));
+        String html = Files.readString(out.resolve("report.html"));
+        assertTrue(html.contains("metric fake-all-classes needs heatmaps of every class"), html);
+        assertTrue(html.contains("<p class=\"note\">No unit failed.</p>"), "a skipped pair is not a failure");
+        assertTrue(Files.readString(out.resolve("run.json")).contains("\"oracle\" : \"baseline\""),
+                "run.json keeps each method's family");
     }
 
     @Test

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -85,6 +88,56 @@ class ConsoleProgressTest {
         p.update(3, 8);
 
         assertEquals("progress: 0/10 units   0% | ETA unknown (step 3/8)" + System.lineSeparator(), text.toString());
+    }
+
+    @Test
+    void theLineNamesTheWorkUnderWayAndMovesWithinABatch() {
+        ConsoleProgress p = progress(ConsoleProgress.Mode.LINES, 40, 0);
+        p.plan(Map.of("explain a", 20L, "score a", 20L));
+        p.samples("samples 1-10 of 20");
+        p.begin("explain a", "a explaining");
+        clock.addAndGet(20_000_000_000L);
+        p.update(3, 8);
+        p.end(10, 0);
+        p.begin("score a", "m scoring a");
+        clock.addAndGet(10_000_000_000L);
+        p.end(10, 10);
+
+        String[] lines = text.toString().split(System.lineSeparator());
+        assertEquals("progress: 0/40 units   0% | a explaining samples 1-10 of 20 | 0:00 elapsed "
+                + "| ETA after the first batch", lines[0]);
+        assertEquals("progress: 0/40 units   0% | a explaining samples 1-10 of 20 (step 3/8) | 0:20 elapsed "
+                + "| ETA after the first batch", lines[1]);
+        assertEquals("progress: 10/40 units  25% | m scoring a samples 1-10 of 20 | 0:30 elapsed | ETA 0:30",
+                lines[lines.length - 1], "units move as each pair finishes, not at the end of the batch");
+    }
+
+    @Test
+    void theEtaIsTheWorkLeftAtEachTasksMeasuredTimeAndDoesNotClimb() {
+        // a costly method (10 s per sample) and a cheap one (0.1 s), 100 samples in batches of 10;
+        // the cheap one runs first in every batch, so the count moves fast early in a batch
+        ConsoleProgress p = progress(ConsoleProgress.Mode.OFF, 200, 0);
+        p.plan(Map.of("explain cheap", 100L, "explain costly", 100L));
+        List<Double> etas = new ArrayList<>();
+        for (int batch = 0; batch < 10; batch++) {
+            p.begin("explain cheap", "cheap");
+            clock.addAndGet(1_000_000_000L);
+            p.end(10, 10);
+            if (batch == 0) {
+                assertTrue(Double.isNaN(p.eta()), "no guess before every task was timed");
+            } else {
+                etas.add(p.eta());
+            }
+            p.begin("explain costly", "costly");
+            clock.addAndGet(100_000_000_000L);
+            p.end(10, 10);
+            etas.add(p.eta());
+        }
+        assertEquals(9 * 10 * (10 + 0.1), etas.get(0), 1e-6, "after the first batch: samples left x measured cost");
+        for (int i = 1; i < etas.size(); i++) {
+            assertTrue(etas.get(i) <= etas.get(i - 1), "the ETA never climbs: " + etas);
+        }
+        assertEquals(0, etas.get(etas.size() - 1), 1e-9);
     }
 
     @Test

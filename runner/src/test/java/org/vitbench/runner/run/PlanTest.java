@@ -118,4 +118,24 @@ class PlanTest {
         assertEquals(EnumSet.allOf(Requirement.class), EnumSet.copyOf(Benchmark.CHECK_ORDER));
         assertEquals(Requirement.values().length, Benchmark.CHECK_ORDER.size());
     }
+
+    @Test
+    void skippedPairsAreSummarisedInOneLineByWhatTheyMiss() {
+        Map<Requirement, List<RunManifest.Skipped>> byRequirement = new java.util.EnumMap<>(Requirement.class);
+        List<RunManifest.Skipped> masks = new ArrayList<>();
+        for (String method : List.of("a", "b", "c")) {
+            for (String metric : List.of("pointing-game", "relevance-mass")) {
+                masks.add(new RunManifest.Skipped(method, metric, "needs masks"));
+            }
+        }
+        byRequirement.put(Requirement.GROUND_TRUTH_MASK, masks);
+        byRequirement.put(Requirement.WEIGHTS, List.of(new RunManifest.Skipped("cdam", "deletion", "weights")));
+
+        String line = Benchmark.skipSummary(byRequirement, 20, "my-data", "my-model");
+
+        assertEquals("7 of 20 method x metric pairs do not apply and are skipped: 6 need ground-truth masks, which "
+                + "dataset my-data lacks (metrics pointing-game, relevance-mass; 3 methods); 1 read weights that model "
+                + "my-model does not expose (metric deletion; 1 method). Each is listed in run.json and the report; "
+                + "--verbose lists them here.", line);
+    }
 }

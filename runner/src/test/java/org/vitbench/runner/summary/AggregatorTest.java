@@ -77,8 +77,9 @@ class AggregatorTest {
         assertEquals(0.1, b.mean(), 0.0);
         assertEquals(1, b.failed());
         assertEquals(1, b.rank());
-        assertEquals(List.of(new ReportData.Failure("b", "deletion", 1, "boom", "s2"),
-                new ReportData.Failure("c", "deletion", 0, "pair skipped: why", "\u2013")), data.failures());
+        assertEquals(List.of(new ReportData.Failure("b", "deletion", 1, "boom", "s2")), data.failures(),
+                "skipped pairs are not failures");
+        assertEquals(List.of(new ReportData.Skip("c", "deletion", "why")), data.skipped());
         assertEquals("h", data.metadata().get("config hash"));
         assertEquals("2", data.metadata().get("samples"));
         assertEquals("17", data.metadata().get("Java"));

@@ -125,7 +125,7 @@ public record Gallery(List<String> methods, List<String> samples, byte[][][] cel
     }
 
     /**
-     * The report section: samples as rows (headed by their caption), methods as columns, PNGs
+     * The report section: methods as rows, samples as columns (headed by their caption), PNGs
      * inline, then the two colour scales explained with bars drawn from {@link Overlay}'s colours.
      */
     String html() {
@@ -135,14 +135,15 @@ public record Gallery(List<String> methods, List<String> samples, byte[][][] cel
                         + "over the image in grey (patch values, nearest-neighbour upsampled) with its colour bar, and the "
                         + "bar's end values below. Scales are per map: compare where a map is high, not colours across "
                         + "cells.</p>\n");
-        h.append("<table class=\"gallery\">\n<thead><tr><th scope=\"col\">sample</th>");
-        for (String m : methods) {
-            h.append("<th scope=\"col\">").append(Html.escape(m)).append("</th>");
+        // methods as rows and the few samples as columns, so that many methods grow the page downwards
+        h.append("<div class=\"scroll\">\n<table class=\"gallery\">\n<thead><tr><th scope=\"col\">method</th>");
+        for (String sample : samples) {
+            h.append("<th scope=\"col\">").append(Html.escape(sample)).append("</th>");
         }
         h.append("</tr></thead>\n<tbody>\n");
-        for (int i = 0; i < samples.size(); i++) {
-            h.append("<tr><th scope=\"row\">").append(Html.escape(samples.get(i))).append("</th>");
-            for (int j = 0; j < methods.size(); j++) {
+        for (int j = 0; j < methods.size(); j++) {
+            h.append("<tr><th scope=\"row\">").append(Html.escape(methods.get(j))).append("</th>");
+            for (int i = 0; i < samples.size(); i++) {
                 if (cells[j][i] == null) {
                     h.append("<td class=\"note\" title=\"no heatmap: the method failed on this sample\">\u2013</td>");
                     continue;
@@ -153,7 +154,7 @@ public record Gallery(List<String> methods, List<String> samples, byte[][][] cel
             }
             h.append("</tr>\n");
         }
-        h.append("</tbody>\n</table>\n<div class=\"scales\">\n");
+        h.append("</tbody>\n</table>\n</div>\n<div class=\"scales\">\n");
         scale(h, "scale-viridis", false, "0", "largest value",
                 "Maps without negative values: viridis, dark purple at 0 to yellow at the map's largest value.");
         scale(h, "scale-signed", true, "\u2212largest |value|", "+largest |value|",

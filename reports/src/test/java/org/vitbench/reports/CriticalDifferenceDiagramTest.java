@@ -36,6 +36,37 @@ class CriticalDifferenceDiagramTest {
     }
 
     @Test
+    void axisNumbersNeverTouchWhateverTheNumberOfMethods() {
+        assertEquals(1, CriticalDifferenceDiagram.labelStep(30));
+        assertEquals(2, CriticalDifferenceDiagram.labelStep(20));
+        assertEquals(5, CriticalDifferenceDiagram.labelStep(8));
+        assertEquals(10, CriticalDifferenceDiagram.labelStep(3));
+        for (int k : new int[] {3, 12, 23, 60}) {
+            List<String> methods = new java.util.ArrayList<>();
+            double[] ranks = new double[k];
+            for (int i = 0; i < k; i++) {
+                methods.add("method-" + i);
+                ranks[i] = 1 + i * (k - 1.0) / k;
+            }
+            String svg = CriticalDifferenceDiagram.standalone(new ReportData.Agreement(methods, List.of("m1", "m2"),
+                    ranks, 10, 0.001, 2.5, 0.5, 0.01));
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                    "<text x=\"([0-9.]+)\" y=\"47\" text-anchor=\"middle\">(\\d+)</text>").matcher(svg);
+            List<Double> xs = new java.util.ArrayList<>();
+            while (m.find()) {
+                xs.add(Double.parseDouble(m.group(1)));
+            }
+            assertTrue(xs.size() >= 2, k + " methods: " + xs);
+            for (int i = 1; i < xs.size(); i++) {
+                assertTrue(xs.get(i) - xs.get(i - 1) >= 26, k + " methods: numbers at " + xs);
+            }
+            for (String method : methods) {
+                assertEquals(1, count(svg, ">" + method + " ("), method + " is labelled once");
+            }
+        }
+    }
+
+    @Test
     void theDiagramOfAFixedAgreementMatchesItsGoldenFile() throws Exception {
         String svg = CriticalDifferenceDiagram.standalone(agreement(0.001, 1.0));
         Xml.parse(svg);

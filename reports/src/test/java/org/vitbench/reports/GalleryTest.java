@@ -50,7 +50,7 @@ class GalleryTest {
     }
 
     @Test
-    void everySampleIsARowAndEveryMethodAColumnWithEscapedNames() throws Exception {
+    void everyMethodIsARowAndEverySampleAColumnWithEscapedNames() throws Exception {
         List<String> methods = List.of("<b>rollout</b>", "kernel-shap:budget=2&3", "\"quoted\"");
         List<String> samples = List.of("s-0 \u00b7 true <T> \u00b7 predicted Shirt", "s-1 & 2");
         byte[][][] cells = new byte[3][2][];
@@ -66,9 +66,9 @@ class GalleryTest {
 
         assertEquals(3 * 2 - 1, count(html, "<img alt="), "one image per method and sample, less the missing one");
         assertEquals(1, count(html, "<td class=\"note\" title=\"no heatmap: the method failed on this sample\">"));
-        assertTrue(html.contains("<th scope=\"col\">&lt;b&gt;rollout&lt;/b&gt;</th>"), html);
-        assertTrue(html.contains("<th scope=\"col\">&quot;quoted&quot;</th>"));
-        assertTrue(html.contains("<th scope=\"row\">s-1 &amp; 2</th>"));
+        assertTrue(html.contains("<th scope=\"row\">&lt;b&gt;rollout&lt;/b&gt;</th>"), html);
+        assertTrue(html.contains("<th scope=\"row\">&quot;quoted&quot;</th>"));
+        assertTrue(html.contains("<th scope=\"col\">s-1 &amp; 2</th>"));
         assertTrue(html.contains("alt=\"heatmap of kernel-shap:budget=2&amp;3 for s-0 \u00b7 true &lt;T&gt; \u00b7 "
                 + "predicted Shirt\""));
         assertTrue(html.contains("src=\"data:image/png;base64," + Base64.getEncoder().encodeToString(PNG_B) + "\""));

@@ -69,6 +69,20 @@ final class HeadlessChromium implements AutoCloseable {
         this.socket = socket;
     }
 
+    /**
+     * Skips the calling test when Chromium is missing, or fails it under CI (the variable
+     * {@code CI} set), where the browser tests must run.
+     */
+    static void assumeInstalled() {
+        if (!Files.isExecutable(executable())) {
+            String why = executable() + " is missing; install it with apt-get install chromium";
+            if (System.getenv("CI") != null) {
+                org.junit.jupiter.api.Assertions.fail(why + " (CI must run the browser test)");
+            }
+            org.junit.jupiter.api.Assumptions.abort(why);
+        }
+    }
+
     /** Starts the browser with a fresh profile and connects to its blank page. */
     static HeadlessChromium start() throws Exception {
         Path profile = Files.createTempDirectory("vitbench-chromium");

@@ -3,7 +3,6 @@ package org.vitbench.reports;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.qameta.allure.Allure;
@@ -13,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,13 +33,7 @@ class LeaderboardInBrowserTest {
 
     @BeforeAll
     static void needsChromium() {
-        if (!Files.isExecutable(HeadlessChromium.executable())) {
-            String why = HeadlessChromium.executable() + " is missing; install it with apt-get install chromium";
-            if (System.getenv("CI") != null) {
-                fail(why + " (CI must run the browser test)");
-            }
-            Assumptions.abort(why);
-        }
+        HeadlessChromium.assumeInstalled();
     }
 
     @Test

@@ -3,7 +3,6 @@ package org.vitbench.reports;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.qameta.allure.Allure;
 import java.io.ByteArrayInputStream;
@@ -11,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,13 +30,7 @@ class ReportInBrowserTest {
 
     @BeforeAll
     static void needsChromium() {
-        if (!Files.isExecutable(HeadlessChromium.executable())) {
-            String why = HeadlessChromium.executable() + " is missing; install it with apt-get install chromium";
-            if (System.getenv("CI") != null) {
-                fail(why + " (CI must run the browser test)");
-            }
-            Assumptions.abort(why);
-        }
+        HeadlessChromium.assumeInstalled();
     }
 
     @Test

@@ -65,8 +65,19 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "vitbench-out/explain", description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path out;
 
+    @Option(names = "--grid", description = "Also write one PNG with the image and every method's overlay, for papers "
+            + "(<sample>_all.png).")
+    boolean grid;
+
+    @Option(names = "--columns", defaultValue = "4", description = "Pictures per row of the --grid PNG (default: "
+            + "${DEFAULT-VALUE}).")
+    int columns;
+
     @Override
     public Integer call() throws IOException {
+        if (columns < 1 || columns > 64) {
+            throw new ConfigurationException("--columns " + columns + " is out of range; allowed: 1 to 64");
+        }
         if (scale < 1 || scale > 64) {
             throw new ConfigurationException("--scale " + scale + " is out of range; allowed: 1 to 64");
         }
@@ -95,6 +106,8 @@ final class ExplainCommand implements Callable<Integer> {
                 stdout.printf(Locale.ROOT, "sample %s (label %s), explaining class %d '%s' (probability %.3f)%n", s.id(),
                         s.label() < 0 ? "unknown" : data.classNames().get(s.label()), k, vit.info().classNames().get(k),
                         probabilities[k]);
+                String what = "class " + k + " '" + vit.info().classNames().get(k) + "' | sample " + s.id();
+                List<float[]> all = new ArrayList<>();
                 for (int i = 0; i < explainers.size(); i++) {
                     Explainer e = explainers.get(i);
                     Heatmaps maps;
@@ -104,10 +117,18 @@ final class ExplainCommand implements Callable<Integer> {
                     }
                     double seconds = (System.nanoTime() - start) / 1e9;
                     float[] map = maps.target()[0];
+                    all.add(map);
                     Path file = out.resolve(fileName(s.id() + "_" + e.info().id()) + ".png");
-                    Overlay.write(Overlay.render(s.image(), map, maps.grid(), scale), file);
+                    Overlay.write(Overlay.render(s.image(), map, maps.grid(), scale, List.of(specs.get(i), what)),
+                            file);
                     stdout.printf(Locale.ROOT, "%-24s %s  (%.3f s; scale %s)%n", specs.get(i), file, seconds,
                             Overlay.legend(map));
+                }
+                if (grid) {
+                    Path file = out.resolve(fileName(s.id() + "_all") + ".png");
+                    Overlay.write(Overlay.grid(s.image(), specs, all, vit.info().grid(), scale, columns,
+                            List.of(what)), file);
+                    stdout.printf(Locale.ROOT, "%-24s %s%n", "all methods", file);
                 }
             }
             stdout.flush();

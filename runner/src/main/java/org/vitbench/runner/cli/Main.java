@@ -44,6 +44,18 @@ public final class Main implements Runnable {
             description = "print the details: each skipped pair, the stack trace of an error")
     boolean verbose;
 
+    /** The option that sets the engine's operator threads; read before the engine starts. */
+    static final String THREADS = "--threads";
+
+    /** The system properties DJL's PyTorch engine reads its thread counts from when it starts. */
+    static final String INTRA_OP = "ai.djl.pytorch.num_threads";
+    static final String INTER_OP = "ai.djl.pytorch.num_interop_threads";
+
+    @picocli.CommandLine.Option(names = THREADS, paramLabel = "N", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "threads of the engine's operators (default: the cores available to Java); one more "
+                    + "thread schedules them")
+    Integer threads;
+
     private final Supplier<Registry> registrySupplier;
     private Registry registry;
 
@@ -61,6 +73,13 @@ public final class Main implements Runnable {
 
     /** Parses and runs {@code args}; returns the exit code. */
     static int execute(Supplier<Registry> registry, String[] args, PrintWriter out, PrintWriter err) {
+        try {
+            threads(args);
+        } catch (ConfigurationException e) {
+            err.println("vitbench: error: " + e.getMessage());
+            err.flush();
+            return ExitCode.USAGE.code();
+        }
         try {
             return commandLine(registry, out, err).execute(args);
         } catch (OutOfMemoryError e) {
@@ -123,8 +142,10 @@ public final class Main implements Runnable {
 
     /**
      * Settings that must be in place before DJL or SLF4J initialise: DJL offline (no model-zoo
-     * downloads), no usage tracking, warnings only with {@code --quiet}, and vitbench's details
-     * (each skipped pair, for example) with {@code --verbose}.
+     * downloads), no usage tracking, the engine's thread counts ({@code --threads}, else the cores
+     * available to Java, for the operators, and one thread to schedule them; a {@code -D} setting
+     * wins), warnings only with {@code --quiet}, and vitbench's details (each skipped pair, for
+     * example) with {@code --verbose}.
      */
     static void configureEnvironment(String[] args) {
         if (System.getProperty("ai.djl.offline") == null) {
@@ -135,11 +156,49 @@ public final class Main implements Runnable {
         if (System.getProperty("OPT_OUT_TRACKING") == null) {
             System.setProperty("OPT_OUT_TRACKING", "true");
         }
+        // explicit thread counts: PyTorch's own default depends on the machine's load and library build
+        if (System.getProperty(INTRA_OP) == null) {
+            int n;
+            try {
+                n = threads(args).orElse(Runtime.getRuntime().availableProcessors());
+            } catch (ConfigurationException e) {
+                n = Runtime.getRuntime().availableProcessors(); // execute() reports the bad value
+            }
+            System.setProperty(INTRA_OP, Integer.toString(n));
+        }
+        if (System.getProperty(INTER_OP) == null) {
+            System.setProperty(INTER_OP, "1");
+        }
         if (Arrays.asList(args).contains("--quiet") || Arrays.asList(args).contains("-q")) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         } else if (Arrays.asList(args).contains(VERBOSE)) {
             System.setProperty("org.slf4j.simpleLogger.log.org.vitbench", "debug");
         }
+    }
+
+    /**
+     * The value of {@code --threads N} or {@code --threads=N} in {@code args}, if given.
+     *
+     * @throws ConfigurationException when the value is not a whole number from 1 to 4096
+     */
+    static java.util.Optional<Integer> threads(String[] args) {
+        String value = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals(THREADS)) {
+                value = i + 1 < args.length ? args[i + 1] : "";
+            } else if (args[i].startsWith(THREADS + "=")) {
+                value = args[i].substring(THREADS.length() + 1);
+            }
+        }
+        if (value == null) {
+            return java.util.Optional.empty();
+        }
+        if (value.matches("[0-9]{1,4}") && Integer.parseInt(value) >= 1 && Integer.parseInt(value) <= 4096) {
+            return java.util.Optional.of(Integer.parseInt(value));
+        }
+        throw new ConfigurationException(THREADS + " '" + value + "' is not a thread count; give a whole number from "
+                + "1 to 4096, usually the cores to use (this machine has " + Runtime.getRuntime().availableProcessors()
+                + ")");
     }
 
     /** {@code --version}: vitbench, DJL and Java versions. */

@@ -32,7 +32,6 @@ import org.vitbench.api.ResultRecord;
 import org.vitbench.api.Sample;
 import org.vitbench.api.VitModel;
 import org.vitbench.api.VitbenchException;
-import org.vitbench.models.VisionTransformer;
 import org.vitbench.models.masking.MaskedEvaluator;
 import org.vitbench.reports.AllureResults;
 import org.vitbench.reports.Exports;
@@ -210,7 +209,7 @@ public final class Benchmark {
             }
             GalleryCollector gallery = new GalleryCollector(config.out(), shown, methods);
             HeatmapCache heatmapCache = new HeatmapCache(heatmapOutputs.cacheDir(config.out()), HeatmapCache.context(
-                    config.model(), model.info().name(), model instanceof VisionTransformer v ? v.fingerprint() : null,
+                    config.model(), model.info().name(), Protocol.fingerprint(model).orElse(null),
                     config.dataset(), config.seed()));
             long total = (long) n * pairs.size();
             long startNanos = System.nanoTime();

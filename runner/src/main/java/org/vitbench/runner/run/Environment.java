@@ -43,6 +43,9 @@ public final class Environment {
                 + System.getProperty("os.arch"));
         m.put("CPU", cpu() + ", " + Runtime.getRuntime().availableProcessors() + " cores available, max heap "
                 + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB");
+        m.put("threads", System.getProperty("ai.djl.pytorch.num_threads", "the engine's default") + " for operators, "
+                + System.getProperty("ai.djl.pytorch.num_interop_threads", "the engine's default")
+                + " to schedule them");
         m.put("git commit", System.getProperty("vitbench.gitCommit", "unknown (run through the vitbench launcher)"));
         m.put("started", started);
         return m;

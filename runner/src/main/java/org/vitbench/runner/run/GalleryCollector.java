@@ -21,8 +21,8 @@ import org.vitbench.runner.summary.Aggregator;
  */
 final class GalleryCollector {
 
-    /** Screen pixels per image pixel: 28-pixel images become 84-pixel thumbnails. */
-    private static final int SCALE = 3;
+    /** The least width of a thumbnail in screen pixels: 28-pixel images are drawn 4 pixels per pixel. */
+    static final int THUMBNAIL = 112;
 
     private final Path dir;
     private final List<Sample> samples;
@@ -61,7 +61,8 @@ final class GalleryCollector {
         }
         // the legend first, so that every PNG present has its legend
         writeText(dir.resolve(Gallery.file(j, i) + ".legend"), Overlay.legend(map));
-        Overlay.write(Overlay.render(sample.image(), map, grid, SCALE), dir.resolve(Gallery.file(j, i)));
+        int scale = Math.max(1, (THUMBNAIL + sample.image().width() - 1) / sample.image().width());
+        Overlay.write(Overlay.render(sample.image(), map, grid, scale), dir.resolve(Gallery.file(j, i)));
     }
 
     private static void writeText(Path file, String text) {

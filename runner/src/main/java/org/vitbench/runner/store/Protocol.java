@@ -4,8 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.vitbench.api.Hashes;
+import org.vitbench.api.ModelWeights;
 import org.vitbench.api.VitModel;
-import org.vitbench.models.VisionTransformer;
 
 /**
  * A run's evaluation protocol: its canonical config without the method list (model, evaluation
@@ -49,18 +49,20 @@ public final class Protocol {
 
     /**
      * The environment entries with the weight fingerprints of the model and of the evaluation model
-     * (null when the run has none), for the models that have one (vitbench's own ViT); empty for
-     * others, whose protocol is then the config alone.
+     * (null when the run has none), for the models that offer their weights ({@link ModelWeights});
+     * empty for others, whose protocol is then the config alone.
      */
     public static Map<String, String> fingerprints(VitModel model, VitModel evaluationModel) {
         Map<String, String> out = new LinkedHashMap<>();
-        if (model instanceof VisionTransformer v) {
-            out.put(MODEL_FINGERPRINT, v.fingerprint());
-        }
-        if (evaluationModel instanceof VisionTransformer v) {
-            out.put(EVALUATION_MODEL_FINGERPRINT, v.fingerprint());
-        }
+        fingerprint(model).ifPresent(f -> out.put(MODEL_FINGERPRINT, f));
+        fingerprint(evaluationModel).ifPresent(f -> out.put(EVALUATION_MODEL_FINGERPRINT, f));
         return out;
+    }
+
+    /** The model's weight fingerprint when it offers the {@link ModelWeights} capability. */
+    public static java.util.Optional<String> fingerprint(VitModel model) {
+        return model == null ? java.util.Optional.empty()
+                : model.capability(ModelWeights.class).map(ModelWeights::fingerprint);
     }
 
     /** The protocol of a canonical config ({@code RunConfig.canonicalYaml()}): all but its methods. */

@@ -33,6 +33,22 @@ class ExplainCommandTest {
     }
 
     @Test
+    void theGridHoldsEveryMethodInOnePicture() throws Exception {
+        Cli cli = new Cli();
+
+        int code = cli.run("explain", "--model", "fake-model", "--dataset", "fake-data:size=3", "--sample", "1",
+                "--method", "oracle", "--method", "noise", "--scale", "8", "--grid", "--out", dir.toString());
+
+        assertEquals(ExitCode.OK.code(), code, cli.err);
+        Path all = Files.list(dir).filter(p -> p.getFileName().toString().endsWith("_all.png")).findFirst()
+                .orElseThrow(() -> new AssertionError("no grid picture in " + dir));
+        assertTrue(cli.out.contains(all.toString()), cli.out);
+        assertTrue(cli.out.contains("sample "), "the sample id is printed: " + cli.out);
+        BufferedImage image = ImageIO.read(all.toFile());
+        assertTrue(image.getWidth() >= 3 * 8 * 4, "the image and two overlays side by side: " + image.getWidth());
+    }
+
+    @Test
     void aSampleOutOfRangeIsAUsageError() {
         Cli cli = new Cli();
 

@@ -221,6 +221,28 @@ class RunnerTest {
     }
 
     @Test
+    void paperExportsCanBeRestrictedWithoutRerunningOrTouchingTheReport() throws Exception {
+        Cli cli = new Cli();
+        Path out = tmp.resolve("out");
+        assertEquals(ExitCode.OK.code(), cli.benchmark(out, METHODS, METRICS), cli.err);
+        String html = Files.readString(out.resolve("report.html"));
+        int explained = cli.fakes.explained.get();
+
+        assertEquals(ExitCode.OK.code(), cli.run("report", out.toString(), "--methods", "oracle", "--metrics",
+                "fake-deletion"), cli.err);
+
+        String tex = Files.readString(out.resolve("paper/leaderboard.tex"));
+        assertTrue(tex.contains("oracle") && !tex.contains("noise") && !tex.contains("fake-sum"), tex);
+        assertTrue(Files.exists(out.resolve("paper/charts/curves-fake-deletion.svg")));
+        assertTrue(cli.out.contains("paper exports of 1 methods x 1 metrics"), cli.out);
+        assertEquals(html, Files.readString(out.resolve("report.html")), "the run's report stays whole");
+        assertEquals(explained, cli.fakes.explained.get(), "nothing is explained again");
+
+        assertEquals(ExitCode.USAGE.code(), cli.run("report", out.toString(), "--methods", "nope"));
+        assertTrue(cli.err.contains("--methods: the run has no 'nope'; it has [noise, oracle]"), cli.err);
+    }
+
+    @Test
     void theReportCommandNeedsARunDirectory() {
         Cli cli = new Cli();
 

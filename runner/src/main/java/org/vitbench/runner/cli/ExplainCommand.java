@@ -106,7 +106,8 @@ final class ExplainCommand implements Callable<Integer> {
                 stdout.printf(Locale.ROOT, "sample %s (label %s), explaining class %d '%s' (probability %.3f)%n", s.id(),
                         s.label() < 0 ? "unknown" : data.classNames().get(s.label()), k, vit.info().classNames().get(k),
                         probabilities[k]);
-                String what = "class " + k + " '" + vit.info().classNames().get(k) + "' | sample " + s.id();
+                String target = "class " + k + " '" + vit.info().classNames().get(k) + "'";
+                String what = target + " | sample " + s.id();
                 List<float[]> all = new ArrayList<>();
                 for (int i = 0; i < explainers.size(); i++) {
                     Explainer e = explainers.get(i);
@@ -119,8 +120,8 @@ final class ExplainCommand implements Callable<Integer> {
                     float[] map = maps.target()[0];
                     all.add(map);
                     Path file = out.resolve(fileName(s.id() + "_" + e.info().id()) + ".png");
-                    Overlay.write(Overlay.render(s.image(), map, maps.grid(), scale, List.of(specs.get(i), what)),
-                            file);
+                    Overlay.write(Overlay.render(s.image(), map, maps.grid(), scale,
+                            List.of(specs.get(i), target, "sample " + s.id())), file);
                     stdout.printf(Locale.ROOT, "%-24s %s  (%.3f s; scale %s)%n", specs.get(i), file, seconds,
                             Overlay.legend(map));
                 }

@@ -539,17 +539,22 @@ public final class Benchmark {
             String model) {
         int count = byRequirement.values().stream().mapToInt(List::size).sum();
         StringBuilder sb = new StringBuilder().append(count).append(" of ").append(pairs)
-                .append(" method x metric pairs do not apply and are skipped: ");
+                .append(count == 1 ? " method x metric pairs does not apply and is skipped: "
+                        : " method x metric pairs do not apply and are skipped: ");
         List<String> parts = new ArrayList<>();
         byRequirement.forEach((r, list) -> {
+            boolean one = list.size() == 1;
             String why = switch (r) {
-                case GROUND_TRUTH_MASK -> "need ground-truth masks, which dataset " + dataset + " lacks";
-                case PLAIN_LAYOUT -> "read a plain ViT layout, which model " + model + " does not have";
-                case RANDOMISED_MODELS -> "explain randomised copies of the model, which model " + model
-                        + " does not offer or a trained method would not follow";
-                case ALL_CLASSES -> "need every class's heatmap from a method that explains the target only";
-                case WEIGHTS -> "read weights that model " + model + " does not expose";
-                default -> "miss " + r;
+                case GROUND_TRUTH_MASK -> (one ? "needs" : "need") + " ground-truth masks, which dataset " + dataset
+                        + " lacks";
+                case PLAIN_LAYOUT -> (one ? "reads" : "read") + " a plain ViT layout, which model " + model
+                        + " does not have";
+                case RANDOMISED_MODELS -> (one ? "explains" : "explain") + " randomised copies of the model, which "
+                        + "model " + model + " does not offer or a trained method would not follow";
+                case ALL_CLASSES -> (one ? "needs" : "need") + " every class's heatmap from a method that explains "
+                        + "the target only";
+                case WEIGHTS -> (one ? "reads" : "read") + " weights that model " + model + " does not expose";
+                default -> (one ? "misses " : "miss ") + r;
             };
             List<String> metricIds = list.stream().map(RunManifest.Skipped::metric).distinct().toList();
             long methodCount = list.stream().map(RunManifest.Skipped::method).distinct().count();

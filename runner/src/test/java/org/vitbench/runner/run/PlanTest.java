@@ -134,7 +134,7 @@ class PlanTest {
         String line = Benchmark.skipSummary(byRequirement, 20, "my-data", "my-model");
 
         assertEquals("7 of 20 method x metric pairs do not apply and are skipped: 6 need ground-truth masks, which "
-                + "dataset my-data lacks (metrics pointing-game, relevance-mass; 3 methods); 1 read weights that model "
+                + "dataset my-data lacks (metrics pointing-game, relevance-mass; 3 methods); 1 reads weights that model "
                 + "my-model does not expose (metric deletion; 1 method). Each is listed in run.json and the report; "
                 + "--verbose lists them here.", line);
     }

@@ -1,0 +1,128 @@
+package org.vitbench.metrics.localisation;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.vitbench.api.Category;
+import org.vitbench.api.Context;
+import org.vitbench.api.Direction;
+import org.vitbench.api.Heatmaps;
+import org.vitbench.api.Metric;
+import org.vitbench.api.MetricDeclaration;
+import org.vitbench.api.MetricInfo;
+import org.vitbench.api.MetricResult;
+import org.vitbench.api.MetricSpec;
+import org.vitbench.api.ModelInfo;
+import org.vitbench.api.Parameters;
+import org.vitbench.api.Requirement;
+import org.vitbench.api.Sample;
+
+/**
+ * Localisation AUC: how well the heatmap ranks the ground-truth object's pixels above the others,
+ * as the area under the ROC curve with the mask as labels and the heatmap as scores, in
+ * {@code [0, 1]}, 0.5 for a map that does not tell them apart, higher is better (Fawcett 2006, "An
+ * introduction to ROC analysis", Pattern Recognition Letters 27(8); Quantus {@code AUC}).
+ *
+ * <p>Preset {@code quantus}: the target-class map upsampled to the model's {@code S x S} input by
+ * nearest neighbour ({@link Heatmaps#toPixels}) scores every pixel, signed (Quantus' default
+ * {@code abs=False}; its default normalisation divides by the largest magnitude, which changes no
+ * ranking and so no AUC). The AUC is computed as the Mann–Whitney statistic, {@code (sum of the
+ * mask pixels' mid-ranks - P (P + 1) / 2) / (P N)} for {@code P} mask and {@code N} other pixels: a
+ * tie between an object and a background pixel counts one half, exactly the trapezoidal area under
+ * the ROC curve that {@code sklearn.metrics.roc_curve} and {@code auc} give (tested against a
+ * re-implementation of those, kept with the test).
+ *
+ * <p>Edge cases: a mask that is empty or covers every pixel scores NaN (the curve needs both
+ * classes; Quantus returns NaN for an empty mask and scikit-learn's curve is undefined for a full
+ * one); a sample without a mask fails the batch with a {@link org.vitbench.api.ConfigurationException};
+ * a non-finite heatmap value fails it with the sample named. No model calls. Stateless and
+ * thread-safe.
+ */
+public final class LocalisationAuc implements Metric {
+
+    /** The stable id. */
+    public static final String ID = "auc";
+
+    /** Quantus' definition. */
+    public static final String QUANTUS = "quantus";
+
+    private static final MetricInfo INFO = new MetricInfo(ID, "Localisation AUC", Category.LOCALISATION,
+            Direction.HIGHER_IS_BETTER, Set.of(Requirement.GROUND_TRUTH_MASK), List.of(QUANTUS),
+            "Fawcett 2006, Pattern Recognition Letters 27(8); Quantus AUC");
+
+    /** The registration: one preset, no parameters. */
+    public static final MetricDeclaration DECLARATION = MetricDeclaration.of(INFO, List.of(),
+            arguments -> new LocalisationAuc());
+
+    private static final MetricSpec SPEC = DECLARATION.resolve(Map.of()).metricSpec();
+
+    /** Creates the metric; the only parameter is {@code preset}. */
+    public static LocalisationAuc create(Parameters parameters) {
+        return (LocalisationAuc) DECLARATION.create(parameters);
+    }
+
+    /**
+     * The area under the ROC curve of {@code map} as scores for the mask's pixels.
+     *
+     * @param map {@code [N]} pixel relevances, finite
+     * @param mask {@code [N]}; non-zero values are the object
+     * @return in {@code [0, 1]}; NaN when the mask is empty or covers every pixel
+     */
+    public static double auc(float[] map, float[] mask) {
+        if (map.length != mask.length) {
+            throw new IllegalArgumentException("map has " + map.length + " values, mask " + mask.length);
+        }
+        int positives = GroundTruth.count(mask);
+        int negatives = map.length - positives;
+        if (positives == 0 || negatives == 0) {
+            return Double.NaN;
+        }
+        Integer[] order = new Integer[map.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Float.compare(map[a], map[b]));
+        double rankSum = 0;
+        for (int start = 0; start < order.length; ) {
+            int end = start;
+            while (end + 1 < order.length && map[order[end + 1]] == map[order[start]]) {
+                end++;
+            }
+            double midRank = (start + end) / 2.0 + 1; // ranks from 1; a tie shares the mean of its ranks
+            for (int k = start; k <= end; k++) {
+                if (mask[order[k]] != 0f) {
+                    rankSum += midRank;
+                }
+            }
+            start = end + 1;
+        }
+        return (rankSum - positives * (positives + 1.0) / 2) / ((double) positives * negatives);
+    }
+
+    @Override
+    public MetricInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public MetricSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public MetricResult evaluate(Context context, List<Sample> batch, int[] targets, Heatmaps heatmaps) {
+        ModelInfo info = context.model().info();
+        GroundTruth.check(ID, info, batch, targets, heatmaps);
+        double[] scores = new double[batch.size()];
+        for (int b = 0; b < scores.length; b++) {
+            scores[b] = auc(GroundTruth.pixels(heatmaps, b, info), batch.get(b).mask());
+        }
+        return MetricResult.of(scores);
+    }
+
+    @Override
+    public String toString() {
+        return spec().canonical();
+    }
+}

@@ -5,18 +5,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.vitbench.api.Category;
-import org.vitbench.api.Context;
 import org.vitbench.api.Direction;
 import org.vitbench.api.Heatmaps;
-import org.vitbench.api.Metric;
 import org.vitbench.api.MetricDeclaration;
 import org.vitbench.api.MetricInfo;
-import org.vitbench.api.MetricResult;
 import org.vitbench.api.MetricSpec;
 import org.vitbench.api.ModelInfo;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Requirement;
-import org.vitbench.api.Sample;
 
 /**
  * Localisation AUC: how well the heatmap ranks the ground-truth object's pixels above the others,
@@ -39,7 +35,7 @@ import org.vitbench.api.Sample;
  * a non-finite heatmap value fails it with the sample named. No model calls. Stateless and
  * thread-safe.
  */
-public final class LocalisationAuc implements Metric {
+public final class LocalisationAuc extends MaskScore {
 
     /** The stable id. */
     public static final String ID = "auc";
@@ -111,18 +107,7 @@ public final class LocalisationAuc implements Metric {
     }
 
     @Override
-    public MetricResult evaluate(Context context, List<Sample> batch, int[] targets, Heatmaps heatmaps) {
-        ModelInfo info = context.model().info();
-        GroundTruth.check(ID, info, batch, targets, heatmaps);
-        double[] scores = new double[batch.size()];
-        for (int b = 0; b < scores.length; b++) {
-            scores[b] = auc(GroundTruth.pixels(heatmaps, b, info), batch.get(b).mask());
-        }
-        return MetricResult.of(scores);
-    }
-
-    @Override
-    public String toString() {
-        return spec().canonical();
+    double score(float[] pixels, float[] mask, ModelInfo model) {
+        return auc(pixels, mask);
     }
 }

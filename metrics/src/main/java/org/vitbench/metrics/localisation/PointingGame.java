@@ -6,19 +6,15 @@ import java.util.Map;
 import java.util.Set;
 import org.vitbench.api.Arguments;
 import org.vitbench.api.Category;
-import org.vitbench.api.Context;
 import org.vitbench.api.Direction;
 import org.vitbench.api.Heatmaps;
-import org.vitbench.api.Metric;
 import org.vitbench.api.MetricDeclaration;
 import org.vitbench.api.MetricInfo;
-import org.vitbench.api.MetricResult;
 import org.vitbench.api.MetricSpec;
 import org.vitbench.api.ModelInfo;
 import org.vitbench.api.Parameter;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Requirement;
-import org.vitbench.api.Sample;
 
 /**
  * Pointing game: 1 (a hit) if the maximum of the heatmap lies on the ground-truth object or
@@ -45,7 +41,7 @@ import org.vitbench.api.Sample;
  * {@link org.vitbench.api.ConfigurationException}; a non-finite heatmap value fails it with the
  * sample named. No model calls. Immutable and thread-safe.
  */
-public final class PointingGame implements Metric {
+public final class PointingGame extends MaskScore {
 
     /** The stable id. */
     public static final String ID = "pointing-game";
@@ -167,18 +163,7 @@ public final class PointingGame implements Metric {
     }
 
     @Override
-    public MetricResult evaluate(Context context, List<Sample> batch, int[] targets, Heatmaps heatmaps) {
-        ModelInfo info = context.model().info();
-        GroundTruth.check(ID, info, batch, targets, heatmaps);
-        double[] scores = new double[batch.size()];
-        for (int b = 0; b < scores.length; b++) {
-            scores[b] = hit(GroundTruth.pixels(heatmaps, b, info), batch.get(b).mask(), info.imageSize(), tolerance);
-        }
-        return MetricResult.of(scores);
-    }
-
-    @Override
-    public String toString() {
-        return spec().canonical();
+    double score(float[] pixels, float[] mask, ModelInfo model) {
+        return hit(pixels, mask, model.imageSize(), tolerance);
     }
 }

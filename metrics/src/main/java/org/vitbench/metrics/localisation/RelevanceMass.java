@@ -4,18 +4,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.vitbench.api.Category;
-import org.vitbench.api.Context;
 import org.vitbench.api.Direction;
 import org.vitbench.api.Heatmaps;
-import org.vitbench.api.Metric;
 import org.vitbench.api.MetricDeclaration;
 import org.vitbench.api.MetricInfo;
-import org.vitbench.api.MetricResult;
 import org.vitbench.api.MetricSpec;
 import org.vitbench.api.ModelInfo;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Requirement;
-import org.vitbench.api.Sample;
 
 /**
  * Relevance mass accuracy: the share of the heatmap's positive relevance that falls on the
@@ -34,7 +30,7 @@ import org.vitbench.api.Sample;
  * fails the batch with a {@link org.vitbench.api.ConfigurationException}; a non-finite heatmap
  * value fails it with the sample named. No model calls. Stateless and thread-safe.
  */
-public final class RelevanceMass implements Metric {
+public final class RelevanceMass extends MaskScore {
 
     /** The stable id. */
     public static final String ID = "relevance-mass";
@@ -94,18 +90,7 @@ public final class RelevanceMass implements Metric {
     }
 
     @Override
-    public MetricResult evaluate(Context context, List<Sample> batch, int[] targets, Heatmaps heatmaps) {
-        ModelInfo info = context.model().info();
-        GroundTruth.check(ID, info, batch, targets, heatmaps);
-        double[] scores = new double[batch.size()];
-        for (int b = 0; b < scores.length; b++) {
-            scores[b] = massAccuracy(GroundTruth.pixels(heatmaps, b, info), batch.get(b).mask());
-        }
-        return MetricResult.of(scores);
-    }
-
-    @Override
-    public String toString() {
-        return spec().canonical();
+    double score(float[] pixels, float[] mask, ModelInfo model) {
+        return massAccuracy(pixels, mask);
     }
 }

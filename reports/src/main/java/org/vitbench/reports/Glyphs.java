@@ -44,7 +44,7 @@ final class Glyphs {
                 int bits = DIGITS.indexOf(FONT.charAt(glyph * HEIGHT + row));
                 for (int col = 0; col < 5; col++) {
                     if ((bits >> (4 - col) & 1) == 1) {
-                        fill(image, x + (i * ADVANCE + col) * scale, y + row * scale, scale, rgb);
+                        Overlay.fill(image, x + (i * ADVANCE + col) * scale, y + row * scale, scale, rgb);
                     }
                 }
             }
@@ -58,13 +58,5 @@ final class Glyphs {
         }
         int chars = Math.max(0, (maxWidth / scale + 1) / ADVANCE - 2);
         return text.substring(0, Math.min(chars, text.length())) + "..";
-    }
-
-    private static void fill(BufferedImage image, int x0, int y0, int size, int rgb) {
-        for (int y = Math.max(0, y0); y < Math.min(image.getHeight(), y0 + size); y++) {
-            for (int x = Math.max(0, x0); x < Math.min(image.getWidth(), x0 + size); x++) {
-                image.setRGB(x, y, rgb);
-            }
-        }
     }
 }

@@ -230,9 +230,10 @@ public final class Overlay {
         return mix(under, colour, alpha);
     }
 
-    private static void fill(BufferedImage out, int x0, int y0, int size, int rgb) {
-        for (int y = y0; y < Math.min(out.getHeight(), y0 + size); y++) {
-            for (int x = x0; x < Math.min(out.getWidth(), x0 + size); x++) {
+    /** Paints the {@code size x size} square at ({@code x0}, {@code y0}); pixels outside the image are skipped. */
+    static void fill(BufferedImage out, int x0, int y0, int size, int rgb) {
+        for (int y = Math.max(0, y0); y < Math.min(out.getHeight(), y0 + size); y++) {
+            for (int x = Math.max(0, x0); x < Math.min(out.getWidth(), x0 + size); x++) {
                 out.setRGB(x, y, rgb);
             }
         }

@@ -1,5 +1,6 @@
 package org.vitbench.metrics.localisation;
 
+import java.util.Arrays;
 import java.util.List;
 import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Heatmaps;
@@ -53,6 +54,35 @@ final class GroundTruth {
             throw new IllegalArgumentException("a " + side + "x" + side + " image needs " + side * side
                     + " map and mask values, got " + map.length + " and " + mask.length);
         }
+    }
+
+    /**
+     * The map's tie groups from the highest value down: for each distinct value ({@code 0} and
+     * {@code -0} are one), how many pixels hold it and how many of those lie on the mask.
+     *
+     * @return {@code [2][G]}: the groups' sizes, then their pixels on the mask
+     */
+    static int[][] tieGroups(float[] map, float[] mask) {
+        Integer[] order = new Integer[map.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (i, j) -> Float.compare(map[j], map[i]));
+        int[] sizes = new int[map.length];
+        int[] onMask = new int[map.length];
+        int groups = 0;
+        for (int start = 0; start < order.length; groups++) {
+            int end = start;
+            while (end < order.length && map[order[end]] == map[order[start]]) {
+                if (mask[order[end]] != 0f) {
+                    onMask[groups]++;
+                }
+                end++;
+            }
+            sizes[groups] = end - start;
+            start = end;
+        }
+        return new int[][] {Arrays.copyOf(sizes, groups), Arrays.copyOf(onMask, groups)};
     }
 
     /** Pixels in the mask: every non-zero value counts, as Quantus' {@code s.astype(bool)}. */

@@ -1,6 +1,5 @@
 package org.vitbench.metrics.localisation;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -74,24 +73,13 @@ public final class LocalisationAuc extends MaskScore {
         if (positives == 0 || negatives == 0) {
             return Double.NaN;
         }
-        Integer[] order = new Integer[map.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> Float.compare(map[a], map[b]));
+        int[][] groups = GroundTruth.tieGroups(map, mask);
         double rankSum = 0;
-        for (int start = 0; start < order.length; ) {
-            int end = start;
-            while (end + 1 < order.length && map[order[end + 1]] == map[order[start]]) {
-                end++;
-            }
-            double midRank = (start + end) / 2.0 + 1; // ranks from 1; a tie shares the mean of its ranks
-            for (int k = start; k <= end; k++) {
-                if (mask[order[k]] != 0f) {
-                    rankSum += midRank;
-                }
-            }
-            start = end + 1;
+        int below = 0; // pixels with a lower value
+        for (int g = groups[0].length - 1; g >= 0; g--) {
+            // ranks from 1, low to high; a tie shares the mean of its ranks
+            rankSum += groups[1][g] * (below + (groups[0][g] + 1) / 2.0);
+            below += groups[0][g];
         }
         return (rankSum - positives * (positives + 1.0) / 2) / ((double) positives * negatives);
     }

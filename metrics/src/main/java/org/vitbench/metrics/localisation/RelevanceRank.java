@@ -1,6 +1,5 @@
 package org.vitbench.metrics.localisation;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -72,25 +71,12 @@ public final class RelevanceRank extends MaskScore {
         if (k == 0) {
             return Double.NaN;
         }
-        // Pixel indices by value, descending; equal values end up adjacent, forming the tie groups.
-        Integer[] order = new Integer[map.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (i, j) -> Float.compare(map[j], map[i]));
+        int[][] groups = GroundTruth.tieGroups(map, mask);
         double hits = 0;
         int left = k;
-        int start = 0;
-        while (left > 0) {
-            int end = start;
-            int onObject = 0;
-            while (end < order.length && map[order[end]] == map[order[start]]) {
-                if (mask[order[end]] != 0f) {
-                    onObject++;
-                }
-                end++;
-            }
-            int group = end - start;
+        for (int g = 0; g < groups[0].length && left > 0; g++) {
+            int group = groups[0][g];
+            int onObject = groups[1][g];
             if (group <= left) {
                 hits += onObject;
                 left -= group;
@@ -98,7 +84,6 @@ public final class RelevanceRank extends MaskScore {
                 hits += (double) onObject * left / group;
                 left = 0;
             }
-            start = end;
         }
         return hits / k;
     }

@@ -76,7 +76,7 @@ final class LeaderboardCommand implements Callable<Integer> {
                 if (!r.protocol.equals(first.protocol)) {
                     throw new ConfigurationException("run " + r.dir + " has another protocol than " + first.dir + " ("
                             + Protocol.hash(r.protocol) + " vs " + Protocol.hash(first.protocol) + "); they differ in "
-                            + differences(first.protocol, r.protocol) + ". Only runs scored the same way share a leaderboard");
+                            + Protocol.differences(first.protocol, r.protocol) + ". Only runs scored the same way share a leaderboard");
                 }
             }
             Map<MethodSpec, Run> owner = new LinkedHashMap<>();
@@ -150,25 +150,4 @@ final class LeaderboardCommand implements Callable<Integer> {
         }
     }
 
-    /** The protocol keys whose values differ, e.g. {@code 'limit' (100 vs 16)}. */
-    static String differences(String a, String b) {
-        Map<String, String> x = Protocol.sections(a);
-        Map<String, String> y = Protocol.sections(b);
-        Set<String> keys = new LinkedHashSet<>(x.keySet());
-        keys.addAll(y.keySet());
-        List<String> out = new ArrayList<>();
-        for (String k : keys) {
-            String u = x.getOrDefault(k, "(absent)");
-            String v = y.getOrDefault(k, "(absent)");
-            if (!u.equals(v)) {
-                out.add("'" + k + "' (" + oneLine(u, k) + " vs " + oneLine(v, k) + ")");
-            }
-        }
-        return String.join(", ", out);
-    }
-
-    private static String oneLine(String section, String key) {
-        String s = section.startsWith(key + ":") ? section.substring(key.length() + 1) : section;
-        return s.replaceAll("\\s*\\n\\s*-?\\s*", " ").trim();
-    }
 }

@@ -72,7 +72,7 @@ public final class Main implements Runnable {
     }
 
     /** Parses and runs {@code args}; returns the exit code. */
-    static int execute(Supplier<Registry> registry, String[] args, PrintWriter out, PrintWriter err) {
+    public static int execute(Supplier<Registry> registry, String[] args, PrintWriter out, PrintWriter err) {
         try {
             threads(args);
         } catch (ConfigurationException e) {
@@ -160,7 +160,8 @@ public final class Main implements Runnable {
         if (System.getProperty(INTRA_OP) == null) {
             int n;
             try {
-                n = threads(args).orElse(Runtime.getRuntime().availableProcessors());
+                // Spark's local[N] runs N tasks at once in this JVM, each with its own operator threads
+                n = threads(args).orElse(Math.max(1, Runtime.getRuntime().availableProcessors() / localSlots(args)));
             } catch (ConfigurationException e) {
                 n = Runtime.getRuntime().availableProcessors(); // execute() reports the bad value
             }
@@ -174,6 +175,21 @@ public final class Main implements Runnable {
         } else if (Arrays.asList(args).contains(VERBOSE)) {
             System.setProperty("org.slf4j.simpleLogger.log.org.vitbench", "debug");
         }
+    }
+
+    /** The tasks Spark runs at once in this JVM for {@code --spark local[N]} ({@code local} alone: 1); else 1. */
+    static int localSlots(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String master = args[i].equals("--spark") && i + 1 < args.length ? args[i + 1]
+                    : args[i].startsWith("--spark=") ? args[i].substring("--spark=".length()) : null;
+            java.util.regex.Matcher m = master == null ? null
+                    : java.util.regex.Pattern.compile("local\\[(\\d{1,4}|\\*)(,\\d+)?]").matcher(master);
+            if (m != null && m.matches()) {
+                return m.group(1).equals("*") ? Runtime.getRuntime().availableProcessors()
+                        : Math.max(1, Integer.parseInt(m.group(1)));
+            }
+        }
+        return 1;
     }
 
     /**

@@ -10,6 +10,7 @@ import org.vitbench.api.ConfigurationException;
 import org.vitbench.api.Registry;
 import org.vitbench.api.Requirement;
 import org.vitbench.runner.run.Benchmark;
+import org.vitbench.runner.run.ClusterRunner;
 import org.vitbench.runner.run.ConfigFile;
 import org.vitbench.runner.run.ConsoleProgress;
 import org.vitbench.runner.run.HeatmapOutputs;
@@ -44,7 +45,8 @@ public final class RunCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--config", paramLabel = "FILE", description = "YAML config (keys: model, evaluation-model, dataset, limit, "
-            + "methods, metrics, seed, device, batch-size, out, shard, heatmap-cache, gallery-samples, memory, timeout); options given "
+            + "methods, metrics, seed, device, batch-size, out, shard, heatmap-cache, gallery-samples, memory, timeout, spark, "
+            + "spark-tasks); options given "
             + "here override it")
     Path configFile;
 
@@ -111,6 +113,17 @@ public final class RunCommand implements Callable<Integer> {
                     + "(default: " + PluginCalls.DEFAULT_LIMIT_TEXT + ")")
     String timeout;
 
+    @Option(names = "--spark", paramLabel = "MASTER",
+            description = "run on Apache Spark: local[N] on this machine, or a cluster's master (yarn, spark://HOST:7077, "
+                    + "k8s://...); the samples are split into tasks whose results land in OUT/shards and are merged into "
+                    + "OUT at the end (see the README's Spark section)")
+    String spark;
+
+    @Option(names = "--spark-tasks", paramLabel = "N",
+            description = "Spark tasks the samples are split into (default: the split stored in OUT, else twice the "
+                    + "cluster's cores, at most one per sample)")
+    Integer sparkTasks;
+
     @Option(names = {"-q", "--quiet"}, description = "no progress output")
     boolean quiet;
 
@@ -128,6 +141,24 @@ public final class RunCommand implements Callable<Integer> {
         MemoryBudget budget = memory != null ? MemoryBudget.parse(memory, "--memory") : file.memory();
         Duration limit = timeout != null ? PluginCalls.parseLimit(timeout, "--timeout")
                 : file.timeout() != null ? file.timeout() : PluginCalls.DEFAULT_LIMIT;
+        String master = spark != null ? spark : file.spark();
+        Integer tasks = sparkTasks != null ? sparkTasks : file.sparkTasks();
+        if (master == null && tasks != null) {
+            throw new ConfigurationException("--spark-tasks (or the config key spark-tasks) splits a Spark run; give "
+                    + "--spark MASTER too, or leave it out");
+        }
+        if (master != null) {
+            if (shard != null || file.shard() != null) {
+                throw new ConfigurationException("--spark splits the samples into tasks itself; leave out --shard (or the "
+                        + "config key shard)");
+            }
+            if (jmh != null) {
+                Benchmark.importJmh(jmh, config.out());
+            }
+            ClusterRunner.find("spark").run(new ClusterRunner.Request(config, master, tasks, heatmaps, budget, limit,
+                    quiet, spec.commandLine().getOut(), spec.commandLine().getErr()));
+            return ExitCode.OK.code();
+        }
         try (RunLock lock = RunLock.acquire(config.out(), "run")) {
             if (jmh != null) {
                 Benchmark.importJmh(jmh, config.out());

@@ -66,6 +66,8 @@ public final class Benchmark {
     public static final String SHARD_KEY = "shard";
     /** The run.json environment key of the memory the run was given, when it was. */
     static final String MEMORY_KEY = "memory";
+    /** The run manifest's environment entry with the number of units (samples x runnable pairs) the run evaluates. */
+    public static final String UNITS_KEY = "units";
     /** The run manifest's environment entry that names the machine. */
     public static final String HOST_KEY = "host";
 
@@ -80,6 +82,9 @@ public final class Benchmark {
     private final PrintWriter err;
     private final MemoryBudget memory;
     private Duration timeLimit = PluginCalls.DEFAULT_LIMIT;
+    private RunResources resources = RunResources.OWNED;
+    private boolean reports = true;
+    private java.util.function.IntConsumer batchStored = stored -> { };
 
     public Benchmark(Registry registry, RunConfig config, ConsoleProgress.Mode progressMode, PrintWriter out,
             PrintWriter err) {
@@ -121,7 +126,31 @@ public final class Benchmark {
         return this;
     }
 
-    /** Runs the benchmark and writes the report; returns the written report files. */
+    /** Takes models and data from {@code shared} instead of loading them for this run and closing them after it. */
+    public Benchmark withResources(RunResources shared) {
+        this.resources = shared;
+        return this;
+    }
+
+    /**
+     * Stores results without writing reports at the end: for a part of a distributed run, whose
+     * driver merges the parts and writes the reports once.
+     */
+    public Benchmark withoutReports() {
+        this.reports = false;
+        return this;
+    }
+
+    /** Calls {@code listener} with the number of records each batch stored, right after storing them. */
+    public Benchmark onBatchStored(java.util.function.IntConsumer listener) {
+        this.batchStored = listener;
+        return this;
+    }
+
+    /**
+     * Runs the benchmark and writes the report; returns the written report files (none when
+     * {@link #withoutReports()} was called).
+     */
     public List<Path> run() {
         String started = RunManifest.timestamp();
         List<Unit.Method> methods = new ArrayList<>();
@@ -158,12 +187,14 @@ public final class Benchmark {
         String hash = resolved.hash();
         try (RunLock lock = RunLock.acquire(config.out(), "run");
                 ResultStore store = ResultStore.open(config.out(), hash);
-                VitModel model = config.model().loadModel(registry);
-                VitModel evaluationModel = config.evaluationModel() == null ? null
-                        : config.evaluationModel().loadModel(registry)) {
+                Held explained = new Held(resources, resources.model(config.model(), registry));
+                Held evaluation = new Held(resources, config.evaluationModel() == null ? null
+                        : resources.model(config.evaluationModel(), registry))) {
+            VitModel model = explained.model();
+            VitModel evaluationModel = evaluation.model();
             VitModel scoring = evaluationModel == null ? model : evaluationModel;
             checkCompatible(model, scoring, config);
-            Dataset dataset = config.dataset().openDataset(registry, model.info());
+            Dataset dataset = resources.dataset(config.dataset(), registry, model.info());
             int all = config.limit() == 0 ? dataset.size() : Math.min(config.limit(), dataset.size());
             List<Integer> positions = new ArrayList<>();
             for (int k = 0; k < all; k++) {
@@ -181,6 +212,7 @@ public final class Benchmark {
             if (!shard.whole()) {
                 env.put(SHARD_KEY, shard.format());
             }
+            env.put(UNITS_KEY, Long.toString((long) n * pairs.size()));
             env.put(HOST_KEY, host());
             env.putAll(Protocol.fingerprints(model, evaluationModel));
             long activations = Context.DEFAULT_MEMORY_BUDGET;
@@ -234,6 +266,7 @@ public final class Benchmark {
                             gallery, heatmapCache, activations, calls)
                             .run(batch);
                     store.append(records);
+                    batchStored.accept(records.size());
                 }
             }
             gallery.finish(store.records(), model.info().classNames());
@@ -245,7 +278,17 @@ public final class Benchmark {
             manifest.write(config.out());
             out.println("finished in " + ConsoleProgress.duration(Math.round((System.nanoTime() - startNanos) / 1e9))
                     + (startDone > 0 ? " (" + startDone + " units were stored before)" : ""));
-            return writeReports(config.out(), store.records(), manifest, out);
+            return reports ? writeReports(config.out(), store.records(), manifest, out) : List.of();
+        }
+    }
+
+    /** A model the run uses, given back to its {@link RunResources} when the run ends. */
+    private record Held(RunResources resources, VitModel model) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (model != null) {
+                resources.release(model);
+            }
         }
     }
 

@@ -40,6 +40,8 @@ import org.vitbench.api.ConfigurationException;
  * shard: 1/4
  * heatmap-cache: vitbench-out/heatmaps
  * gallery-samples: 4
+ * spark: local[2]
+ * spark-tasks: 8
  * </pre>
  *
  * @param model the model, or null
@@ -58,16 +60,18 @@ import org.vitbench.api.ConfigurationException;
  * @param gallerySamples samples in the report's heatmap gallery (0 for none), or null
  * @param memory the memory the run may use ({@link MemoryBudget}), or null
  * @param timeout the time a plug-in call may take per sample ({@link PluginCalls}), or null
+ * @param spark the Spark master to run on ({@code local[2]}, {@code yarn}, ...), or null to run in this process
+ * @param sparkTasks the number of Spark tasks the samples are split into, or null for the default
  */
 public record ConfigFile(PluginSpec model, PluginSpec evaluationModel, PluginSpec dataset, Integer limit, List<PluginSpec> methods,
         List<PluginSpec> metrics, Long seed, Integer batchSize, Path out, Shard shard, String device, Path heatmapCache,
-        Integer gallerySamples, MemoryBudget memory, Duration timeout) {
+        Integer gallerySamples, MemoryBudget memory, Duration timeout, String spark, Integer sparkTasks) {
 
     static final Set<String> KEYS = Set.of("model", "evaluation-model", "dataset", "limit", "methods", "metrics", "seed", "batch-size", "out",
-            "shard", "device", "heatmap-cache", "gallery-samples", "memory", "timeout");
+            "shard", "device", "heatmap-cache", "gallery-samples", "memory", "timeout", "spark", "spark-tasks");
 
     public static final ConfigFile EMPTY = new ConfigFile(null, null, null, null, null, null, null, null, null, null, null, null,
-            null, null, null);
+            null, null, null, null, null);
 
     /** The largest config file read: configs are a few hundred bytes; a huge one is a mistake or an attack. */
     static final long MAX_BYTES = 1 << 20;
@@ -133,7 +137,9 @@ public record ConfigFile(PluginSpec model, PluginSpec evaluationModel, PluginSpe
                 root.has("memory") ? MemoryBudget.parse(text(root.get("memory"), "memory", source), "'memory' in config "
                         + source) : null,
                 root.has("timeout") ? PluginCalls.parseLimit(text(root.get("timeout"), "timeout", source),
-                        "'timeout' in config " + source) : null);
+                        "'timeout' in config " + source) : null,
+                root.has("spark") ? text(root.get("spark"), "spark", source) : null,
+                integer(root, "spark-tasks", source));
     }
 
     /**

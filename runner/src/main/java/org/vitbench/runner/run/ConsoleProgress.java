@@ -26,7 +26,8 @@ import org.vitbench.api.Progress;
 public final class ConsoleProgress implements Progress, AutoCloseable {
 
     /** How progress is shown. */
-    enum Mode { BAR, LINES, OFF }
+    /** A bar redrawn in place on a terminal, a line every few seconds otherwise, or nothing. */
+    public enum Mode { BAR, LINES, OFF }
 
     static final long BAR_INTERVAL_NANOS = 200_000_000L;
     static final long LINE_INTERVAL_NANOS = 10_000_000_000L;

@@ -77,7 +77,7 @@ public record RunConfig(PluginSpec model, PluginSpec evaluationModel, PluginSpec
      * The config as YAML that {@code --config} reads back; strings are double-quoted (JSON
      * escapes are valid YAML), keys in a fixed order. This text is what {@link #hash()} digests.
      */
-    String canonicalYaml() {
+    public String canonicalYaml() {
         StringBuilder sb = new StringBuilder();
         sb.append("model: ").append(quote(model.format())).append('\n');
         if (evaluationModel != null) {
@@ -91,6 +91,16 @@ public record RunConfig(PluginSpec model, PluginSpec evaluationModel, PluginSpec
         metrics.forEach(m -> sb.append("  - ").append(quote(m.format())).append('\n'));
         sb.append("seed: ").append(seed).append('\n');
         return sb.toString();
+    }
+
+    /**
+     * The run that {@link #canonicalYaml()} describes, with the given batch size and output
+     * directory: how a worker of a distributed run receives its config.
+     */
+    public static RunConfig fromCanonicalYaml(String yaml, int batchSize, Path out) {
+        ConfigFile f = ConfigFile.parse(yaml, "of the run");
+        return new RunConfig(f.model(), f.evaluationModel(), f.dataset(), f.limit(), f.methods(), f.metrics(), f.seed(),
+                batchSize, out);
     }
 
     /** The first 16 hex digits of SHA-256 over {@link #canonicalYaml()}. */

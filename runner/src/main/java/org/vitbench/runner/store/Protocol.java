@@ -1,8 +1,11 @@
 package org.vitbench.runner.store;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.vitbench.api.Hashes;
 import org.vitbench.api.ModelWeights;
 import org.vitbench.api.VitModel;
@@ -103,5 +106,27 @@ public final class Protocol {
             out.put(key, text.toString());
         }
         return out;
+    }
+
+    /** The protocol keys whose values differ, e.g. {@code 'limit' (100 vs 16)}. */
+    public static String differences(String a, String b) {
+        Map<String, String> x = sections(a);
+        Map<String, String> y = sections(b);
+        Set<String> keys = new LinkedHashSet<>(x.keySet());
+        keys.addAll(y.keySet());
+        List<String> out = new ArrayList<>();
+        for (String k : keys) {
+            String u = x.getOrDefault(k, "(absent)");
+            String v = y.getOrDefault(k, "(absent)");
+            if (!u.equals(v)) {
+                out.add("'" + k + "' (" + oneLine(u, k) + " vs " + oneLine(v, k) + ")");
+            }
+        }
+        return String.join(", ", out);
+    }
+
+    private static String oneLine(String section, String key) {
+        String s = section.startsWith(key + ":") ? section.substring(key.length() + 1) : section;
+        return s.replaceAll("\\s*\\n\\s*-?\\s*", " ").trim();
     }
 }

@@ -2,6 +2,7 @@ package org.vitbench.spark;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.function.ObjIntConsumer;
 import org.apache.spark.TaskContext;
@@ -9,6 +10,7 @@ import org.apache.spark.api.java.function.VoidFunction;
 import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vitbench.api.Hashes;
 import org.vitbench.runner.run.Benchmark;
 import org.vitbench.runner.run.ConsoleProgress;
 import org.vitbench.runner.run.HeatmapOutputs;
@@ -45,7 +47,12 @@ final class ShardWork implements VoidFunction<ShardTask> {
     public void call(ShardTask t) {
         Worker.configure(TaskContext.get());
         Worker worker = Worker.INSTANCE;
-        RunConfig config = RunConfig.fromCanonicalYaml(t.config(), t.batchSize(), Path.of(t.dir()));
+        URI remote = t.remote() == null ? null : URI.create(t.remote());
+        Path dir = remote == null ? Path.of(t.dir()) : localCopy(remote);
+        if (remote != null) {
+            Remote.download(remote, dir); // resume from what the part holds
+        }
+        RunConfig config = RunConfig.fromCanonicalYaml(t.config(), t.batchSize(), dir);
         StringWriter text = new StringWriter();
         PrintWriter out = new PrintWriter(text);
         new Benchmark(worker.registry(), config, new Shard(t.index(), t.count()),
@@ -55,11 +62,32 @@ final class ShardWork implements VoidFunction<ShardTask> {
                 .withResources(worker)
                 .withoutReports()
                 .onBatchStored(n -> {
+                    if (remote != null) {
+                        Remote.upload(dir, remote, f -> f.getNameCount() == 1 && !hidden(f));
+                    }
                     stored.add(n);
                     afterBatch.accept(t, n);
                 })
                 .run();
+        if (remote != null) {
+            // the gallery too; the heatmap cache stays with the executor
+            Remote.upload(dir, remote, f -> !f.startsWith(HeatmapOutputs.DEFAULT_DIR) && !hidden(f));
+            try {
+                Remote.deleteLocal(dir);
+            } catch (java.io.IOException e) {
+                LOG.warn("cannot remove the local copy {} of a finished part: {}", dir, e.getMessage());
+            }
+        }
         out.flush();
         LOG.info("task {} of {}: {}", t.index(), t.count(), text.toString().strip());
+    }
+
+    /** Where an executor keeps its copy of a remote part. */
+    static Path localCopy(URI remote) {
+        return Path.of(System.getProperty("java.io.tmpdir"), "vitbench-spark-parts", Hashes.shortHash(remote.toString()));
+    }
+
+    private static boolean hidden(Path relative) {
+        return relative.getFileName().toString().startsWith(".");
     }
 }

@@ -3,6 +3,7 @@ package org.vitbench.spark;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -59,46 +60,111 @@ final class SparkRun {
     static List<Path> run(ClusterRunner.Request request) {
         quietSpark();
         RunConfig config = request.config();
-        Path out = config.out().toAbsolutePath().normalize();
+        URI remote = request.outUri() == null ? null : URI.create(request.outUri());
+        // a remote run is merged and reported in a local copy, then uploaded
+        Path out = remote == null ? config.out().toAbsolutePath().normalize() : staging(remote);
         Path parts = out.resolve(PARTS);
+        String where = remote == null ? out.toString() : remote.toString();
         try (RunLock lock = RunLock.acquire(out, "run --spark")) {
-            Integer stored = storedSplit(parts);
-            if (stored == null && Files.exists(out.resolve(ResultStore.FILE_NAME))) {
-                throw new ConfigurationException(out + " holds a run made without Spark; resume it without --spark, or "
-                        + "give a new --out directory for the Spark run");
+            Integer stored = storedSplit(remote == null ? names(parts) : Remote.list(Remote.child(remote, PARTS)),
+                    where + "/" + PARTS);
+            boolean plainRun = remote == null ? Files.exists(out.resolve(ResultStore.FILE_NAME))
+                    : Remote.exists(Remote.child(remote, ResultStore.FILE_NAME));
+            if (stored == null && plainRun) {
+                throw new ConfigurationException(where + " holds a run made without Spark; resume it without --spark, "
+                        + "or give a new --out directory for the Spark run");
             }
             if (stored != null && request.tasks() != null && !stored.equals(request.tasks())) {
-                throw new ConfigurationException(parts + " holds a run split into " + stored + " tasks, not "
+                throw new ConfigurationException(where + "/" + PARTS + " holds a run split into " + stored + " tasks, not "
                         + request.tasks() + "; rerun with --spark-tasks " + stored + " (or without it) to resume, or give "
                         + "a new --out directory");
             }
-            SparkConf conf = new SparkConf().setAppName("vitbench run " + out.getFileName());
+            SparkConf conf = new SparkConf().setAppName("vitbench run " + where);
             if (request.master() != null) {
                 conf.setMaster(withRetries(request.master()));
             }
             conf.setIfMissing("spark.ui.showConsoleProgress", "false");
             List<Path> dirs = new ArrayList<>();
+            List<Part> watched = new ArrayList<>();
             try (JavaSparkContext sc = new JavaSparkContext(conf)) {
                 int tasks = tasks(request.tasks(), stored, sc.defaultParallelism(), config.limit());
                 List<ShardTask> work = new ArrayList<>();
                 for (int i = 1; i <= tasks; i++) {
-                    Path dir = parts.resolve(ShardTask.dirName(i, tasks));
+                    String name = ShardTask.dirName(i, tasks);
+                    Path dir = parts.resolve(name);
+                    URI partUri = remote == null ? null : Remote.child(Remote.child(remote, PARTS), name);
                     dirs.add(dir);
-                    work.add(new ShardTask(config.canonicalYaml(), config.batchSize(), dir.toString(), i, tasks,
+                    watched.add(partUri == null ? Part.local(dir) : Part.remote(partUri));
+                    work.add(new ShardTask(config.canonicalYaml(), config.batchSize(),
+                            partUri == null ? dir.toString() : null, partUri == null ? null : partUri.toString(), i, tasks,
                             request.heatmaps().cache() == null ? null
                                     : request.heatmaps().cache().toAbsolutePath().toString(),
                             i == 1 ? request.heatmaps().gallerySamples() : 0,
                             request.memory() == null ? 0 : request.memory().bytes(), request.timeLimit()));
                 }
-                String description = "vitbench run " + out.getFileName() + ": " + tasks + " tasks (shards of the samples, "
+                String description = "vitbench run " + where + ": " + tasks + " tasks (shards of the samples, "
                         + "every method and metric); units stored: accumulator 'vitbench units stored'";
                 sc.setJobDescription(description);
                 LongAccumulator units = sc.sc().longAccumulator("vitbench units stored");
-                LOG.info("spark {} (master {}): {} tasks into {}", sc.version(), sc.master(), tasks, parts);
+                LOG.info("spark {} (master {}): {} tasks into {}/{}", sc.version(), sc.master(), tasks, where, PARTS);
                 JavaFutureAction<Void> job = sc.parallelize(work, tasks).foreachAsync(new ShardWork(units));
-                watch(sc, job, dirs, tasks);
+                watch(sc, job, watched, tasks);
             }
-            return ShardMerge.merge(out, dirs, request.out(), request.err());
+            if (remote != null) {
+                for (int i = 0; i < dirs.size(); i++) {
+                    Remote.download(watched.get(i).uri(), dirs.get(i));
+                }
+            }
+            List<Path> reports = ShardMerge.merge(out, dirs, request.out(), request.err());
+            if (remote != null) {
+                Remote.upload(out, remote, f -> !f.startsWith(PARTS) && !f.getFileName().toString().startsWith("."));
+                request.out().println("uploaded the run to " + remote);
+                request.out().flush();
+            }
+            return reports;
+        }
+    }
+
+    /** Where the driver merges a remote run: a directory of its own under the temporary directory. */
+    static Path staging(URI remote) {
+        return Path.of(System.getProperty("java.io.tmpdir"), "vitbench-spark",
+                org.vitbench.api.Hashes.shortHash(remote.toString()), "run");
+    }
+
+    /** A task's part as the driver watches it: a local directory, or a remote one. */
+    record Part(Path dir, URI uri) {
+        static Part local(Path dir) {
+            return new Part(dir, null);
+        }
+
+        static Part remote(URI uri) {
+            return new Part(null, uri);
+        }
+
+        long stored() {
+            return uri == null ? lines(dir.resolve(ResultStore.FILE_NAME))
+                    : Remote.lines(Remote.child(uri, ResultStore.FILE_NAME));
+        }
+
+        /** The units the part's run evaluates, once its manifest is written; else 0. */
+        long units() {
+            if (uri == null) {
+                return Files.exists(dir.resolve(RunManifest.FILE_NAME)) ? ShardMerge.units(RunManifest.read(dir)) : 0;
+            }
+            if (!Remote.exists(Remote.child(uri, RunManifest.FILE_NAME))) {
+                return 0;
+            }
+            try {
+                Path copy = Files.createTempDirectory("vitbench-part");
+                try {
+                    Remote.download(uri, copy, f -> f.equals(RunManifest.FILE_NAME));
+                    return ShardMerge.units(RunManifest.read(copy));
+                } finally {
+                    Remote.deleteLocal(copy);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the manifest of " + uri + ": " + e.getMessage(), e);
+            }
         }
     }
 
@@ -116,7 +182,7 @@ final class SparkRun {
     }
 
     /** Waits for {@code job}, logging the finished tasks and stored units; a failed job says how to resume. */
-    private static void watch(JavaSparkContext sc, JavaFutureAction<Void> job, List<Path> dirs, int tasks) {
+    private static void watch(JavaSparkContext sc, JavaFutureAction<Void> job, List<Part> dirs, int tasks) {
         String last = null;
         while (true) {
             try {
@@ -141,21 +207,19 @@ final class SparkRun {
     }
 
     /** The units stored in the parts, of the units the started parts evaluate. */
-    static String progress(List<Path> dirs) {
+    static String progress(List<Part> parts) {
         long stored = 0;
         long total = 0;
         int started = 0;
-        for (Path dir : dirs) {
-            stored += lines(dir.resolve(ResultStore.FILE_NAME));
-            if (Files.exists(dir.resolve(RunManifest.FILE_NAME))) {
-                long units = ShardMerge.units(RunManifest.read(dir));
-                if (units > 0) {
-                    total += units;
-                    started++;
-                }
+        for (Part part : parts) {
+            stored += part.stored();
+            long units = part.units();
+            if (units > 0) {
+                total += units;
+                started++;
             }
         }
-        return stored + " of " + (started == dirs.size() ? "" : "at least ") + total + " units stored";
+        return stored + " of " + (started == parts.size() ? "" : "at least ") + total + " units stored";
     }
 
     private static int finishedTasks(JavaSparkContext sc, JavaFutureAction<Void> job) {
@@ -187,20 +251,25 @@ final class SparkRun {
                 + "; the results stored so far are kept, rerun the same command to resume", error);
     }
 
-    /** Newline bytes in {@code file}: its complete records. */
+    /** Newline bytes in {@code file}: its complete records; 0 when it does not exist. */
     static long lines(Path file) {
-        long n = 0;
-        byte[] buffer = new byte[1 << 16];
         try (InputStream in = Files.newInputStream(file)) {
-            for (int r = in.read(buffer); r > 0; r = in.read(buffer)) {
-                for (int i = 0; i < r; i++) {
-                    n += buffer[i] == '\n' ? 1 : 0;
-                }
-            }
+            return lines(in);
         } catch (NoSuchFileException e) {
             return 0;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Newline bytes in {@code in}. */
+    static long lines(InputStream in) throws IOException {
+        long n = 0;
+        byte[] buffer = new byte[1 << 16];
+        for (int r = in.read(buffer); r > 0; r = in.read(buffer)) {
+            for (int i = 0; i < r; i++) {
+                n += buffer[i] == '\n' ? 1 : 0;
+            }
         }
         return n;
     }
@@ -236,24 +305,29 @@ final class SparkRun {
         return limit > 0 ? Math.min(tasks, limit) : tasks;
     }
 
-    /** The task count of the parts stored under {@code parts}, or {@code null} when there are none. */
-    static Integer storedSplit(Path parts) {
-        if (!Files.isDirectory(parts)) {
-            return null;
+    /** The names in local directory {@code dir}; empty when it does not exist. */
+    static List<String> names(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
         }
-        Set<Integer> counts = new TreeSet<>();
-        try (Stream<Path> list = Files.list(parts)) {
-            list.forEach(p -> {
-                Matcher m = PART.matcher(p.getFileName().toString());
-                if (m.matches()) {
-                    counts.add(Integer.parseInt(m.group(2)));
-                }
-            });
+        try (Stream<Path> list = Files.list(dir)) {
+            return list.map(p -> p.getFileName().toString()).toList();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + parts + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The task count of the parts named in {@code names} (of directory {@code where}), or {@code null} when none. */
+    static Integer storedSplit(List<String> names, String where) {
+        Set<Integer> counts = new TreeSet<>();
+        for (String name : names) {
+            Matcher m = PART.matcher(name);
+            if (m.matches()) {
+                counts.add(Integer.parseInt(m.group(2)));
+            }
         }
         if (counts.size() > 1) {
-            throw new ConfigurationException(parts + " holds parts of splits into " + counts + " tasks; keep the "
+            throw new ConfigurationException(where + " holds parts of splits into " + counts + " tasks; keep the "
                     + "directories of one split, or give a new --out directory");
         }
         return counts.isEmpty() ? null : counts.iterator().next();

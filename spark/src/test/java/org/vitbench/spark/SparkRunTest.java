@@ -67,9 +67,13 @@ class SparkRunTest {
     }
 
     private static List<Path> spark(RunConfig config, Integer tasks) {
+        return spark(config, tasks, null);
+    }
+
+    private static List<Path> spark(RunConfig config, Integer tasks, String outUri) {
         PrintWriter sink = new PrintWriter(new StringWriter());
         return SparkRun.run(new ClusterRunner.Request(config, "local[2]", tasks, new HeatmapOutputs(null, 2), null,
-                PluginCalls.DEFAULT_LIMIT, true, sink, sink));
+                PluginCalls.DEFAULT_LIMIT, true, sink, sink, outUri));
     }
 
     private static void plain(RunConfig config) {
@@ -162,6 +166,35 @@ class SparkRunTest {
 
         ConfigurationException e = assertThrows(ConfigurationException.class, () -> spark(config(out, METHODS), 4));
         assertTrue(e.getMessage().contains("split into 3 tasks, not 4; rerun with --spark-tasks 3"), e.getMessage());
+    }
+
+    @Test
+    void aRunOnAHadoopFileSystemUriIsTheSameRunAndResumes() throws Exception {
+        Path whole = tmp.resolve("plain");
+        plain(config(whole, METHODS));
+        Path remote = tmp.resolve("remote");
+        String uri = remote.toUri().toString().replaceFirst("^file:/+", "file:///");
+        Map<Integer, AtomicLong> stored = countStored();
+        spark(config(tmp.resolve("unused"), METHODS), 3, uri);
+
+        assertEquals(UNITS, sum(stored));
+        assertSameRecords(ResultStore.read(whole), ResultStore.read(remote));
+        for (String file : List.of("report.html", "summary.json", "leaderboard.csv", "run.json", "config.yaml")) {
+            assertTrue(Files.isRegularFile(remote.resolve(file)), file + " uploaded");
+        }
+        assertTrue(Files.isRegularFile(remote.resolve("shards/part-3-of-3/" + ResultStore.FILE_NAME)));
+        assertTrue(Files.notExists(remote.resolve("shards/part-3-of-3/heatmaps")), "the heatmap cache stays local");
+        assertTrue(Files.notExists(tmp.resolve("unused")), "nothing is written to the local path");
+
+        // a part loses its last four records: the rerun downloads the rest and computes those four
+        Path part = remote.resolve("shards/part-1-of-3/" + ResultStore.FILE_NAME);
+        List<String> lines = Files.readAllLines(part);
+        Files.write(part, lines.subList(0, lines.size() - 4));
+        Files.deleteIfExists(remote.resolve("shards/part-1-of-3/." + ResultStore.FILE_NAME + ".crc"));
+        stored = countStored();
+        spark(config(tmp.resolve("unused"), METHODS), null, uri);
+        assertEquals(4, sum(stored));
+        assertSameRecords(ResultStore.read(whole), ResultStore.read(remote));
     }
 
     @Test

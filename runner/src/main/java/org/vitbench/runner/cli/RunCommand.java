@@ -156,8 +156,12 @@ public final class RunCommand implements Callable<Integer> {
                 Benchmark.importJmh(jmh, config.out());
             }
             ClusterRunner.find("spark").run(new ClusterRunner.Request(config, master, tasks, heatmaps, budget, limit,
-                    quiet, spec.commandLine().getOut(), spec.commandLine().getErr()));
+                    quiet, spec.commandLine().getOut(), spec.commandLine().getErr(), outUri()));
             return ExitCode.OK.code();
+        }
+        if (outUri() != null) {
+            throw new ConfigurationException("--out " + outUri() + " is a file-system URI, which a Spark run writes "
+                    + "(add --spark MASTER); a run in this process writes a local directory");
         }
         try (RunLock lock = RunLock.acquire(config.out(), "run")) {
             if (jmh != null) {
@@ -167,6 +171,14 @@ public final class RunCommand implements Callable<Integer> {
                     spec.commandLine().getOut(), spec.commandLine().getErr(), budget).withTimeLimit(limit).run();
         }
         return ExitCode.OK.code();
+    }
+
+    /** {@code --out} as typed when it is a URI ({@code scheme://...}), which a {@link Path} would not keep; else null. */
+    private String outUri() {
+        var parsed = spec.commandLine().getParseResult();
+        var option = parsed == null ? null : parsed.matchedOption("--out");
+        String text = option == null || option.stringValues().isEmpty() ? null : option.stringValues().get(0);
+        return text != null && text.matches("[A-Za-z][A-Za-z0-9+.-]+://.*") ? text : null;
     }
 
     /**

@@ -30,9 +30,11 @@ public interface ClusterRunner {
      * @param memory the memory of each worker, or {@code null}
      * @param timeLimit time a plug-in call may take per sample
      * @param quiet no progress output
+     * @param outUri the output directory as a file-system URI ({@code hdfs://...}) when {@code --out} gave
+     *     one, else {@code null} and the run's own output directory
      */
     record Request(RunConfig config, String master, Integer tasks, HeatmapOutputs heatmaps, MemoryBudget memory,
-            Duration timeLimit, boolean quiet, PrintWriter out, PrintWriter err) {
+            Duration timeLimit, boolean quiet, PrintWriter out, PrintWriter err, String outUri) {
     }
 
     /** The registered runner of {@code engine}; fails naming what to put on the class path when there is none. */

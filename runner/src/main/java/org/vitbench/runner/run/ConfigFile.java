@@ -128,7 +128,7 @@ public record ConfigFile(PluginSpec model, PluginSpec evaluationModel, PluginSpe
                 optionalPlugin(root, "dataset", source),
                 integer(root, "limit", source), plugins(root, "methods", source), plugins(root, "metrics", source),
                 root.has("seed") ? longValue(root.get("seed"), "seed", source) : null,
-                integer(root, "batch-size", source), root.has("out") ? Path.of(text(root.get("out"), "out", source)) : null,
+                integer(root, "batch-size", source), root.has("out") ? localPath(text(root.get("out"), "out", source), source) : null,
                 root.has("shard") ? Shard.parse(text(root.get("shard"), "shard", source), "'shard' in config " + source)
                         : null,
                 root.has("device") ? text(root.get("device"), "device", source) : null,
@@ -140,6 +140,15 @@ public record ConfigFile(PluginSpec model, PluginSpec evaluationModel, PluginSpe
                         "'timeout' in config " + source) : null,
                 root.has("spark") ? text(root.get("spark"), "spark", source) : null,
                 integer(root, "spark-tasks", source));
+    }
+
+    /** The key {@code out} as a local path; a file-system URI is refused, since a path would not keep it. */
+    private static Path localPath(String text, String source) {
+        if (text.matches("[A-Za-z][A-Za-z0-9+.-]+://.*")) {
+            throw new ConfigurationException("'out' in config " + source + " is the URI " + text + "; give a URI with "
+                    + "--out on the command line (a Spark run writes there), the key out takes a local directory");
+        }
+        return Path.of(text);
     }
 
     /**

@@ -17,6 +17,8 @@ public record HeatmapOutputs(Path cache, int gallerySamples) {
 
     /** Four samples: their rows of thumbnails keep the report's section about one screen high. */
     public static final int DEFAULT_GALLERY_SAMPLES = 4;
+    /** The heatmap cache's directory in the run's output when none is given. */
+    public static final String DEFAULT_DIR = "heatmaps";
 
     /** The defaults: the cache in the output directory, a gallery of 4 samples. */
     static final HeatmapOutputs DEFAULT = new HeatmapOutputs(null, DEFAULT_GALLERY_SAMPLES);
@@ -30,6 +32,6 @@ public record HeatmapOutputs(Path cache, int gallerySamples) {
 
     /** The cache directory of a run writing to {@code out}. */
     Path cacheDir(Path out) {
-        return cache != null ? cache : out.resolve("heatmaps");
+        return cache != null ? cache : out.resolve(DEFAULT_DIR);
     }
 }

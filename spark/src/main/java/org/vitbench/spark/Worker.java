@@ -31,6 +31,7 @@ final class Worker implements RunResources {
     private Registry registry;
     private final Map<String, VitModel> models = new HashMap<>();
     private final Map<String, Dataset> datasets = new HashMap<>();
+    private int loads;
 
     private Worker() {
     }
@@ -67,6 +68,7 @@ final class Worker implements RunResources {
         return models.computeIfAbsent(placed.format(), key -> {
             long start = System.nanoTime();
             VitModel m = placed.loadModel(plugins);
+            loads++;
             LOG.info("executor: loaded model {} in {} ms; later tasks in this JVM reuse it", key,
                     (System.nanoTime() - start) / 1_000_000);
             return m;
@@ -105,5 +107,10 @@ final class Worker implements RunResources {
     /** The models this JVM holds, for tests. */
     synchronized List<String> loadedModels() {
         return List.copyOf(models.keySet());
+    }
+
+    /** How many times this JVM loaded a model, for tests. */
+    synchronized int loads() {
+        return loads;
     }
 }

@@ -99,7 +99,12 @@ class SparkRunTest {
         Path onSpark = tmp.resolve("spark");
         plain(config(whole, METHODS));
         Map<Integer, AtomicLong> stored = countStored();
+        int loads = Worker.INSTANCE.loads();
         List<Path> reports = spark(config(onSpark, METHODS), 3);
+        assertTrue(Worker.INSTANCE.loads() - loads <= 2, "three tasks share one load of each of the two models, "
+                + "not one per task: " + (Worker.INSTANCE.loads() - loads) + " loads");
+        assertTrue(Worker.INSTANCE.loadedModels().containsAll(List.of("embedded", "embedded-surrogate")),
+                Worker.INSTANCE.loadedModels().toString());
 
         assertTrue(reports.stream().allMatch(Files::isRegularFile), reports.toString());
         assertEquals(Set.of(1, 2, 3), stored.keySet(), "three tasks, each stored its part");
@@ -112,8 +117,6 @@ class SparkRunTest {
         assertEquals(a, b, "the same leaderboard, bootstrap intervals and paired tests included");
         assertEquals(Files.readString(whole.resolve("leaderboard.csv")), Files.readString(onSpark.resolve("leaderboard.csv")));
         assertTrue(Files.isDirectory(onSpark.resolve("shards/part-2-of-3")));
-        assertTrue(Worker.INSTANCE.loadedModels().size() >= 2, "the executor keeps its models: "
-                + Worker.INSTANCE.loadedModels());
     }
 
     @Test

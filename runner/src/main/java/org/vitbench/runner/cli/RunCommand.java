@@ -153,6 +153,10 @@ public final class RunCommand implements Callable<Integer> {
                         + "config key shard)");
             }
             if (jmh != null) {
+                if (outUri() != null) {
+                    throw new ConfigurationException("--jmh adds results to a local run directory, and --out " + outUri()
+                            + " is a URI; copy the run to a local directory and add them with vitbench report DIR --jmh FILE");
+                }
                 Benchmark.importJmh(jmh, config.out());
             }
             ClusterRunner.find("spark").run(new ClusterRunner.Request(config, master, tasks, heatmaps, budget, limit,

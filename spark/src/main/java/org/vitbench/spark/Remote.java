@@ -33,11 +33,6 @@ final class Remote {
     private Remote() {
     }
 
-    /** Whether {@code out} names a Hadoop file-system URI ({@code scheme://...}) rather than a local path. */
-    static boolean isUri(String out) {
-        return out != null && out.matches("[A-Za-z][A-Za-z0-9+.-]+://.*");
-    }
-
     static URI child(URI dir, String name) {
         String s = dir.toString();
         return URI.create(s.endsWith("/") ? s + name : s + "/" + name);

@@ -243,6 +243,21 @@ class SparkRunTest {
                 new PrintWriter(errors, true));
         assertEquals(2, code);
         assertTrue(errors.toString().contains("holds a run made without Spark"), errors.toString());
+
+        errors.getBuffer().setLength(0);
+        String uri = tmp.resolve("r").toUri().toString();
+        code = Main.execute(Registry::load, new String[] {"run", "--limit", "2", "--method", "random", "--metric",
+            "complexity", "--out", uri}, new PrintWriter(text, true), new PrintWriter(errors, true));
+        assertEquals(2, code);
+        assertTrue(errors.toString().contains("is a file-system URI, which a Spark run writes (add --spark MASTER)"),
+                errors.toString());
+        Path config = tmp.resolve("run.yaml");
+        Files.writeString(config, "out: " + uri + "\n");
+        errors.getBuffer().setLength(0);
+        code = Main.execute(Registry::load, new String[] {"run", "--config", config.toString()}, new PrintWriter(text, true),
+                new PrintWriter(errors, true));
+        assertEquals(2, code);
+        assertTrue(errors.toString().contains("give a URI with --out on the command line"), errors.toString());
     }
 
     @Test

@@ -182,7 +182,7 @@ public final class RunCommand implements Callable<Integer> {
         var parsed = spec.commandLine().getParseResult();
         var option = parsed == null ? null : parsed.matchedOption("--out");
         String text = option == null || option.stringValues().isEmpty() ? null : option.stringValues().get(0);
-        return text != null && text.matches("[A-Za-z][A-Za-z0-9+.-]+://.*") ? text : null;
+        return ClusterRunner.isUri(text) ? text : null;
     }
 
     /**

@@ -37,6 +37,14 @@ public interface ClusterRunner {
             Duration timeLimit, boolean quiet, PrintWriter out, PrintWriter err, String outUri) {
     }
 
+    /**
+     * Whether an output directory as typed is a file-system URI ({@code hdfs://...},
+     * {@code file:///...}), which a cluster runner writes and a {@link java.nio.file.Path} would not keep.
+     */
+    static boolean isUri(String out) {
+        return out != null && out.matches("[A-Za-z][A-Za-z0-9+.-]+://.*");
+    }
+
     /** The registered runner of {@code engine}; fails naming what to put on the class path when there is none. */
     static ClusterRunner find(String engine) {
         for (ClusterRunner r : ServiceLoader.load(ClusterRunner.class)) {

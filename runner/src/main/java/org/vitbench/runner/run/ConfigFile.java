@@ -144,7 +144,7 @@ public record ConfigFile(PluginSpec model, PluginSpec evaluationModel, PluginSpe
 
     /** The key {@code out} as a local path; a file-system URI is refused, since a path would not keep it. */
     private static Path localPath(String text, String source) {
-        if (text.matches("[A-Za-z][A-Za-z0-9+.-]+://.*")) {
+        if (ClusterRunner.isUri(text)) {
             throw new ConfigurationException("'out' in config " + source + " is the URI " + text + "; give a URI with "
                     + "--out on the command line (a Spark run writes there), the key out takes a local directory");
         }

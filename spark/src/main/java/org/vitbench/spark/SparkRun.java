@@ -59,6 +59,9 @@ final class SparkRun {
 
     static List<Path> run(ClusterRunner.Request request) {
         quietSpark();
+        if (request.tasks() != null) {
+            checked(request.tasks()); // before Spark starts
+        }
         RunConfig config = request.config();
         URI remote = request.outUri() == null ? null : URI.create(request.outUri());
         // a remote run is merged and reported in a local copy, then uploaded
@@ -293,10 +296,7 @@ final class SparkRun {
      */
     static int tasks(Integer asked, Integer stored, int cores, int limit) {
         if (asked != null) {
-            if (asked < 1) {
-                throw new ConfigurationException("invalid --spark-tasks " + asked + "; give a positive number of tasks");
-            }
-            return asked;
+            return checked(asked);
         }
         if (stored != null) {
             return stored;
@@ -315,6 +315,14 @@ final class SparkRun {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** {@code --spark-tasks} when it is a positive number. */
+    static int checked(int asked) {
+        if (asked < 1) {
+            throw new ConfigurationException("invalid --spark-tasks " + asked + "; give a positive number of tasks");
+        }
+        return asked;
     }
 
     /** The task count of the parts named in {@code names} (of directory {@code where}), or {@code null} when none. */

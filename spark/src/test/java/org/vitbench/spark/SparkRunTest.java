@@ -271,6 +271,8 @@ class SparkRunTest {
         assertEquals(3, SparkRun.tasks(null, null, 8, 3), "at most one task per sample");
         assertEquals(5, SparkRun.tasks(null, 5, 2, 100), "a rerun keeps the stored split");
         assertEquals(7, SparkRun.tasks(7, null, 2, 100));
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> SparkRun.tasks(0, null, 2, 100));
+        assertTrue(e.getMessage().contains("invalid --spark-tasks 0"), e.getMessage());
     }
 
     /** The same units with the same outcomes; timings aside, the records are equal. */

@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
@@ -187,13 +189,14 @@ final class SparkRun {
     /** Waits for {@code job}, logging the finished tasks and stored units; a failed job says how to resume. */
     private static void watch(JavaSparkContext sc, JavaFutureAction<Void> job, List<Part> dirs, int tasks) {
         String last = null;
+        Map<Part, Long> known = new HashMap<>();
         while (true) {
             try {
                 job.get(progressMillis, TimeUnit.MILLISECONDS);
-                LOG.info("spark: {} of {} tasks finished, {}", tasks, tasks, progress(dirs));
+                LOG.info("spark: {} of {} tasks finished, {}", tasks, tasks, progress(dirs, known));
                 return;
             } catch (TimeoutException e) {
-                String line = finishedTasks(sc, job) + " of " + tasks + " tasks finished, " + progress(dirs);
+                String line = finishedTasks(sc, job) + " of " + tasks + " tasks finished, " + progress(dirs, known);
                 if (!line.equals(last)) {
                     LOG.info("spark: {}", line);
                     last = line;
@@ -209,14 +212,22 @@ final class SparkRun {
         }
     }
 
-    /** The units stored in the parts, of the units the started parts evaluate. */
-    static String progress(List<Part> parts) {
+    /**
+     * The units stored in the parts, of the units the started parts evaluate. A part's units do
+     * not change once its manifest is written, so {@code known} keeps them across calls (a remote
+     * manifest is then read once, not at every report).
+     */
+    static String progress(List<Part> parts, Map<Part, Long> known) {
         long stored = 0;
         long total = 0;
         int started = 0;
         for (Part part : parts) {
             stored += part.stored();
-            long units = part.units();
+            long units = known.getOrDefault(part, 0L);
+            if (units == 0) {
+                units = part.units();
+                known.put(part, units);
+            }
             if (units > 0) {
                 total += units;
                 started++;

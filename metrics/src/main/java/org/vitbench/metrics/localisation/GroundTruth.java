@@ -85,6 +85,13 @@ final class GroundTruth {
         return new int[][] {Arrays.copyOf(sizes, groups), Arrays.copyOf(onMask, groups)};
     }
 
+    /** A pixel map and a mask of the same pixels, or an {@link IllegalArgumentException} naming both lengths. */
+    static void requireSameLength(float[] map, float[] mask) {
+        if (map.length != mask.length) {
+            throw new IllegalArgumentException("map has " + map.length + " values, mask " + mask.length);
+        }
+    }
+
     /** Pixels in the mask: every non-zero value counts, as Quantus' {@code s.astype(bool)}. */
     static int count(float[] mask) {
         int n = 0;

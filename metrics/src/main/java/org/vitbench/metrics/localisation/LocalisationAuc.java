@@ -65,9 +65,7 @@ public final class LocalisationAuc extends MaskScore {
      * @return in {@code [0, 1]}; NaN when the mask is empty or covers every pixel
      */
     public static double auc(float[] map, float[] mask) {
-        if (map.length != mask.length) {
-            throw new IllegalArgumentException("map has " + map.length + " values, mask " + mask.length);
-        }
+        GroundTruth.requireSameLength(map, mask);
         int positives = GroundTruth.count(mask);
         int negatives = map.length - positives;
         if (positives == 0 || negatives == 0) {

@@ -61,9 +61,7 @@ public final class RelevanceMass extends MaskScore {
      * @return in {@code [0, 1]}; 0 without positive relevance; NaN for an empty mask
      */
     public static double massAccuracy(float[] map, float[] mask) {
-        if (map.length != mask.length) {
-            throw new IllegalArgumentException("map has " + map.length + " values, mask " + mask.length);
-        }
+        GroundTruth.requireSameLength(map, mask);
         if (GroundTruth.count(mask) == 0) {
             return Double.NaN;
         }

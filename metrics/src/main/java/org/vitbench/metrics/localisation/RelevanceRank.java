@@ -64,9 +64,7 @@ public final class RelevanceRank extends MaskScore {
      * @return in {@code [0, 1]}; NaN for an empty mask
      */
     public static double rankAccuracy(float[] map, float[] mask) {
-        if (map.length != mask.length) {
-            throw new IllegalArgumentException("map has " + map.length + " values, mask " + mask.length);
-        }
+        GroundTruth.requireSameLength(map, mask);
         int k = GroundTruth.count(mask);
         if (k == 0) {
             return Double.NaN;

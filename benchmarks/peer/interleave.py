@@ -31,14 +31,16 @@ import zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
-MODELS = ("vit_tiny_patch16_224", "vit_small_patch16_224", "vit_base_patch16_224")
+MODELS = ("embedded", "vit_tiny_patch16_224", "vit_small_patch16_224", "vit_base_patch16_224")
 # keep-masks per masked invocation: one invocation of ViT-B/16 with 512 masks takes minutes
-DEFAULT_MASKS = {"vit_tiny_patch16_224": 64, "vit_small_patch16_224": 32, "vit_base_patch16_224": 16}
+DEFAULT_MASKS = {"embedded": 512, "vit_tiny_patch16_224": 64, "vit_small_patch16_224": 32,
+                 "vit_base_patch16_224": 16}
 JMH_BENCHMARKS = {
     "forward": ("org\\.vitbench\\.benchmarks\\.ForwardBenchmark\\.forward$", "images"),
     "masked": ("org\\.vitbench\\.benchmarks\\.MaskedEvaluationBenchmark\\.evaluate$", "masks"),
 }
-UNITS = {"forward": "images/s", "masked": "masks/s"}
+UNITS = {"forward": "images/s", "masked": "masks/s", "memory": "MB"}
+KINDS = ("forward", "masked", "memory")  # memory: peak resident MB one forward adds (ForwardMemory, vit_peer memory)
 SIDES = ("vitbench", "peer")
 
 
@@ -73,6 +75,10 @@ def configurations(args):
             for b in args.batch_sizes:
                 configs.append({"id": f"{model} forward b={b}", "model": model, "benchmark": "forward",
                                 "batch_size": b})
+        if "memory" in args.kinds:
+            for b in args.batch_sizes:
+                configs.append({"id": f"{model} memory b={b}", "model": model, "benchmark": "memory",
+                                "batch_size": b})
         if "masked" in args.kinds:
             for removal in args.removals:
                 for kept in args.kept_fractions:
@@ -87,7 +93,16 @@ def duration(seconds):
     return f"{int(round(seconds * 1000))}ms"
 
 
+def memory_command(args, config):
+    """vitbench's peak-memory probe: a plain JVM (not JMH), the same thread settings."""
+    return [args.java, f"-Xmx{args.xmx}", "-Dai.djl.offline=true", "-DOPT_OUT_TRACKING=true",
+            f"-Dai.djl.pytorch.num_threads={args.threads}", "-Dai.djl.pytorch.num_interop_threads=1",
+            "-cp", args.jar, "org.vitbench.benchmarks.ForwardMemory", config["model"], str(config["batch_size"])]
+
+
 def jmh_command(args, config, result_file):
+    if config["benchmark"] == "memory":
+        return memory_command(args, config)
     regex, _ = JMH_BENCHMARKS[config["benchmark"]]
     params = ["-p", f"model={config['model']}"]
     if config["benchmark"] == "forward":
@@ -107,6 +122,8 @@ def jmh_command(args, config, result_file):
 def peer_command(args, config):
     command = [args.python, os.path.join(HERE, "vit_peer.py"), "--model", config["model"],
                "--threads", str(args.threads), config["benchmark"]]
+    if config["benchmark"] == "memory":
+        return command + ["--batch-size", str(config["batch_size"])]
     if config["benchmark"] == "forward":
         command += ["--batch-size", str(config["batch_size"])]
     else:
@@ -137,6 +154,8 @@ def run_logged(command, env, log_path, timeout):
 
 
 def run_vitbench(args, config, env, log_path):
+    if config["benchmark"] == "memory":
+        return run_peer(args, config, env, log_path, memory_command(args, config))
     fd, result_file = tempfile.mkstemp(prefix="jmh-", suffix=".json")
     os.close(fd)
     try:
@@ -159,8 +178,8 @@ def run_vitbench(args, config, env, log_path):
             "command": shlex.join(command)}
 
 
-def run_peer(args, config, env, log_path):
-    command = peer_command(args, config)
+def run_peer(args, config, env, log_path, command=None):
+    command = command or peer_command(args, config)
     out = run_logged(command, env, log_path, args.timeout)
     lines = [line for line in out.splitlines() if line.startswith("{")]
     if not lines:
@@ -289,13 +308,14 @@ def markdown(report):
         f"- Started {report['started']}, finished {report.get('finished', '(running)')}; load average at start "
         f"{report['load_start']}, at end {report.get('load_end')}",
         "",
-        "Medians over rounds; vitbench / peer above 1 means vitbench is faster. Ranges are the per-round medians.",
+        "Medians over rounds; for images/s and masks/s vitbench / peer above 1 means vitbench is faster, for MB "
+        "(peak resident memory one forward adds) below 1 means vitbench needs less. Ranges are the per-round medians.",
         "",
         "| model | benchmark | setting | unit | vitbench | peer | vitbench / peer | vitbench range | peer range |",
         "|---|---|---|---|---:|---:|---:|---|---|",
     ]
     for row in report["summary"]:
-        if row["benchmark"] == "forward":
+        if row["benchmark"] in ("forward", "memory"):
             setting = f"batch {row['batch_size']}"
         else:
             setting = f"{row['removal']}, kept {row['kept_fraction']:g}, {row['masks']} masks"
@@ -321,7 +341,8 @@ def parse_args(argv):
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--models", type=comma_list, default=list(MODELS),
                         help="comma-separated, from " + ", ".join(MODELS))
-    parser.add_argument("--kinds", type=comma_list, default=["forward", "masked"], help="forward, masked or both")
+    parser.add_argument("--kinds", type=comma_list, default=["forward", "masked"],
+                        help="comma-separated, from " + ", ".join(KINDS) + " (default forward,masked)")
     parser.add_argument("--batch-sizes", type=lambda v: comma_list(v, int), default=[1, 16, 64],
                         help="forward batch sizes (default 1,16,64)")
     parser.add_argument("--removals", type=comma_list, default=["attention-mask", "token-drop"])
@@ -348,8 +369,8 @@ def parse_args(argv):
         if model not in MODELS:
             parser.error(f"unknown model {model!r}; the peer builds {', '.join(MODELS)}")
     for kind in args.kinds:
-        if kind not in JMH_BENCHMARKS:
-            parser.error(f"unknown kind {kind!r}; use forward, masked or both")
+        if kind not in KINDS:
+            parser.error(f"unknown kind {kind!r}; use " + ", ".join(KINDS))
     for removal in args.removals:
         if removal not in ("attention-mask", "token-drop"):
             parser.error(f"unknown removal {removal!r}; use attention-mask, token-drop")

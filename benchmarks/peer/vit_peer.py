@@ -5,22 +5,29 @@ A self-contained ViT that computes what timm's ``VisionTransformer`` computes fo
 ImageNet architectures (``vit_{tiny,small,base}_patch16_224``) with timm's non-fused attention
 path: Conv2d patch embedding, class token and learned position embedding, pre-norm blocks
 (LayerNorm eps 1e-6, qkv Linear with bias, softmax(q k^T * dh^-0.5) v, output projection, GELU MLP
-of ratio 4), final LayerNorm and a 1000-class head on the class token. Weights are random
-(seeded, timm's initialisation scheme); everything runs in float32 under ``torch.no_grad()``.
+of ratio 4), final LayerNorm and a 1000-class head on the class token; and ``embedded``, the shape
+of vitbench's embedded Fashion-MNIST model (1 x 28 x 28, patch 4, D 64, 6 blocks, 4 heads, MLP
+ratio 2, 10 classes). Weights are random (seeded, timm's initialisation scheme); everything runs
+in float32 under ``torch.no_grad()``.
 
 To do the same work as vitbench, whose models take images in [0, 1], the forward first normalises
-the images with the ImageNet mean and std (two elementwise ops), as vitbench's model does.
+the images with the model's mean and std (two elementwise ops), as vitbench's model does.
 
 Subcommands (global options before the subcommand)::
 
     vit_peer.py --model vit_tiny_patch16_224 --threads 2 forward --batch-size 16 --seconds 2
     vit_peer.py --model vit_base_patch16_224 --threads 2 masked --removal token-drop \\
         --kept-fraction 0.5 --masks 16 --chunk 16 --seconds 2
+    vit_peer.py --model vit_tiny_patch16_224 --threads 2 memory --batch-size 64
     vit_peer.py --model vit_tiny_patch16_224 selftest
 
 ``forward`` and ``masked`` warm up for ``--warmup-runs`` runs, then time ``--runs`` runs of at
 least ``--seconds`` each (whole calls only, as a JMH iteration) and print one JSON line with the
 configuration, every run's throughput and their median (images/s or masks/s).
+
+``memory`` prints the peak resident memory one forward adds (MB, median of --repeats; the first
+repeat is the one to compare, later ones reuse memory the allocator kept), the twin of vitbench's
+``org.vitbench.benchmarks.ForwardMemory``.
 
 ``masked`` mirrors vitbench's ``MaskedEvaluator`` and ``VisionTransformer``: one image is repeated
 ``--chunk`` times per forward pass. ``attention-mask`` runs all 197 tokens and excludes removed
@@ -46,20 +53,17 @@ try:
 except ImportError as missing:  # pragma: no cover - environment problem
     sys.exit(f"vit_peer.py: cannot import torch ({missing}); install it, e.g. apt-get install -y python3-torch")
 
-# name -> (embedding dim D, depth, heads), timm's vision_transformer.py sizes
+IMAGENET = ((0.485, 0.456, 0.406), (0.229, 0.224, 0.225))
+# name -> image size, patch size, channels, embedding dim D, depth, heads, MLP ratio, classes, (mean, std):
+# timm's vision_transformer.py sizes, and the shape of vitbench's embedded Fashion-MNIST model
+# (models/src/main/resources/org/vitbench/models/embedded/vit-fashion-mnist/config.json)
 ARCHITECTURES = {
-    "vit_tiny_patch16_224": (192, 12, 3),
-    "vit_small_patch16_224": (384, 12, 6),
-    "vit_base_patch16_224": (768, 12, 12),
+    "vit_tiny_patch16_224": (224, 16, 3, 192, 12, 3, 4, 1000, IMAGENET),
+    "vit_small_patch16_224": (224, 16, 3, 384, 12, 6, 4, 1000, IMAGENET),
+    "vit_base_patch16_224": (224, 16, 3, 768, 12, 12, 4, 1000, IMAGENET),
+    "embedded": (28, 4, 1, 64, 6, 4, 2, 10, ((0.2860406,), (0.35302424,))),
 }
-IMAGE_SIZE = 224
-PATCH_SIZE = 16
-CHANNELS = 3
-CLASSES = 1000
-MLP_RATIO = 4
 LAYER_NORM_EPS = 1e-6
-IMAGENET_MEAN = (0.485, 0.456, 0.406)
-IMAGENET_STD = (0.229, 0.224, 0.225)
 SEED = 20240607  # vitbench's Fixtures.SEED; the random draws differ (another generator), the work does not
 REMOVALS = ("attention-mask", "token-drop")
 REFERENCE_BLAS = "/blas/libblas.so"  # Debian's netlib reference BLAS: about 2 GFLOP/s, unusable for timing
@@ -93,6 +97,7 @@ class Mlp(nn.Module):
 
     def __init__(self, dim, hidden):
         super().__init__()
+        hidden = int(hidden)
         self.fc1 = nn.Linear(dim, hidden)
         self.fc2 = nn.Linear(hidden, dim)
 
@@ -103,12 +108,12 @@ class Mlp(nn.Module):
 class Block(nn.Module):
     """Pre-norm transformer block: x + attn(norm1(x)), then x + mlp(norm2(x))."""
 
-    def __init__(self, dim, heads):
+    def __init__(self, dim, heads, mlp_ratio):
         super().__init__()
         self.norm1 = nn.LayerNorm(dim, eps=LAYER_NORM_EPS)
         self.attn = Attention(dim, heads)
         self.norm2 = nn.LayerNorm(dim, eps=LAYER_NORM_EPS)
-        self.mlp = Mlp(dim, MLP_RATIO * dim)
+        self.mlp = Mlp(dim, mlp_ratio * dim)
 
     def forward(self, x, key_bias=None):
         x = x + self.attn(self.norm1(x), key_bias)
@@ -118,18 +123,19 @@ class Block(nn.Module):
 class PeerViT(nn.Module):
     """A plain timm ViT (class token, token pooling) on images in [0, 1]."""
 
-    def __init__(self, dim, depth, heads):
+    def __init__(self, image_size, patch_size, channels, dim, depth, heads, mlp_ratio, classes, mean_std):
         super().__init__()
-        self.grid = IMAGE_SIZE // PATCH_SIZE
+        self.image_size, self.channels, self.classes = image_size, channels, classes
+        self.grid = image_size // patch_size
         self.patches = self.grid * self.grid
-        self.register_buffer("mean", torch.tensor(IMAGENET_MEAN).view(1, CHANNELS, 1, 1))
-        self.register_buffer("std", torch.tensor(IMAGENET_STD).view(1, CHANNELS, 1, 1))
-        self.patch_embed = nn.Conv2d(CHANNELS, dim, kernel_size=PATCH_SIZE, stride=PATCH_SIZE)
+        self.register_buffer("mean", torch.tensor(mean_std[0]).view(1, channels, 1, 1))
+        self.register_buffer("std", torch.tensor(mean_std[1]).view(1, channels, 1, 1))
+        self.patch_embed = nn.Conv2d(channels, dim, kernel_size=patch_size, stride=patch_size)
         self.cls_token = nn.Parameter(torch.zeros(1, 1, dim))
         self.pos_embed = nn.Parameter(torch.zeros(1, self.patches + 1, dim))
-        self.blocks = nn.ModuleList(Block(dim, heads) for _ in range(depth))
+        self.blocks = nn.ModuleList(Block(dim, heads, mlp_ratio) for _ in range(depth))
         self.norm = nn.LayerNorm(dim, eps=LAYER_NORM_EPS)
-        self.head = nn.Linear(dim, CLASSES)
+        self.head = nn.Linear(dim, classes)
         self._init_weights()
 
     def _init_weights(self):
@@ -142,14 +148,14 @@ class PeerViT(nn.Module):
                 nn.init.zeros_(module.bias)
 
     def embed(self, images):
-        """[B, 3, 224, 224] in [0, 1] -> tokens [B, 197, D], class token first, position embedding added."""
+        """[B, C, S, S] in [0, 1] -> tokens [B, 1 + P, D], class token first, position embedding added."""
         x = (images - self.mean) / self.std
         x = self.patch_embed(x).flatten(2).transpose(1, 2)  # [B, D, g, g] -> [B, P, D]
         cls = self.cls_token.expand(x.shape[0], -1, -1)
         return torch.cat((cls, x), dim=1) + self.pos_embed
 
     def run(self, tokens, key_bias=None):
-        """Blocks, final norm and head on the class token: [B, n, D] -> logits [B, 1000]."""
+        """Blocks, final norm and head on the class token: [B, n, D] -> logits [B, K]."""
         for block in self.blocks:
             tokens = block(tokens, key_bias)
         return self.head(self.norm(tokens)[:, 0])
@@ -168,7 +174,7 @@ class PeerViT(nn.Module):
         """Only the class token and kept patch tokens run; rows with equal kept counts run together."""
         tokens = self.embed(images)  # [B, N, D]
         counts = keep.sum(dim=1)
-        logits = torch.empty(keep.shape[0], CLASSES)
+        logits = torch.empty(keep.shape[0], self.classes)
         for count in torch.unique(counts).tolist():
             rows = (counts == count).nonzero(as_tuple=True)[0]
             # token indices [b_g, 1 + count]: the class token, then the kept patches in grid order
@@ -183,13 +189,12 @@ def build_model(name):
     if name not in ARCHITECTURES:
         sys.exit(f"vit_peer.py: unknown --model {name!r}; choose one of {', '.join(ARCHITECTURES)}")
     torch.manual_seed(SEED)
-    dim, depth, heads = ARCHITECTURES[name]
-    return PeerViT(dim, depth, heads).eval()
+    return PeerViT(*ARCHITECTURES[name]).eval()
 
 
-def random_images(batch, seed):
+def random_images(model, batch, seed):
     generator = torch.Generator().manual_seed(seed)
-    return torch.rand(batch, CHANNELS, IMAGE_SIZE, IMAGE_SIZE, generator=generator)
+    return torch.rand(batch, model.channels, model.image_size, model.image_size, generator=generator)
 
 
 def kept_count(fraction, patches):
@@ -279,7 +284,7 @@ def report(args, extra, throughputs, unit):
 def command_forward(args, model):
     if args.batch_size < 1:
         sys.exit(f"vit_peer.py: --batch-size must be at least 1, got {args.batch_size}")
-    images = random_images(args.batch_size, SEED)
+    images = random_images(model, args.batch_size, SEED)
     throughputs = measure(lambda: model(images), args.batch_size, args.seconds, args.runs, args.warmup_runs)
     report(args, {"benchmark": "forward", "batch_size": args.batch_size}, throughputs, "images/s")
 
@@ -288,7 +293,7 @@ def command_masked(args, model):
     if args.masks < 1 or args.chunk < 1:
         sys.exit(f"vit_peer.py: --masks and --chunk must be at least 1, got {args.masks} and {args.chunk}")
     kept = kept_count(args.kept_fraction, model.patches)
-    image = random_images(1, SEED)
+    image = random_images(model, 1, SEED)
     keep = keep_masks(args.masks, model.patches, kept, SEED)
     throughputs = measure(lambda: evaluate_masks(model, image, keep, args.removal, args.chunk), args.masks,
                           args.seconds, args.runs, args.warmup_runs)
@@ -297,14 +302,44 @@ def command_masked(args, model):
     report(args, extra, throughputs, "masks/s")
 
 
+def resident_kb(field):
+    """VmRSS or VmHWM (peak resident since the last reset) of this process, in kB."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    sys.exit(f"vit_peer.py: /proc/self/status has no {field}; the memory command needs Linux")
+
+
+def command_memory(args, model):
+    """Peak resident memory a forward of --batch-size images adds: VmHWM after it minus VmRSS before.
+
+    A forward of one image runs first (kernels initialised, as in vitbench's ForwardMemory, where
+    it also lets the JIT compile), then for each repeat the kernel's peak counter is reset (writing
+    5 to /proc/self/clear_refs) and the measured forward runs."""
+    images = random_images(model, args.batch_size, SEED)
+    model(random_images(model, 1, SEED + 1))  # kernels initialised; leaves almost no freed memory behind
+    peaks = []
+    for _ in range(args.repeats):
+        with open("/proc/self/clear_refs", "w") as refs:
+            refs.write("5")
+        before = resident_kb("VmRSS")
+        model(images)
+        peaks.append((resident_kb("VmHWM") - before) / 1024)
+    line = {"side": "peer", "model": args.model, "benchmark": "memory", "batch_size": args.batch_size,
+            "threads": torch.get_num_threads(), "unit": "MB", "median": statistics.median(peaks), "runs": peaks,
+            "torch": torch.__version__}
+    print(json.dumps(line), flush=True)
+
+
 def command_selftest(args, model):
     """Attention masking with every patch kept equals the plain forward; token dropping equals attention masking."""
     tolerance = 1e-4
-    images = random_images(2, SEED)
+    images = random_images(model, 2, SEED)
     plain = model(images)
     all_kept = model.attention_masked(images, torch.ones(2, model.patches, dtype=torch.bool))
     checks = {"attention-mask, all kept vs forward": (all_kept - plain).abs().max().item()}
-    image = random_images(1, SEED + 1)
+    image = random_images(model, 1, SEED + 1)
     keep = keep_masks(1, model.patches, kept_count(0.5, model.patches), SEED)
     masked = model.attention_masked(image, keep)
     dropped = model.token_dropped(image, keep)
@@ -353,6 +388,9 @@ def parse_args(argv):
     masked.add_argument("--masks", type=int, default=512, help="keep-masks per call")
     masked.add_argument("--chunk", type=int, default=256, help="masked copies per forward pass")
     timed(masked)
+    memory = sub.add_parser("memory", help="peak resident MB that one forward adds")
+    memory.add_argument("--batch-size", type=int, required=True)
+    memory.add_argument("--repeats", type=int, default=1, help="measured forwards; the median is reported")
     sub.add_parser("selftest", help="check attention masking and token dropping against the plain forward")
     args = parser.parse_args(argv)
     if getattr(args, "runs", 1) < 1 or getattr(args, "warmup_runs", 0) < 0 or getattr(args, "seconds", 1) <= 0:
@@ -371,7 +409,8 @@ def main(argv=None):
     torch.set_grad_enabled(False)
     with torch.no_grad():
         model = build_model(args.model)
-        {"forward": command_forward, "masked": command_masked, "selftest": command_selftest}[args.command](args, model)
+        {"forward": command_forward, "masked": command_masked, "memory": command_memory,
+         "selftest": command_selftest}[args.command](args, model)
 
 
 if __name__ == "__main__":

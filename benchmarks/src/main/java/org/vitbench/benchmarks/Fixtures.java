@@ -230,6 +230,41 @@ final class Fixtures {
     }
 
     /**
+     * {@code masks} keep-masks whose kept counts vary as the perturbation methods' do, each at
+     * seeded random positions: {@code shapley-kernel} draws the count {@code s} in {@code [1, P-1]}
+     * with probability proportional to {@code (P-1) / (s (P-s))} (KernelSHAP's coalition sizes),
+     * {@code uniform} draws it uniformly from {@code [0, P]} (a deletion or insertion curve's steps).
+     *
+     * @throws IllegalArgumentException for another distribution name
+     */
+    static boolean[][] mixedKeepMasks(int masks, int patches, String sizes, long seed) {
+        double[] weight = new double[patches + 1];
+        switch (sizes) {
+            case "shapley-kernel" -> {
+                for (int s = 1; s < patches; s++) {
+                    weight[s] = (patches - 1.0) / ((double) s * (patches - s));
+                }
+            }
+            case "uniform" -> java.util.Arrays.fill(weight, 1.0);
+            default -> throw new IllegalArgumentException("sizes must be fixed, shapley-kernel or uniform, got '"
+                    + sizes + "'");
+        }
+        double total = java.util.Arrays.stream(weight).sum();
+        SplittableRandom random = new SplittableRandom(seed);
+        boolean[][] keep = new boolean[masks][];
+        for (int m = 0; m < masks; m++) {
+            double u = random.nextDouble() * total;
+            int kept = 0;
+            while (kept < patches && u >= weight[kept]) {
+                u -= weight[kept];
+                kept++;
+            }
+            keep[m] = keepMasks(1, patches, kept, random.nextLong())[0];
+        }
+        return keep;
+    }
+
+    /**
      * Fails when {@code manager} holds a different number of native arrays than {@code expected},
      * i.e. when a measured invocation leaked arrays into a long-lived manager.
      */

@@ -86,9 +86,18 @@ public class MaskedEvaluationBenchmark {
     @Param({"attention-mask", "token-drop"})
     public String removal;
 
-    /** Fraction of patches each mask keeps. */
+    /** Fraction of patches each mask keeps (with {@code sizes=fixed}). */
     @Param({"0.25", "0.5", "1.0"})
     public double keptFraction;
+
+    /**
+     * {@code fixed}: every mask keeps {@code keptFraction} of the patches; {@code shapley-kernel}
+     * or {@code uniform}: kept counts vary per mask as KernelSHAP's coalitions or a deletion
+     * curve's steps do ({@link Fixtures#mixedKeepMasks}; {@code keptFraction} is then ignored, so
+     * run it with one value of it).
+     */
+    @Param({"fixed"})
+    public String sizes;
 
     /** Masked copies per forward pass, or {@code auto} for the 512 MiB estimate. */
     @Param({"256"})
@@ -136,7 +145,8 @@ public class MaskedEvaluationBenchmark {
             image = Fixtures.EMBEDDED.equals(model) ? firstSample(info)
                     : Fixtures.randomImages(manager, info, 1, Fixtures.SEED); // [1, C, S, S]
             int p = info.numPatches();
-            keep = Fixtures.keepMasks(masks, p, (int) Math.round(keptFraction * p), Fixtures.SEED);
+            keep = "fixed".equals(sizes) ? Fixtures.keepMasks(masks, p, (int) Math.round(keptFraction * p), Fixtures.SEED)
+                    : Fixtures.mixedKeepMasks(masks, p, sizes, Fixtures.SEED);
             evaluator = new MaskedEvaluator(Removal.parse(removal), chunk);
             arraysAfterSetup = manager.getManagedArrays().size();
         } catch (RuntimeException e) {

@@ -154,7 +154,7 @@ public final class VisionTransformer implements VitModel, ModelWeights, Randomis
     @Override
     public NDArray logits(NDArray images) {
         checkImages(images);
-        return forward(embed(images), null, null, TraceOptions.NONE, null);
+        return forward(embedded(images), null, null, TraceOptions.NONE, null);
     }
 
     @Override
@@ -162,9 +162,13 @@ public final class VisionTransformer implements VitModel, ModelWeights, Randomis
         checkImages(images);
         checkKeep(images, keep);
         return switch (removal.kind()) {
-            case ATTENTION_MASK -> forward(embed(images), keyBias(keep), keep, TraceOptions.NONE, null);
+            // A held-out token masked as a key in every block never reaches a kept token, the prefix or
+            // the pooling, so dropping it computes the same logits (to float rounding) with less work;
+            // with gradients recorded the masked full sequence runs, as training expects.
+            case ATTENTION_MASK -> releasesActivations(null) ? tokenDrop(images, keep)
+                    : forward(embed(images), keyBias(keep), keep, TraceOptions.NONE, null);
             case TOKEN_DROP -> tokenDrop(images, keep);
-            case PIXEL -> forward(embed(PixelRemoval.apply(images, keep, removal.baseline(), info)), null, null,
+            case PIXEL -> forward(embedded(PixelRemoval.apply(images, keep, removal.baseline(), info)), null, null,
                     TraceOptions.NONE, null);
         };
     }
@@ -182,6 +186,34 @@ public final class VisionTransformer implements VitModel, ModelWeights, Randomis
         NDArray logits = forward(embed(input), null, null, options, rec);
         return new ForwardTrace(input, rec.tokens, rec.norm1, rec.attention, rec.attentionTaps, rec.norm1Taps, logits,
                 rec.readouts);
+    }
+
+    /**
+     * {@link #embed} for the logits paths: when nothing is differentiated, its intermediates
+     * (normalised image, patch grid, prefix copies) are freed before the blocks run; the tokens
+     * [B, N, D] belong to the images' manager, as every output.
+     */
+    private NDArray embedded(NDArray images) {
+        if (!releasesActivations(null)) {
+            return embed(images);
+        }
+        NDManager owner = images.getManager();
+        try (NDManager scope = owner.newSubManager()) {
+            images.tempAttach(scope); // back to its owner when the scope closes
+            NDArray tokens = embed(images);
+            tokens.attach(owner);
+            return tokens;
+        }
+    }
+
+    /**
+     * Whether a forward may free each block's intermediates as soon as the block is done: nothing
+     * is recorded for a trace and the calling thread records no gradients, so no graph needs them.
+     * Then at most one block's activations exist at a time instead of all blocks' (ViT-Ti/16 at
+     * batch 64: about 0.3 GB instead of 3 GB).
+     */
+    private static boolean releasesActivations(Recorder rec) {
+        return rec == null && !GradMode.isOn();
     }
 
     /**
@@ -233,7 +265,12 @@ public final class VisionTransformer implements VitModel, ModelWeights, Randomis
      *     when every patch token present is read
      */
     private NDArray forward(NDArray z, NDArray keyBias, NDArray keep, TraceOptions o, Recorder rec) {
+        boolean release = releasesActivations(rec);
         for (int l = 0; l < arch.depth(); l++) {
+            if (release) {
+                z = releasingBlock("blocks." + l + ".", z, keyBias);
+                continue;
+            }
             if (rec != null && o.tokens()) {
                 rec.tokens.add(z);
             }
@@ -246,6 +283,21 @@ public final class VisionTransformer implements VitModel, ModelWeights, Randomis
             rec.tokens.add(z);
         }
         return head(z, keep, o);
+    }
+
+    /**
+     * One block of this model on tokens {@code z} that the forward owns (made by it, never the
+     * caller's), inside a scope that frees the block's intermediates and {@code z} when it is
+     * done; the output belongs to {@code z}'s manager.
+     */
+    private NDArray releasingBlock(String prefix, NDArray z, NDArray keyBias) {
+        NDManager owner = z.getManager();
+        try (NDManager scope = owner.newSubManager()) {
+            z.attach(scope);
+            NDArray out = block(weights, prefix, true, z, keyBias, TraceOptions.NONE, null, true);
+            out.attach(owner);
+            return out;
+        }
     }
 
     /**
@@ -331,6 +383,29 @@ public final class VisionTransformer implements VitModel, ModelWeights, Randomis
 
     private NDArray block(Map<String, NDArray> ws, String p, boolean norm1, NDArray z, NDArray keyBias,
             TraceOptions o, Recorder rec) {
+        return block(ws, p, norm1, z, keyBias, o, rec, false);
+    }
+
+    /**
+     * @param release whether nothing is differentiated or recorded ({@link #releasesActivations}), so
+     *     each branch's intermediates may be freed as soon as the branch is done, and the attention
+     *     scores as soon as their softmax exists
+     */
+    private NDArray block(Map<String, NDArray> ws, String p, boolean norm1, NDArray z, NDArray keyBias,
+            TraceOptions o, Recorder rec, boolean release) {
+        NDArray attnOut = scoped(release, z, x -> attention(ws, p, norm1, x, keyBias, o, rec, release));
+        z = z.add(scaled(ws, p + "ls1.gamma", attnOut));
+        NDArray mlpOut = scoped(release, z, x -> {
+            NDArray h = Linear.linear(layerNorm(ws, x, p + "norm2", o), ws.get(p + "mlp.fc1.weight"),
+                    ws.get(p + "mlp.fc1.bias")).head();
+            return Linear.linear(gelu(h, o), ws.get(p + "mlp.fc2.weight"), ws.get(p + "mlp.fc2.bias")).head();
+        });
+        return z.add(scaled(ws, p + "ls2.gamma", mlpOut));
+    }
+
+    /** The attention branch of a block, [B, n, D] -> [B, n, D], before its residual sum. */
+    private NDArray attention(Map<String, NDArray> ws, String p, boolean norm1, NDArray z, NDArray keyBias,
+            TraceOptions o, Recorder rec, boolean release) {
         long b = z.getShape().get(0);
         long n = z.getShape().get(1);
         int heads = arch.heads();
@@ -361,9 +436,12 @@ public final class VisionTransformer implements VitModel, ModelWeights, Randomis
         // the backward pass reads it (GraphConstants)
         NDArray scores = GraphConstants.mul(q, 1.0 / Math.sqrt(dh)).matMul(k.transpose(0, 1, 3, 2));
         if (keyBias != null) {
-            scores = scores.add(keyBias);
+            NDArray biased = scores.add(keyBias);
+            release(release, scores);
+            scores = biased;
         }
         NDArray attn = scores.softmax(-1);
+        release(release, scores);
         if (o.detachSoftmax()) {
             attn = attn.stopGradient();
         }
@@ -378,14 +456,32 @@ public final class VisionTransformer implements VitModel, ModelWeights, Randomis
         }
         // [B, H, n, n] x [B, H, n, D/H] -> [B, H, n, D/H] -> [B, n, H, D/H] -> [B, n, D]
         NDArray heads_ = attn.matMul(v).transpose(0, 2, 1, 3).reshape(b, n, arch.dim());
-        NDArray attnOut = Linear.linear(heads_, ws.get(p + "attn.proj.weight"), ws.get(p + "attn.proj.bias")).head();
-        z = z.add(scaled(ws, p + "ls1.gamma", attnOut));
+        release(release, attn);
+        return Linear.linear(heads_, ws.get(p + "attn.proj.weight"), ws.get(p + "attn.proj.bias")).head();
+    }
 
-        NDArray h = Linear.linear(layerNorm(ws, z, p + "norm2", o), ws.get(p + "mlp.fc1.weight"),
-                ws.get(p + "mlp.fc1.bias")).head();
-        h = gelu(h, o);
-        NDArray mlpOut = Linear.linear(h, ws.get(p + "mlp.fc2.weight"), ws.get(p + "mlp.fc2.bias")).head();
-        return z.add(scaled(ws, p + "ls2.gamma", mlpOut));
+    /**
+     * {@code step(input)}; when {@code release}, inside a scope that frees the step's
+     * intermediates when it returns (the input stays with its owner, the output goes to it).
+     */
+    private static NDArray scoped(boolean release, NDArray input, java.util.function.UnaryOperator<NDArray> step) {
+        if (!release) {
+            return step.apply(input);
+        }
+        NDManager owner = input.getManager();
+        try (NDManager scope = owner.newSubManager()) {
+            input.tempAttach(scope); // back to its owner when the scope closes
+            NDArray out = step.apply(input);
+            out.attach(owner);
+            return out;
+        }
+    }
+
+    /** Frees an intermediate at once when {@code release}: an attention-sized array need not wait for its scope. */
+    private static void release(boolean release, NDArray array) {
+        if (release) {
+            array.close();
+        }
     }
 
     /** A branch times its layer-scale gamma [D] (timm {@code ls1}, {@code ls2}), or the branch when the block has none. */
@@ -430,80 +526,89 @@ public final class VisionTransformer implements VitModel, ModelWeights, Randomis
     }
 
     /**
-     * keep [B, P] -> additive key bias [B, 1, 1, N]: 0 where visible (prefix tokens always: class,
-     * distillation and registers are never removed), -inf where held out.
+     * keep [B, n - prefix] (nonzero = present: a kept patch, or a real token of a packed row) ->
+     * additive key bias [B, 1, 1, n]: 0 where visible (prefix tokens always: class, distillation
+     * and registers are never removed), -inf where held out.
      */
     private NDArray keyBias(NDArray keep) {
         NDManager m = keep.getManager();
         long b = keep.getShape().get(0);
-        NDArray patches = keep.toType(DataType.FLOAT32, false).neq(0); // [B, P]
+        NDArray visible = keep.toType(DataType.FLOAT32, false).neq(0); // [B, n - prefix]
         int prefix = arch.numPrefixTokens();
-        NDArray visible = prefix == 0 ? patches
-                : m.ones(new Shape(b, prefix), DataType.BOOLEAN).concat(patches, 1); // [B, N]
+        if (prefix > 0) {
+            visible = m.ones(new Shape(b, prefix), DataType.BOOLEAN).concat(visible, 1); // [B, n]
+        }
         NDArray zeros = m.zeros(visible.getShape());
         NDArray minusInf = m.full(visible.getShape(), Float.NEGATIVE_INFINITY);
-        return NDArrays.where(visible, zeros, minusInf).reshape(b, 1, 1, arch.numTokens());
+        return NDArrays.where(visible, zeros, minusInf).reshape(b, 1, 1, visible.getShape().get(1));
     }
 
     /**
-     * Drops held-out patch tokens (the prefix tokens stay); rows with equal kept counts run together
-     * as one dense batch.
+     * Drops held-out patch tokens (the prefix tokens stay). Rows are sorted by kept count and packed
+     * into groups ({@link TokenPacking}); each group runs as one dense batch as long as its longest
+     * row, a shorter row padded at its end with positions masked as keys exactly as attention
+     * masking masks a held-out patch. A padded position changes no real token (its key weight is
+     * exactly 0) and is never read: the class token is token 0, and average pooling takes the mean
+     * of the row's real patch tokens only. So every row computes what it would alone, while a
+     * batch of mixed kept counts runs as a few full batches instead of one small batch per count.
      */
     private NDArray tokenDrop(NDArray images, NDArray keep) {
-        NDArray tokens = embed(images); // [B, N, D]
+        NDArray tokens = embedded(images); // [B, N, D]
         float[] flat = keep.toType(DataType.FLOAT32, false).toFloatArray();
         int b = (int) keep.getShape().get(0);
         int p = arch.numPatches();
-        Map<Integer, List<Integer>> rowsByCount = new TreeMap<>();
+        int prefix = arch.numPrefixTokens();
+        int[] counts = new int[b];
         for (int r = 0; r < b; r++) {
-            int count = 0;
             for (int i = 0; i < p; i++) {
-                count += flat[r * p + i] != 0 ? 1 : 0;
+                counts[r] += flat[r * p + i] != 0 ? 1 : 0;
             }
-            rowsByCount.computeIfAbsent(count, c -> new ArrayList<>()).add(r);
         }
+        int[] order = TokenPacking.byCount(counts);
+        int[] groupEnds = TokenPacking.groups(order, counts, prefix, TokenPacking.OVERHEAD_TOKENS);
         NDManager m = images.getManager();
         int d = arch.dim();
         int fullN = arch.numTokens();
         NDArray flatTokens = tokens.reshape((long) b * fullN, d); // [B, N, D] -> [B*N, D]
         NDList parts = new NDList();
         long[] position = new long[b * arch.numClasses()];
-        int next = 0;
-        for (Map.Entry<Integer, List<Integer>> group : rowsByCount.entrySet()) {
-            List<Integer> rows = group.getValue();
-            int prefix = arch.numPrefixTokens();
-            int n = group.getKey() + prefix;
-            long[] flatIndex = new long[rows.size() * n * d];
-            int t = 0;
-            for (int r : rows) {
+        int from = 0;
+        for (int end : groupEnds) {
+            int rows = end - from;
+            int longest = counts[order[end - 1]];
+            int n = prefix + longest;
+            long[] index = new long[rows * n];
+            float[] real = new float[rows * longest]; // 1 where a patch position holds a kept patch
+            for (int j = 0; j < rows; j++) {
+                int r = order[from + j];
                 for (int k = 0; k < arch.numClasses(); k++) {
-                    position[r * arch.numClasses() + k] = next;
+                    position[r * arch.numClasses() + k] = from + j;
                 }
-                next++;
-                for (int j = 0; j < prefix; j++) {
-                    t = fillRow(flatIndex, t, (long) r * fullN + j, d); // class, distillation, registers
+                long rowStart = (long) r * fullN;
+                int t = j * n;
+                for (int q = 0; q < prefix; q++) {
+                    index[t++] = rowStart + q; // class, distillation, registers
                 }
+                int kept = 0;
                 for (int i = 0; i < p; i++) {
                     if (flat[r * p + i] != 0) {
-                        t = fillRow(flatIndex, t, (long) r * fullN + prefix + i, d);
+                        real[j * longest + kept++] = 1f;
+                        index[t++] = rowStart + prefix + i;
                     }
                 }
+                while (t < (j + 1) * n) {
+                    index[t++] = rowStart; // padding: a finite token, masked as a key and never read
+                }
             }
-            // gather rows of [B*N, D] -> [b_g * n, D] -> [b_g, n, D]; gather, unlike get(NDArray),
-            // leaves nothing behind in the batch's manager
-            NDArray groupTokens = flatTokens.gather(m.create(flatIndex, new Shape((long) rows.size() * n, d)), 0)
-                    .reshape(rows.size(), n, d);
-            parts.add(forward(groupTokens, null, null, TraceOptions.NONE, null));
+            // rows of [B*N, D] -> [rows * n, D] -> [rows, n, D]
+            NDArray groupTokens = flatTokens.get(m.create(index)).reshape(rows, n, d);
+            boolean padded = counts[order[from]] != longest;
+            NDArray present = padded ? m.create(real, new Shape(rows, longest)) : null;
+            parts.add(forward(groupTokens, padded ? keyBias(present) : null, present, TraceOptions.NONE, null));
+            from = end;
         }
-        NDArray grouped = NDArrays.concat(parts, 0); // [B, K] in group order
+        NDArray grouped = NDArrays.concat(parts, 0); // [B, K] in packed order
         return grouped.gather(m.create(position, new Shape(b, arch.numClasses())), 0);
-    }
-
-    private static int fillRow(long[] index, int at, long row, int width) {
-        for (int e = 0; e < width; e++) {
-            index[at++] = row;
-        }
-        return at;
     }
 
     /**

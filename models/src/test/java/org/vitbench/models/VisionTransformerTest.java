@@ -67,7 +67,15 @@ class VisionTransformerTest {
         java.util.Arrays.fill(keep, 0, c.numPatches(), 0f); // row 0: the empty coalition
         java.util.Arrays.fill(keep, c.numPatches(), 2 * c.numPatches(), 1f); // row 1: everything
         NDArray keepArray = manager.create(keep, new Shape(n, c.numPatches()));
-        float[][] masked = org.vitbench.api.Batches.rows(model.logits(images, keepArray, Removal.ATTENTION_MASK));
+        // with gradient recording on, attention masking runs the full sequence with masked keys;
+        // without, it runs as token dropping (the same function, less work)
+        float[][] masked;
+        ai.djl.pytorch.jni.JniUtils.setGradMode(true);
+        try {
+            masked = org.vitbench.api.Batches.rows(model.logits(images, keepArray, Removal.ATTENTION_MASK));
+        } finally {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        }
         float[][] dropped = org.vitbench.api.Batches.rows(model.logits(images, keepArray, Removal.TOKEN_DROP));
         float[] pixels = images.toFloatArray();
         int size = c.imageSize() * c.imageSize();
@@ -85,6 +93,50 @@ class VisionTransformerTest {
         }
         float[][] full = org.vitbench.api.Batches.rows(model.logits(images));
         assertArrayEquals(full[1], masked[1], 1e-6f, "keeping every patch is the plain forward");
+    }
+
+    /**
+     * Without gradient recording a forward frees every block's intermediates when the block is
+     * done, so its manager ends with the inputs, the key bias and the outputs only; with recording
+     * on (a graph may need them) they all stay. The logits are the same bits either way.
+     */
+    @Test
+    void aForwardWithoutGradientsFreesEachBlocksActivations() {
+        NDArray images = TinyVit.images(manager, TinyVit.CONFIG, 16, 2);
+        float[] keep = new float[16 * TinyVit.CONFIG.numPatches()];
+        for (int i = 0; i < keep.length; i++) {
+            keep[i] = (i * 7) % 3 == 0 ? 0 : 1;
+        }
+        for (Removal removal : new Removal[] {null, Removal.ATTENTION_MASK, Removal.TOKEN_DROP}) {
+            float[][] logits = new float[2][];
+            long released = leftBehind(images, keep, removal, false, logits, 0);
+            long kept = leftBehind(images, keep, removal, true, logits, 1);
+            assertTrue(released * 4 < kept, removal + ": " + released + " float elements left without gradients, "
+                    + kept + " with");
+            assertArrayEquals(logits[1], logits[0], removal == Removal.ATTENTION_MASK ? 1e-5f : 0f,
+                    removal + ": the same logits either way");
+        }
+    }
+
+    /**
+     * The float elements left in the call's manager; the logits go to {@code logits[slot]}. Without
+     * gradients attention masking runs as token dropping, so its logits agree to float rounding.
+     */
+    private static long leftBehind(NDArray images, float[] keep, Removal removal, boolean gradients,
+            float[][] logits, int slot) {
+        ai.djl.pytorch.jni.JniUtils.setGradMode(gradients);
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray x = scope.create(images.toFloatArray(), images.getShape());
+            NDArray k = scope.create(keep, new Shape(images.getShape().get(0), TinyVit.CONFIG.numPatches()));
+            logits[slot] = (removal == null ? model.logits(x) : model.logits(x, k, removal)).toFloatArray();
+            long elements = 0;
+            for (NDArray a : scope.getManagedArrays()) {
+                elements += a.size();
+            }
+            return elements;
+        } finally {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        }
     }
 
     @Test

@@ -22,9 +22,9 @@ import org.vitbench.models.PixelRemoval;
  * runs in its own sub-manager of the image's manager, so only Java arrays leave a chunk and the
  * image's manager holds no more arrays after {@link #evaluate} than before. Every mask row is
  * evaluated independently, so results do not depend on the batch size beyond float rounding of
- * the engine's batched kernels. For {@link Removal.Kind#TOKEN_DROP} the masks are evaluated in
- * order of kept count, so a chunk holds few distinct sequence lengths (the model runs one dense
- * batch per length); results are returned in the caller's order.
+ * the engine's batched kernels. For token dropping and attention masking the masks are evaluated
+ * in order of kept count, so a chunk holds few distinct sequence lengths (the model packs them
+ * into a few dense batches); results are returned in the caller's order.
  *
  * <p>Instances are immutable and safe to share between threads; {@code evaluate} reads the image
  * once and never attaches it elsewhere.
@@ -302,11 +302,14 @@ public final class MaskedEvaluator {
         return "MaskedEvaluator[removal=" + removal.id() + ", batchSize=" + batchSize + "]";
     }
 
-    /** Mask indices in evaluation order: by kept count for token dropping, else as given. */
+    /**
+     * Mask indices in evaluation order: by kept count for token dropping and attention masking
+     * (which the model may run as token dropping), else as given.
+     */
     private Integer[] order(boolean[][] keep) {
         Integer[] order = new Integer[keep.length];
         Arrays.setAll(order, i -> i);
-        if (removal.kind() == Removal.Kind.TOKEN_DROP) {
+        if (removal.kind() != Removal.Kind.PIXEL) {
             int[] counts = new int[keep.length];
             for (int m = 0; m < keep.length; m++) {
                 for (boolean b : keep[m]) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -273,11 +274,12 @@ class MaskedEvaluatorTest {
     }
 
     /**
-     * Float elements of every array a forward of 16 masked copies leaves in its manager: DJL keeps a
-     * forward's intermediates until the manager closes, so this counts the activations computed,
-     * a deterministic proxy for memory and work (no timing).
+     * Float elements of every array a forward of 16 masked copies leaves in its manager: with
+     * gradient recording on, a forward keeps its intermediates until the manager closes, so this
+     * counts the activations computed, a deterministic proxy for memory and work (no timing).
      */
     private static long activationElements(Removal removal, int kept) {
+        JniUtils.setGradMode(true);
         try (NDManager scope = manager.newSubManager()) {
             NDArray images = scope.create(image.toFloatArray(), image.getShape()).repeat(0, 16);
             float[] mask = new float[16 * 9];
@@ -292,6 +294,8 @@ class MaskedEvaluatorTest {
                 elements += a.size();
             }
             return elements;
+        } finally {
+            JniUtils.setGradMode(false);
         }
     }
 

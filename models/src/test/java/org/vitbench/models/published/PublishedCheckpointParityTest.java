@@ -75,11 +75,12 @@ class PublishedCheckpointParityTest {
                 Parameters.of("checkpoint", Map.of("path", dir.toString())));
                 NDManager m = model.manager().newSubManager()) {
             float[] one = java.util.Arrays.copyOf(PublishedCheckpoints.input(layout), 3 * 224 * 224);
-            int rows = 4;
+            // 97, 98 and 99 kept run as one packed batch padded to 99 tokens (TokenPacking)
+            int[] kept = {0, 1, 97, 98, 99, 196};
+            int rows = kept.length;
             float[] pixels = new float[rows * one.length];
             float[] keep = new float[rows * 196];
             java.util.SplittableRandom random = new java.util.SplittableRandom(5);
-            int[] kept = {0, 1, 98, 196};
             for (int r = 0; r < rows; r++) {
                 System.arraycopy(one, 0, pixels, r * one.length, one.length);
                 for (int i = 0; i < 196; i++) {
@@ -94,7 +95,13 @@ class PublishedCheckpointParityTest {
             }
             NDArray images = m.create(pixels, new Shape(rows, 3, 224, 224));
             NDArray mask = m.create(keep, new Shape(rows, 196));
-            float[] masked = model.logits(images, mask, Removal.ATTENTION_MASK).toFloatArray();
+            float[] masked; // with gradient recording on: the full sequence with masked keys
+            ai.djl.pytorch.jni.JniUtils.setGradMode(true);
+            try {
+                masked = model.logits(images, mask, Removal.ATTENTION_MASK).toFloatArray();
+            } finally {
+                ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+            }
             float[] dropped = model.logits(images, mask, Removal.TOKEN_DROP).toFloatArray();
             int k = model.info().numClasses();
             for (int i = 0; i < masked.length; i++) {

@@ -47,8 +47,10 @@ public final class MaskedEvaluator {
     /**
      * Float32 activations per token and embedding dimension that one block keeps alive: the input,
      * two LayerNorms, qkv (3), attention output and projection (2), two residual sums (2), fc1 and
-     * GELU at MLP ratio 4 (8), fc2 (1), rounded up to 20 because DJL frees intermediates only when
-     * the chunk's manager closes, so all blocks' activations are alive at once.
+     * GELU at MLP ratio 4 (8), fc2 (1), rounded up to 20, for all blocks at once: a bound for
+     * traced and differentiated forwards, which keep every block's intermediates until their
+     * manager closes, and for plug-in models. vitbench's own forward without gradients frees each
+     * block's as it goes and needs far less (ViT-Ti/16 at batch 64: 0.3 GB, not 3.3 GB; README).
      */
     static final int ACTIVATIONS_PER_TOKEN_DIM = 20;
 
@@ -266,10 +268,10 @@ public final class MaskedEvaluator {
      *
      * <p>One masked copy of the image is estimated to hold, in float32, per block
      * {@code 20 * N * D} token activations plus {@code 3 * H * N * N} attention entries, for all
-     * {@code depth} blocks at once (DJL frees a chunk's intermediates only when its manager
-     * closes), plus three copies of the {@code C * S * S} input (raw, normalised, patchified).
-     * {@code N} is the full token count: attention masking and pixel removal always run full
-     * sequences, and token dropping is bounded by it. The estimate ignores the weights and is meant
+     * {@code depth} blocks at once (a bound: see {@link #ACTIVATIONS_PER_TOKEN_DIM}), plus three
+     * copies of the {@code C * S * S} input (raw, normalised, patchified). {@code N} is the full
+     * token count, which bounds every removal (token dropping and attention masking without
+     * gradients run shorter sequences). The estimate ignores the weights and is meant
      * to be given the memory left after loading them.
      *
      * @param info the model's architecture

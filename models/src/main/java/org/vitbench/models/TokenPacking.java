@@ -13,22 +13,30 @@ import java.util.stream.IntStream;
  * its time went to those calls on batches of two to five rows. {@link #groups} minimises the
  * estimated cost {@code sum over groups of (overhead + rows * (prefix + longest))}, in token-rows,
  * exactly (dynamic programming over the sorted rows), so a group is split only where the padding
- * it saves outweighs one more forward.
+ * it saves outweighs one more forward. A small model pays far more per forward, relative to its
+ * work per token, than a large one, so the overhead is set per width.
  *
  * <p>Stateless and thread-safe.
  */
 final class TokenPacking {
 
     /**
-     * The cost of one more forward, in token-rows. From the forward benchmark's batch-1 and
-     * batch-16 throughputs (README, 2-core machine) a forward's fixed cost is about 35 tokens of
-     * work for ViT-S/16 and ViT-B/16 and about 120 for ViT-Ti/16; on the embedded model, 64 gave
-     * the best masked-evaluation throughput of 16 to 1,024 ({@code MaskedEvaluationBenchmark -p
-     * sizes=shapley-kernel,uniform}).
+     * {@link #overheadTokens} is this over the width {@code D}, at least {@link #MIN_OVERHEAD_TOKENS}.
+     * The fixed cost of a forward (engine calls, thread hand-offs) over the cost of one token-row,
+     * from {@code ForwardBenchmark} at batch 1, 8 and 64 on the 2-core development machine: about
+     * 300 token-rows for the embedded model (D = 64: 5 ms against 16 us a token-row), about 120
+     * for ViT-Ti/16 (D = 192) and 35 for ViT-S/16 and ViT-B/16 (README figures at batch 1 and 16).
      */
-    static final long OVERHEAD_TOKENS = 64;
+    static final long OVERHEAD_TIMES_WIDTH = 19_200;
+
+    static final long MIN_OVERHEAD_TOKENS = 32;
 
     private TokenPacking() {
+    }
+
+    /** The cost of one more forward, in token-rows, for a model of width {@code dim}. */
+    static long overheadTokens(int dim) {
+        return Math.max(MIN_OVERHEAD_TOKENS, OVERHEAD_TIMES_WIDTH / Math.max(1, dim));
     }
 
     /** Row indices sorted by ascending count, ties in row order. */

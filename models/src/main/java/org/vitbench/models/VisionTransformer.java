@@ -565,7 +565,7 @@ public final class VisionTransformer implements VitModel, ModelWeights, Randomis
             }
         }
         int[] order = TokenPacking.byCount(counts);
-        int[] groupEnds = TokenPacking.groups(order, counts, prefix, TokenPacking.OVERHEAD_TOKENS);
+        int[] groupEnds = TokenPacking.groups(order, counts, prefix, TokenPacking.overheadTokens(arch.dim()));
         NDManager m = images.getManager();
         int d = arch.dim();
         int fullN = arch.numTokens();

@@ -66,4 +66,11 @@ class TokenPackingTest {
         }
         return cost;
     }
+
+    @Test
+    void aNarrowModelPaysMorePerForward() {
+        assertEquals(300, TokenPacking.overheadTokens(64));
+        assertEquals(100, TokenPacking.overheadTokens(192));
+        assertEquals(32, TokenPacking.overheadTokens(768));
+    }
 }

@@ -69,13 +69,8 @@ class VisionTransformerTest {
         NDArray keepArray = manager.create(keep, new Shape(n, c.numPatches()));
         // with gradient recording on, attention masking runs the full sequence with masked keys;
         // without, it runs as token dropping (the same function, less work)
-        float[][] masked;
-        ai.djl.pytorch.jni.JniUtils.setGradMode(true);
-        try {
-            masked = org.vitbench.api.Batches.rows(model.logits(images, keepArray, Removal.ATTENTION_MASK));
-        } finally {
-            ai.djl.pytorch.jni.JniUtils.setGradMode(false);
-        }
+        float[][] masked = RecordingGradients.during(
+                () -> org.vitbench.api.Batches.rows(model.logits(images, keepArray, Removal.ATTENTION_MASK)));
         float[][] dropped = org.vitbench.api.Batches.rows(model.logits(images, keepArray, Removal.TOKEN_DROP));
         float[] pixels = images.toFloatArray();
         int size = c.imageSize() * c.imageSize();
@@ -108,34 +103,32 @@ class VisionTransformerTest {
             keep[i] = (i * 7) % 3 == 0 ? 0 : 1;
         }
         for (Removal removal : new Removal[] {null, Removal.ATTENTION_MASK, Removal.TOKEN_DROP}) {
-            float[][] logits = new float[2][];
-            long released = leftBehind(images, keep, removal, false, logits, 0);
-            long kept = leftBehind(images, keep, removal, true, logits, 1);
-            assertTrue(released * 4 < kept, removal + ": " + released + " float elements left without gradients, "
-                    + kept + " with");
-            assertArrayEquals(logits[1], logits[0], removal == Removal.ATTENTION_MASK ? 1e-5f : 0f,
+            Left released = leftBehind(images, keep, removal);
+            Left kept = RecordingGradients.during(() -> leftBehind(images, keep, removal));
+            assertTrue(released.elements() * 4 < kept.elements(), removal + ": " + released.elements()
+                    + " float elements left without gradients, " + kept.elements() + " with");
+            assertArrayEquals(kept.logits(), released.logits(), removal == Removal.ATTENTION_MASK ? 1e-5f : 0f,
                     removal + ": the same logits either way");
         }
     }
 
     /**
-     * The float elements left in the call's manager; the logits go to {@code logits[slot]}. Without
-     * gradients attention masking runs as token dropping, so its logits agree to float rounding.
+     * The float elements a forward leaves in its manager, and its logits. Without gradients
+     * attention masking runs as token dropping, so its logits agree to float rounding.
      */
-    private static long leftBehind(NDArray images, float[] keep, Removal removal, boolean gradients,
-            float[][] logits, int slot) {
-        ai.djl.pytorch.jni.JniUtils.setGradMode(gradients);
+    private record Left(long elements, float[] logits) {
+    }
+
+    private static Left leftBehind(NDArray images, float[] keep, Removal removal) {
         try (NDManager scope = manager.newSubManager()) {
             NDArray x = scope.create(images.toFloatArray(), images.getShape());
             NDArray k = scope.create(keep, new Shape(images.getShape().get(0), TinyVit.CONFIG.numPatches()));
-            logits[slot] = (removal == null ? model.logits(x) : model.logits(x, k, removal)).toFloatArray();
+            float[] logits = (removal == null ? model.logits(x) : model.logits(x, k, removal)).toFloatArray();
             long elements = 0;
             for (NDArray a : scope.getManagedArrays()) {
                 elements += a.size();
             }
-            return elements;
-        } finally {
-            ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+            return new Left(elements, logits);
         }
     }
 

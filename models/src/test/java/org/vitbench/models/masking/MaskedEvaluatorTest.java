@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +20,7 @@ import org.vitbench.api.ModelInfo;
 import org.vitbench.api.Preprocessing;
 import org.vitbench.api.Progress;
 import org.vitbench.api.Removal;
+import org.vitbench.models.RecordingGradients;
 import org.vitbench.models.TinyVit;
 import org.vitbench.models.VisionTransformer;
 import org.vitbench.models.masking.MaskedEvaluator.Output;
@@ -279,7 +279,10 @@ class MaskedEvaluatorTest {
      * counts the activations computed, a deterministic proxy for memory and work (no timing).
      */
     private static long activationElements(Removal removal, int kept) {
-        JniUtils.setGradMode(true);
+        return RecordingGradients.during(() -> recordedElements(removal, kept));
+    }
+
+    private static long recordedElements(Removal removal, int kept) {
         try (NDManager scope = manager.newSubManager()) {
             NDArray images = scope.create(image.toFloatArray(), image.getShape()).repeat(0, 16);
             float[] mask = new float[16 * 9];
@@ -294,8 +297,6 @@ class MaskedEvaluatorTest {
                 elements += a.size();
             }
             return elements;
-        } finally {
-            JniUtils.setGradMode(false);
         }
     }
 

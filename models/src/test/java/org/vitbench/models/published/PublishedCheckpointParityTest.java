@@ -95,13 +95,9 @@ class PublishedCheckpointParityTest {
             }
             NDArray images = m.create(pixels, new Shape(rows, 3, 224, 224));
             NDArray mask = m.create(keep, new Shape(rows, 196));
-            float[] masked; // with gradient recording on: the full sequence with masked keys
-            ai.djl.pytorch.jni.JniUtils.setGradMode(true);
-            try {
-                masked = model.logits(images, mask, Removal.ATTENTION_MASK).toFloatArray();
-            } finally {
-                ai.djl.pytorch.jni.JniUtils.setGradMode(false);
-            }
+            // with gradient recording on: the full sequence with masked keys
+            float[] masked = org.vitbench.models.RecordingGradients.during(
+                    () -> model.logits(images, mask, Removal.ATTENTION_MASK).toFloatArray());
             float[] dropped = model.logits(images, mask, Removal.TOKEN_DROP).toFloatArray();
             int k = model.info().numClasses();
             for (int i = 0; i < masked.length; i++) {

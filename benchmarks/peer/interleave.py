@@ -39,8 +39,15 @@ JMH_BENCHMARKS = {
     "forward": ("org\\.vitbench\\.benchmarks\\.ForwardBenchmark\\.forward$", "images"),
     "masked": ("org\\.vitbench\\.benchmarks\\.MaskedEvaluationBenchmark\\.evaluate$", "masks"),
 }
-UNITS = {"forward": "images/s", "masked": "masks/s", "memory": "MB"}
-KINDS = ("forward", "masked", "memory")  # memory: peak resident MB one forward adds (ForwardMemory, vit_peer memory)
+UNITS = {"forward": "images/s", "masked": "masks/s", "memory": "MB", "integrated-gradients": "images/s",
+         "kernel-shap": "images/s"}
+# memory: peak resident MB one forward adds (ForwardMemory, vit_peer memory); methods: captum's
+# IntegratedGradients and KernelShap at their settings against MethodBenchmark (embedded model only)
+KINDS = ("forward", "masked", "memory", "methods")
+METHOD_KINDS = ("integrated-gradients", "kernel-shap")
+# JMH for a method: whole invocations of 16 images (a KernelSHAP invocation at 4,096 evaluations
+# takes half a minute to a minute), so iterations are counted, not timed
+METHOD_WARMUP, METHOD_ITERATIONS, METHOD_SECONDS = 1, 3, 1.0
 SIDES = ("vitbench", "peer")
 
 
@@ -79,6 +86,17 @@ def configurations(args):
             for b in args.batch_sizes:
                 configs.append({"id": f"{model} memory b={b}", "model": model, "benchmark": "memory",
                                 "batch_size": b})
+        if "methods" in args.kinds and model == "embedded":
+            configs.append({"id": f"{model} integrated-gradients", "model": model,
+                            "benchmark": "integrated-gradients", "spec": "integrated-gradients",
+                            "images": 16, "steps": 50})
+            for budget in args.budgets:
+                for removal in args.shap_removals:
+                    # threshold 0: every image spends the whole budget, as captum's n_samples does
+                    configs.append({"id": f"{model} kernel-shap {budget} {removal}", "model": model,
+                                    "benchmark": "kernel-shap", "budget": budget, "removal": removal,
+                                    "spec": f"kernel-shap:budget={budget};threshold=0;removal={removal}",
+                                    "perturbations_per_eval": args.perturbations_per_eval, "images": 1})
         if "masked" in args.kinds:
             for removal in args.removals:
                 for kept in args.kept_fractions:
@@ -103,6 +121,13 @@ def memory_command(args, config):
 def jmh_command(args, config, result_file):
     if config["benchmark"] == "memory":
         return memory_command(args, config)
+    if config["benchmark"] in METHOD_KINDS:
+        jvm = (f"-Xmx{args.xmx} -Dai.djl.offline=true -DOPT_OUT_TRACKING=true "
+               f"-Dai.djl.pytorch.num_threads={args.threads} -Dai.djl.pytorch.num_interop_threads=1")
+        return [args.java, "-jar", args.jar, "org\\.vitbench\\.benchmarks\\.MethodBenchmark\\.explain$",
+                "-p", f"method={config['spec']}", "-f", "1", "-foe", "true",
+                "-wi", str(METHOD_WARMUP), "-w", duration(METHOD_SECONDS), "-i", str(METHOD_ITERATIONS),
+                "-r", duration(METHOD_SECONDS), "-rf", "json", "-rff", result_file, "-jvmArgsAppend", jvm]
     regex, _ = JMH_BENCHMARKS[config["benchmark"]]
     params = ["-p", f"model={config['model']}"]
     if config["benchmark"] == "forward":
@@ -124,6 +149,15 @@ def peer_command(args, config):
                "--threads", str(args.threads), config["benchmark"]]
     if config["benchmark"] == "memory":
         return command + ["--batch-size", str(config["batch_size"])]
+    if config["benchmark"] in METHOD_KINDS:
+        command += ["--images", str(config["images"])]
+        if config["benchmark"] == "integrated-gradients":
+            command += ["--steps", str(config["steps"])]
+        else:
+            command += ["--samples", str(config["budget"]), "--perturbations-per-eval",
+                        str(config["perturbations_per_eval"])]
+        return command + ["--seconds", str(METHOD_SECONDS), "--runs", str(METHOD_ITERATIONS),
+                          "--warmup-runs", str(METHOD_WARMUP)]
     if config["benchmark"] == "forward":
         command += ["--batch-size", str(config["batch_size"])]
     else:
@@ -168,6 +202,12 @@ def run_vitbench(args, config, env, log_path):
     if not text.strip():
         raise RunFailed(f"JMH wrote no result; see {log_path}")
     results = json.loads(text)
+    if config["benchmark"] in METHOD_KINDS:
+        # MethodBenchmark: milliseconds per image per iteration -> images/s
+        metric = results[0]["primaryMetric"]
+        iterations = [1000.0 / value for fork in metric["rawData"] for value in fork]
+        return {"median": statistics.median(iterations), "runs": iterations, "jmh_score": metric["score"],
+                "jmh_unit": metric["scoreUnit"], "jdk": results[0].get("jdkVersion"), "command": shlex.join(command)}
     _, counter = JMH_BENCHMARKS[config["benchmark"]]
     if len(results) != 1 or counter not in results[0].get("secondaryMetrics", {}):
         raise RunFailed(f"JMH result has no single '{counter}' counter; see {log_path}")
@@ -317,6 +357,11 @@ def markdown(report):
     for row in report["summary"]:
         if row["benchmark"] in ("forward", "memory"):
             setting = f"batch {row['batch_size']}"
+        elif row["benchmark"] == "integrated-gradients":
+            setting = f"{row['steps']} steps, vitbench's defaults vs captum's (all points in one pass)"
+        elif row["benchmark"] == "kernel-shap":
+            setting = (f"{row['budget']:,} evaluations; vitbench {row['removal']}, captum pixel baseline 0, "
+                       f"{row['perturbations_per_eval']} per forward")
         else:
             setting = f"{row['removal']}, kept {row['kept_fraction']:g}, {row['masks']} masks"
         ratio = f"{row['ratio']:.2f}" if row["ratio"] else "–"
@@ -348,6 +393,14 @@ def parse_args(argv):
     parser.add_argument("--removals", type=comma_list, default=["attention-mask", "token-drop"])
     parser.add_argument("--kept-fractions", type=lambda v: comma_list(v, float), default=[0.25, 0.5, 1.0])
     parser.add_argument("--chunk", type=int, default=16, help="masked copies per forward pass (JMH batchSize)")
+    parser.add_argument("--budgets", type=lambda v: comma_list(v, int), default=[1024, 4096],
+                        help="methods: KernelSHAP evaluations per image (default 1024,4096)")
+    parser.add_argument("--shap-removals", type=comma_list, default=["token-drop", "pixel-zero"],
+                        help="methods: vitbench's KernelSHAP removals (default token-drop, its default, and "
+                             "pixel-zero, captum's work)")
+    parser.add_argument("--perturbations-per-eval", type=int, default=256,
+                        help="methods: captum KernelShap's perturbations_per_eval (its default 1 is about "
+                             "5x slower on the embedded model; 256 is its fastest setting there)")
     parser.add_argument("--masks", default=None,
                         help="masks per invocation: one number, or model=count pairs (default "
                              + ", ".join(f"{k}={v}" for k, v in DEFAULT_MASKS.items()) + ")")

@@ -19,6 +19,8 @@ Subcommands (global options before the subcommand)::
     vit_peer.py --model vit_base_patch16_224 --threads 2 masked --removal token-drop \\
         --kept-fraction 0.5 --masks 16 --chunk 16 --seconds 2
     vit_peer.py --model vit_tiny_patch16_224 --threads 2 memory --batch-size 64
+    vit_peer.py --model embedded --threads 2 integrated-gradients --images 16 --seconds 2
+    vit_peer.py --model embedded --threads 2 kernel-shap --samples 4096 --perturbations-per-eval 256
     vit_peer.py --model vit_tiny_patch16_224 selftest
 
 ``forward`` and ``masked`` warm up for ``--warmup-runs`` runs, then time ``--runs`` runs of at
@@ -28,6 +30,14 @@ configuration, every run's throughput and their median (images/s or masks/s).
 ``memory`` prints the peak resident memory one forward adds (MB, median of --repeats; the first
 repeat is the one to compare, later ones reuse memory the allocator kept), the twin of vitbench's
 ``org.vitbench.benchmarks.ForwardMemory``.
+
+``integrated-gradients`` and ``kernel-shap`` time captum's ``IntegratedGradients`` and
+``KernelShap`` (captum 0.7/0.8, ``captum/attr/_core/{integrated_gradients,kernel_shap,lime}.py``)
+re-implemented step for step, since captum cannot be installed offline here: the same path
+points, quadrature, coalition stream, weights, batching of perturbations and regression
+(scikit-learn's ``LinearRegression`` with sample weights, as captum's ``SkLearnLinearRegression``;
+numpy's weighted least squares with an intercept if scikit-learn is missing). They print
+images/s, the twin of vitbench's ``MethodBenchmark`` (ms per image).
 
 ``masked`` mirrors vitbench's ``MaskedEvaluator`` and ``VisionTransformer``: one image is repeated
 ``--chunk`` times per forward pass. ``attention-mask`` runs all 197 tokens and excludes removed
@@ -45,6 +55,8 @@ import re
 import statistics
 import sys
 import time
+
+import numpy as np
 
 try:
     import torch
@@ -226,6 +238,105 @@ def evaluate_masks(model, image, keep, removal, chunk):
     return torch.cat(out)
 
 
+def gauss_legendre(steps):
+    """captum's approximation_methods.gauss_legendre_builders: alphas 0.5 (1 + x_k), step sizes 0.5 w_k."""
+    nodes, weights = np.polynomial.legendre.leggauss(steps)
+    return list(0.5 * (1 + nodes)), list(0.5 * weights)
+
+
+def integrated_gradients(model, inputs, target, steps):
+    """captum IntegratedGradients.attribute(inputs, target=target, n_steps=steps) at its defaults:
+    zero baselines, method="gausslegendre", internal_batch_size=None (every path point of every
+    image in one forward and one backward), multiply_by_inputs=True."""
+    alphas, step_sizes = gauss_legendre(steps)
+    baselines = torch.zeros_like(inputs)
+    # captum: torch.cat([baseline + alpha * (input - baseline) for alpha in alphas], dim=0).requires_grad_()
+    scaled = torch.cat([baselines + alpha * (inputs - baselines) for alpha in alphas], dim=0).requires_grad_()
+    expanded_target = target.repeat(steps)  # captum's _expand_target, ExpansionTypes.repeat
+    with torch.enable_grad():
+        outputs = model(scaled)
+        selected = torch.gather(outputs, 1, expanded_target.reshape(len(outputs), 1))  # _select_targets
+        grads = torch.autograd.grad(torch.unbind(selected), scaled)[0]  # captum's compute_gradients
+    scaled_grads = grads.contiguous().view(steps, -1) * torch.tensor(step_sizes).float().view(steps, 1)
+    total_grads = scaled_grads.reshape((steps, inputs.shape[0]) + tuple(inputs.shape[1:])).sum(0)  # _reshape_and_sum
+    return total_grads * (inputs - baselines)
+
+
+def patch_feature_mask(model):
+    """Patch ids 0..P-1 over the image, [1, C, S, S]: a patch is one KernelSHAP player, as in vitbench."""
+    patch = model.image_size // model.grid
+    rows = torch.arange(model.image_size) // patch
+    ids = rows.view(-1, 1) * model.grid + rows.view(1, -1)
+    return ids.expand(1, model.channels, -1, -1)
+
+
+def kernel_shap_samples(num_features):
+    """captum's KernelShap.kernel_shap_perturb_generator: all ones, all zeros, then forever a size k
+    drawn with probability proportional to (M - 1) / (k (M - k)) and the k largest of M Gaussians."""
+    counts = torch.arange(num_features, dtype=torch.float)
+    probs = (num_features - 1) / (counts * (num_features - counts))
+    probs[0] = 0.0
+    num_select = torch.distributions.Categorical(probs)
+    yield torch.ones(1, num_features, dtype=torch.long)
+    yield torch.zeros(1, num_features, dtype=torch.long)
+    while True:
+        selected = num_select.sample()
+        rand_vals = torch.randn(1, num_features)
+        threshold = torch.kthvalue(rand_vals, num_features - selected).values.item()
+        yield (rand_vals > threshold).long()
+
+
+def fit_linear_regression(x, y, w):
+    """captum's SkLearnLinearRegression.fit: sklearn LinearRegression() with sample weights -> coef_."""
+    try:
+        from sklearn.linear_model import LinearRegression
+    except ImportError:
+        # what LinearRegression.fit does: weighted centring, sqrt-weight rescaling, least squares
+        w = w / w.sum()
+        x_mean, y_mean = w @ x, w @ y
+        root = np.sqrt(w)[:, None]
+        coef = np.linalg.lstsq(root * (x - x_mean), root[:, 0] * (y - y_mean), rcond=None)[0]
+        return coef, "numpy.linalg.lstsq"
+    model = LinearRegression()
+    model.fit(x, y, sample_weight=w)
+    return model.coef_, "sklearn.linear_model.LinearRegression"
+
+
+def kernel_shap(model, image, target, feature_mask, num_features, samples, perturbations_per_eval):
+    """captum KernelShap(forward).attribute(image, target=target, feature_mask=feature_mask,
+    n_samples=samples, perturbations_per_eval=...) for one image, zero baseline: Lime's loop."""
+    baselines = torch.zeros_like(image)
+    generator = kernel_shap_samples(num_features)
+    interpretable, similarities, outputs, current = [], [], [], []
+
+    def evaluate(batch):
+        combined = torch.cat(batch, dim=0)  # captum's _reduce_list
+        out = model(combined)
+        return torch.gather(out, 1, target.repeat(len(batch)).reshape(len(batch), 1)).flatten()
+
+    for _ in range(samples):
+        sample = next(generator)
+        interpretable.append(sample)
+        binary = sample[0][feature_mask].bool()  # captum's default_from_interp_rep_transform
+        current.append(binary.to(image.dtype) * image + (~binary).to(image.dtype) * baselines)
+        selected = int(sample.sum(dim=1).item())  # kernel_shap_similarity_kernel
+        similarities.append(torch.tensor([1000000.0 if selected in (0, num_features) else 1.0]))
+        if len(current) == perturbations_per_eval:
+            outputs.append(evaluate(current))
+            current = []
+    if current:
+        outputs.append(evaluate(current))
+    x = torch.cat(interpretable).float().numpy()
+    y = torch.cat(outputs).float().numpy()
+    w = torch.cat(similarities).float().numpy()
+    coef, fitter = fit_linear_regression(x, y, w)
+    coefs = torch.tensor(coef, dtype=torch.float).flatten()
+    attribution = torch.zeros_like(image)  # captum's _convert_output_shape
+    for feature in range(num_features):
+        attribution += coefs[feature].item() * (feature_mask == feature).float()
+    return attribution, fitter
+
+
 def measure(call, units_per_call, seconds, runs, warmup_runs):
     """Throughputs (units/s) of `runs` timed runs, each whole calls for at least `seconds`, after warm-up."""
     def one_run():
@@ -300,6 +411,47 @@ def command_masked(args, model):
     extra = {"benchmark": "masked", "removal": args.removal, "kept_fraction": args.kept_fraction, "kept": kept,
              "patches": model.patches, "masks": args.masks, "chunk": args.chunk}
     report(args, extra, throughputs, "masks/s")
+
+
+def targets_of(model, images):
+    """The predicted classes, as vitbench's benchmarks explain them."""
+    with torch.no_grad():
+        return model(images).argmax(dim=1)
+
+
+def command_integrated_gradients(args, model):
+    if args.images < 1 or args.steps < 1:
+        sys.exit(f"vit_peer.py: --images and --steps must be at least 1, got {args.images} and {args.steps}")
+    images = random_images(model, args.images, SEED)
+    target = targets_of(model, images)
+    throughputs = measure(lambda: integrated_gradients(model, images, target, args.steps), args.images,
+                          args.seconds, args.runs, args.warmup_runs)
+    extra = {"benchmark": "integrated-gradients", "images": args.images, "steps": args.steps,
+             "method": "gausslegendre", "internal_batch_size": None}
+    report(args, extra, throughputs, "images/s")
+
+
+def command_kernel_shap(args, model):
+    if args.images < 1 or args.samples < 3 or args.perturbations_per_eval < 1:
+        sys.exit("vit_peer.py: --images must be at least 1, --samples at least 3, --perturbations-per-eval at least 1")
+    images = random_images(model, args.images, SEED)
+    target = targets_of(model, images)
+    feature_mask = patch_feature_mask(model)
+    probabilities = (lambda x: model(x).softmax(dim=1)) if args.output == "probability" else model
+    fitters = set()
+
+    def explain_all():
+        for b in range(args.images):
+            _, fitter = kernel_shap(probabilities, images[b:b + 1], target[b:b + 1], feature_mask, model.patches,
+                                    args.samples, args.perturbations_per_eval)
+            fitters.add(fitter)
+
+    torch.manual_seed(SEED)
+    throughputs = measure(explain_all, args.images, args.seconds, args.runs, args.warmup_runs)
+    extra = {"benchmark": "kernel-shap", "images": args.images, "samples": args.samples,
+             "perturbations_per_eval": args.perturbations_per_eval, "output": args.output,
+             "removal": "pixel baseline 0 (captum's default)", "regression": sorted(fitters)}
+    report(args, extra, throughputs, "images/s")
 
 
 def resident_kb(field):
@@ -391,6 +543,18 @@ def parse_args(argv):
     memory = sub.add_parser("memory", help="peak resident MB that one forward adds")
     memory.add_argument("--batch-size", type=int, required=True)
     memory.add_argument("--repeats", type=int, default=1, help="measured forwards; the median is reported")
+    gradients = sub.add_parser("integrated-gradients", help="images/s of captum's IntegratedGradients, defaults")
+    gradients.add_argument("--images", type=int, default=16, help="images per attribute call (one pass, as captum)")
+    gradients.add_argument("--steps", type=int, default=50, help="n_steps (captum's default 50)")
+    timed(gradients)
+    shap = sub.add_parser("kernel-shap", help="images/s of captum's KernelShap over patches")
+    shap.add_argument("--images", type=int, default=4, help="images per timed call, explained one at a time")
+    shap.add_argument("--samples", type=int, default=4096, help="n_samples: model evaluations per image")
+    shap.add_argument("--perturbations-per-eval", type=int, default=1,
+                      help="masked images per forward (captum's default 1)")
+    shap.add_argument("--output", choices=("probability", "logit"), default="probability",
+                      help="the explained output (vitbench's kernel-shap explains probabilities)")
+    timed(shap)
     sub.add_parser("selftest", help="check attention masking and token dropping against the plain forward")
     args = parser.parse_args(argv)
     if getattr(args, "runs", 1) < 1 or getattr(args, "warmup_runs", 0) < 0 or getattr(args, "seconds", 1) <= 0:
@@ -410,6 +574,7 @@ def main(argv=None):
     with torch.no_grad():
         model = build_model(args.model)
         {"forward": command_forward, "masked": command_masked, "memory": command_memory,
+         "integrated-gradients": command_integrated_gradients, "kernel-shap": command_kernel_shap,
          "selftest": command_selftest}[args.command](args, model)
 
 

@@ -19,6 +19,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.vitbench.api.Context;
 import org.vitbench.api.Explainer;
 import org.vitbench.api.Heatmaps;
+import org.vitbench.api.Parameters;
 import org.vitbench.api.Registry;
 import org.vitbench.api.Sample;
 import org.vitbench.api.VitModel;
@@ -31,7 +32,10 @@ import org.vitbench.api.VitModel;
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar MethodBenchmark -rf json -rff
  * target/jmh-methods.json}, {@code -p method=kernel-shap,rise} for some methods; import the JSON into a
- * report with {@code vitbench report DIR --jmh target/jmh-methods.json}.
+ * report with {@code vitbench report DIR --jmh target/jmh-methods.json}. A method may carry
+ * parameters as on the command line, separated by semicolons because JMH splits {@code -p} values at
+ * commas: {@code -p 'method=kernel-shap:budget=4096;threshold=0'} (what
+ * {@code benchmarks/peer/interleave.py --kinds methods} times against the peer).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -47,7 +51,10 @@ public class MethodBenchmark {
         Fixtures.configureDjl();
     }
 
-    /** The method id; every method registered in this build. */
+    /**
+     * The method id, every method registered in this build, or a spec with parameters separated by
+     * semicolons ({@code integrated-gradients:batchSize=64;steps=50}).
+     */
     @Param({"attention-rollout", "cdam", "generic-attention", "gradcam", "gradcam-attn", "gradient-input", "hsic",
         "integrated-gradients", "kernel-shap", "leave-one-out", "legrad", "lime", "lrp", "occlusion", "random",
         "raw-attention", "rise", "saliency", "smoothgrad", "sobol", "tam", "transformer-attribution", "vit-shapley"})
@@ -63,7 +70,9 @@ public class MethodBenchmark {
     public void setUp() {
         Registry registry = Registry.load();
         model = Fixtures.embeddedModel();
-        explainer = registry.explainer(method).create(org.vitbench.api.Parameters.empty());
+        String[] id = new String[1];
+        Parameters parameters = Parameters.parseSpec(method.replace(';', ','), id);
+        explainer = registry.explainer(id[0]).create(parameters);
         samples = Fixtures.embeddedSamples(BATCH);
         targets = Fixtures.predictions(model, samples);
         arraysAfterSetup = model.manager().getManagedArrays().size();

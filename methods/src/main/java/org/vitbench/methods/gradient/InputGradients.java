@@ -45,8 +45,7 @@ final class InputGradients {
     private InputGradients() {
     }
 
-    /** Reads {@code batchSize} (default {@value #DEFAULT_BATCH_SIZE}). */
-    /** The {@code batchSize} parameter. */
+    /** The {@code batchSize} parameter, default {@value #DEFAULT_BATCH_SIZE}. */
     static final Parameter<Integer> BATCH_SIZE_PARAMETER = Parameter.integer(BATCH_SIZE, DEFAULT_BATCH_SIZE, 1,
             1 << 16, "images per forward and backward pass");
 

@@ -344,7 +344,10 @@ def markdown(report):
         f"OMP_WAIT_POLICY={m['omp_wait_policy']}, nice {m['niceness']}",
         f"- {s['rounds_done']} of {s['rounds']} rounds, side order alternating; per run {s['warmup_iterations']} "
         f"warm-up and {s['iterations']} measured iterations of {s['seconds']} s (median of the measured ones); "
-        f"forward: random images; masked: one random image, {s['chunk']} masked copies per forward pass",
+        f"forward: random images; masked: one random image, {s['chunk']} masked copies per forward pass"
+        + (f"; methods: {METHOD_WARMUP} warm-up and {METHOD_ITERATIONS} measured iterations of whole invocations "
+           f"(at least {METHOD_SECONDS:g} s), vitbench 16 images per invocation (MethodBenchmark), the peer's "
+           "KernelShap one image per call" if any(c["benchmark"] in METHOD_KINDS for c in report["configs"]) else ""),
         f"- Started {report['started']}, finished {report.get('finished', '(running)')}; load average at start "
         f"{report['load_start']}, at end {report.get('load_end')}",
         "",

@@ -85,6 +85,31 @@ final class GroundTruth {
         return new int[][] {Arrays.copyOf(sizes, groups), Arrays.copyOf(onMask, groups)};
     }
 
+    /**
+     * The expected number of mask pixels among the map's {@code k} highest: where a tie group of
+     * {@code g} pixels, {@code h} of them on the mask, straddles the cut with {@code m} places left,
+     * it adds {@code h m / g}, its expectation under a uniformly random order of the tie.
+     *
+     * @param groups {@link #tieGroups} of the map and mask
+     * @param k places, at most the number of pixels
+     */
+    static double expectedTopHits(int[][] groups, int k) {
+        double hits = 0;
+        int left = k;
+        for (int g = 0; g < groups[0].length && left > 0; g++) {
+            int group = groups[0][g];
+            int onObject = groups[1][g];
+            if (group <= left) {
+                hits += onObject;
+                left -= group;
+            } else {
+                hits += (double) onObject * left / group;
+                left = 0;
+            }
+        }
+        return hits;
+    }
+
     /** A pixel map and a mask of the same pixels, or an {@link IllegalArgumentException} naming both lengths. */
     static void requireSameLength(float[] map, float[] mask) {
         if (map.length != mask.length) {

@@ -69,20 +69,7 @@ public final class RelevanceRank extends MaskScore {
         if (k == 0) {
             return Double.NaN;
         }
-        int[][] groups = GroundTruth.tieGroups(map, mask);
-        double hits = 0;
-        int left = k;
-        for (int g = 0; g < groups[0].length && left > 0; g++) {
-            int group = groups[0][g];
-            int onObject = groups[1][g];
-            if (group <= left) {
-                hits += onObject;
-                left -= group;
-            } else {
-                hits += (double) onObject * left / group;
-                left = 0;
-            }
-        }
+        double hits = GroundTruth.expectedTopHits(GroundTruth.tieGroups(map, mask), k);
         return hits / k;
     }
 

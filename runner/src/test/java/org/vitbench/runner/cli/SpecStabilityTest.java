@@ -74,7 +74,9 @@ class SpecStabilityTest {
             "metric\tshapley-correlation:measure=spearman,budget=2048",
             "metric\tpointing-game:tolerance=2",
             "metric\trandomization:similarity=spearman-abs,embedding=false",
-            "metric\truntime:warmup=2,repeats=5");
+            "metric\truntime:warmup=2,repeats=5",
+            "metric\ttop-k-intersection:k=16,conceptInfluence=true",
+            "metric\tattribution-localisation:weighted=true");
 
     @Test
     void everyRecordedSpecKeepsItsCanonicalFormAndHash() throws IOException {

@@ -1,0 +1,27 @@
+package org.vitbench.metrics.localisation;
+
+import java.util.List;
+import org.vitbench.api.Metric;
+import org.vitbench.api.Sample;
+import org.vitbench.api.VitModel;
+import org.vitbench.api.contract.MetricContract;
+import org.vitbench.models.TinyVit;
+
+/** The shared contract on the real (tiny) ViT, with rectangular masks. */
+class AttributionLocalisationOnTinyVitTest extends MetricContract {
+
+    @Override
+    protected Metric metric() {
+        return new AttributionLocalisation();
+    }
+
+    @Override
+    protected VitModel createModel() {
+        return TinyVit.create(13);
+    }
+
+    @Override
+    protected List<Sample> samples(VitModel model) {
+        return MaskedSamples.of(model.info(), 4, 3L);
+    }
+}

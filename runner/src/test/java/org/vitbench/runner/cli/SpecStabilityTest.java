@@ -76,7 +76,8 @@ class SpecStabilityTest {
             "metric\trandomization:similarity=spearman-abs,embedding=false",
             "metric\truntime:warmup=2,repeats=5",
             "metric\ttop-k-intersection:k=16,conceptInfluence=true",
-            "metric\tattribution-localisation:weighted=true");
+            "metric\tattribution-localisation:weighted=true",
+            "metric\tfaithfulness-correlation:runs=50,subsetSize=196,baseline=mean,batchSize=8");
 
     @Test
     void everyRecordedSpecKeepsItsCanonicalFormAndHash() throws IOException {

@@ -55,9 +55,10 @@ public class MethodBenchmark {
      * The method id, every method registered in this build, or a spec with parameters separated by
      * semicolons ({@code integrated-gradients:batchSize=64;steps=50}).
      */
-    @Param({"attention-rollout", "cdam", "generic-attention", "gradcam", "gradcam-attn", "gradient-input", "hsic",
-        "integrated-gradients", "kernel-shap", "leave-one-out", "legrad", "lime", "lrp", "occlusion", "random",
-        "raw-attention", "rise", "saliency", "smoothgrad", "sobol", "tam", "transformer-attribution", "vit-shapley"})
+    @Param({"attention-rollout", "cdam", "generic-attention", "gradcam", "gradcam-attn", "gradcam-plus-plus",
+        "gradient-input", "hsic", "integrated-gradients", "kernel-shap", "layercam", "leave-one-out", "legrad",
+        "lime", "lrp", "occlusion", "random", "raw-attention", "rise", "saliency", "smoothgrad", "sobol", "tam",
+        "transformer-attribution", "vit-shapley"})
     public String method;
 
     private VitModel model;

@@ -39,7 +39,7 @@ import org.vitbench.api.VitModel;
  * {@code sum_b logit[b, target_b]} per batch; target maps only. Instances are immutable and
  * thread-safe.
  */
-public final class AttentionGradCam extends LayerCam {
+public final class AttentionGradCam extends TokenCam {
 
     /** The stable id. */
     public static final String ID = "gradcam-attn";

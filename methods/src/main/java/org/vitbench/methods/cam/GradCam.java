@@ -40,7 +40,7 @@ import org.vitbench.api.VitModel;
  * backward of {@code sum_b logit[b, target_b]} per batch; target maps only. Instances are
  * immutable and thread-safe (gradient work is serialised by {@link org.vitbench.api.Gradients}).
  */
-public final class GradCam extends LayerCam {
+public final class GradCam extends TokenCam {
 
     /** The stable id. */
     public static final String ID = "gradcam";
@@ -78,14 +78,13 @@ public final class GradCam extends LayerCam {
 
     @Override
     LayerGradients.Pair read(VitModel model, NDArray images, int[] targets) {
-        return LayerGradients.lastNorm1(model, images, t -> LayerGradients.targetLogits(t.logits(), targets));
+        return lastNorm1(model, images, targets);
     }
 
     @Override
     float[] map(LayerGradients.Pair pair, ModelInfo info, int b, boolean scale) {
-        int n = info.numTokens();
-        int d = (int) pair.shape()[2];
-        return cam(patchTokens(pair.activation(), b, n, d), patchTokens(pair.gradient(), b, n, d), scale);
+        float[][][] tokens = patchTokens(pair, info, b);
+        return cam(tokens[0], tokens[1], scale);
     }
 
     /**
@@ -108,18 +107,7 @@ public final class GradCam extends LayerCam {
         for (int e = 0; e < d; e++) {
             alpha[e] /= p;
         }
-        double[] cam = new double[p];
-        for (int i = 0; i < p; i++) {
-            double sum = 0;
-            for (int e = 0; e < d; e++) {
-                sum += alpha[e] * activation[i][e];
-            }
-            cam[i] = Math.max(sum, 0);
-        }
-        if (scale) {
-            scaleInPlace(cam);
-        }
-        return toFloats(cam);
+        return weighted(activation, alpha, scale);
     }
 
     /** pytorch-grad-cam {@code scale_cam_image}: subtract the minimum, divide by max + 1e-7. */

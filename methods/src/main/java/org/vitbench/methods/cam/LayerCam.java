@@ -1,80 +1,88 @@
 package org.vitbench.methods.cam;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.vitbench.api.Arguments;
-import org.vitbench.api.Batches;
-import org.vitbench.api.Context;
-import org.vitbench.api.Explainer;
 import org.vitbench.api.ExplainerInfo;
-import org.vitbench.api.Heatmaps;
+import org.vitbench.api.Family;
+import org.vitbench.api.MethodDeclaration;
 import org.vitbench.api.ModelInfo;
-import org.vitbench.api.Parameter;
 import org.vitbench.api.Parameters;
-import org.vitbench.api.Sample;
+import org.vitbench.api.Requirement;
 import org.vitbench.api.VitModel;
 
 /**
- * What the two GradCAM variants share: one forward and one backward of the summed target logits
- * for a batch, an activation and its gradient read at one layer, a map per sample from them, and
- * the one parameter {@code scale}. {@link GradCam} reads the last block's LayerNorm-1 tokens,
- * {@link AttentionGradCam} its attention heads.
+ * LayerCAM on ViT tokens (Jiang, Zhang, Hou, Cheng &amp; Wei 2021, "LayerCAM: Exploring
+ * Hierarchical Class Activation Maps for Localization", IEEE TIP 30) as jacobgil/pytorch-grad-cam's
+ * {@code LayerCAM} applies it to a ViT with {@code reshape_transform}: the layer and target of
+ * {@link GradCam}, each token weighted by its own positive gradient instead of a channel average.
+ * Per sample, with {@code U} the {@code [P, D]} patch tokens and {@code G} their gradient:
+ * <pre>
+ *   cam_i = relu( sum_d relu(G[i, d]) U[i, d] ), then min-max scaled as GradCAM
+ * </pre>
+ * Parameters: {@code scale} (default {@code true}). One forward and one backward per batch; target
+ * maps only. Checked against a NumPy re-implementation of the reference's {@code get_cam_image}
+ * and {@code BaseCAM} ({@code cam_reference.py}). Immutable and thread-safe.
  */
-abstract class LayerCam implements Explainer {
+public final class LayerCam extends TokenCam {
 
-    /** The only parameter: whether maps are min-max scaled as the references do. */
-    static final Parameter<Boolean> SCALE = Parameter.flag("scale", true,
-            "min-max scale each map, as pytorch-grad-cam does");
+    /** The stable id. */
+    public static final String ID = "layercam";
 
-    private final ExplainerInfo info;
-    private final Arguments arguments;
-    private final boolean scale;
+    private static final ExplainerInfo INFO = new ExplainerInfo(ID, "LayerCAM (tokens, LayerNorm-1)", Family.GRADIENT,
+            Set.of(Requirement.GRADIENTS, Requirement.PLAIN_LAYOUT), false,
+            "Jiang et al. 2021, LayerCAM, IEEE TIP 30; token variant of jacobgil/pytorch-grad-cam");
 
-    LayerCam(ExplainerInfo info, Arguments arguments) {
-        this.info = info;
-        this.arguments = arguments;
-        this.scale = arguments.get(SCALE);
+    /** The registration: parameters and factory. */
+    public static final MethodDeclaration DECLARATION = MethodDeclaration.of(INFO, List.of(SCALE), LayerCam::new);
+
+    /** The reference configuration: scaled maps. */
+    public LayerCam() {
+        this(DECLARATION.resolve(Map.of()));
     }
 
-    /** The layer's activation and gradient of the summed target logits for the batch. */
-    abstract LayerGradients.Pair read(VitModel model, NDArray images, int[] targets);
-
-    /** Sample {@code b}'s map from the pair. */
-    abstract float[] map(LayerGradients.Pair pair, ModelInfo info, int b, boolean scale);
-
-    @Override
-    public ExplainerInfo info() {
-        return info;
+    private LayerCam(Arguments arguments) {
+        super(INFO, arguments);
     }
 
-    /** The resolved parameters, defaults included. */
-    @Override
-    public Parameters parameters() {
-        return arguments.parameters();
+    /** Creates the method from validated parameters; unknown keys fail. */
+    public static LayerCam create(Parameters parameters) {
+        return (LayerCam) DECLARATION.create(parameters);
     }
 
     @Override
-    public Heatmaps explain(Context context, List<Sample> batch, int[] targets) {
-        VitModel model = context.model();
-        ModelInfo modelInfo = model.info();
-        LayerGradients.checkTargets(targets, batch.size(), modelInfo.numClasses());
-        if (batch.isEmpty()) {
-            return Heatmaps.of(modelInfo.grid(), new float[0][]);
+    LayerGradients.Pair read(VitModel model, NDArray images, int[] targets) {
+        return lastNorm1(model, images, targets);
+    }
+
+    @Override
+    float[] map(LayerGradients.Pair pair, ModelInfo info, int b, boolean scale) {
+        float[][][] tokens = patchTokens(pair, info, b);
+        return cam(tokens[0], tokens[1], scale);
+    }
+
+    /**
+     * LayerCAM of one sample.
+     *
+     * @param activation {@code [P][D]} patch tokens
+     * @param gradient {@code [P][D]} their gradient
+     * @param scale apply pytorch-grad-cam's min-max scaling after the ReLU
+     * @return {@code [P]}, non-negative
+     */
+    static float[] cam(float[][] activation, float[][] gradient, boolean scale) {
+        double[] cam = new double[activation.length];
+        for (int i = 0; i < cam.length; i++) {
+            double sum = 0;
+            for (int e = 0; e < activation[i].length; e++) {
+                sum += Math.max(gradient[i][e], 0f) * (double) activation[i][e];
+            }
+            cam[i] = Math.max(sum, 0);
         }
-        LayerGradients.Pair pair;
-        try (NDManager scope = context.manager().newSubManager()) {
-            pair = read(model, Batches.images(scope, batch, modelInfo), targets);
+        if (scale) {
+            GradCam.scaleInPlace(cam);
         }
-        float[][] maps = new float[batch.size()][];
-        for (int b = 0; b < maps.length; b++) {
-            maps[b] = map(pair, modelInfo, b, scale);
-        }
-        return Heatmaps.of(modelInfo.grid(), maps);
-    }
-
-    @Override
-    public String toString() {
-        return info.id() + parameters();
+        return GradCam.toFloats(cam);
     }
 }

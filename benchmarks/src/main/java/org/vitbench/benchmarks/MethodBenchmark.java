@@ -57,7 +57,7 @@ public class MethodBenchmark {
      */
     @Param({"attention-rollout", "cdam", "generic-attention", "gradcam", "gradcam-attn", "gradcam-plus-plus",
         "gradient-input", "hsic", "integrated-gradients", "kernel-shap", "layercam", "leave-one-out", "legrad",
-        "lime", "lrp", "occlusion", "random", "raw-attention", "rise", "saliency", "smoothgrad", "sobol", "tam",
+        "lime", "lrp", "occlusion", "random", "raw-attention", "rise", "saliency", "scorecam", "smoothgrad", "sobol", "tam",
         "transformer-attribution", "vit-shapley"})
     public String method;
 

@@ -37,6 +37,7 @@ class SpecStabilityTest {
             "method\tgradcam:scale=false",
             "method\tgradcam-attn:scale=true",
             "method\tgradcam-plus-plus:scale=false",
+            "method\tscorecam:scale=false,batchSize=4",
             "method\tgradient-input:aggregation=sum,batchSize=4",
             "method\thsic:designs=0100,grid=4,sampler=sobol,output=logit,removal=pixel-zero,batchSize=3",
             "method\tintegrated-gradients:steps=20,baseline=zero,method=riemann-trapezoid,aggregation=sum,batchSize=50",

@@ -56,9 +56,9 @@ public class MethodBenchmark {
      * semicolons ({@code integrated-gradients:batchSize=64;steps=50}).
      */
     @Param({"attention-rollout", "cdam", "generic-attention", "gradcam", "gradcam-attn", "gradcam-plus-plus",
-        "gradient-input", "hsic", "integrated-gradients", "kernel-shap", "layercam", "leave-one-out", "legrad",
-        "lime", "lrp", "occlusion", "random", "raw-attention", "rise", "saliency", "scorecam", "smoothgrad", "sobol", "tam",
-        "transformer-attribution", "vit-shapley"})
+        "gradient-input", "gradient-shap", "hsic", "integrated-gradients", "kernel-shap", "layercam",
+        "leave-one-out", "legrad", "lime", "lrp", "occlusion", "random", "raw-attention", "rise", "saliency",
+        "scorecam", "smoothgrad", "sobol", "tam", "transformer-attribution", "vit-shapley"})
     public String method;
 
     private VitModel model;

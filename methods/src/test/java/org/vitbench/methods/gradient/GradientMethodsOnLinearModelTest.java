@@ -1,5 +1,6 @@
 package org.vitbench.methods.gradient;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDManager;
@@ -161,6 +162,36 @@ class GradientMethodsOnLinearModelTest {
             double expected = model.logit(x, TARGETS[b]) - model.logit(new float[x.length], TARGETS[b]);
             // 9 float-rounded patch sums of magnitude < 20 each.
             assertEquals(expected, total, 1e-4, "completeness, image " + b);
+        }
+    }
+
+    @Test
+    void gradientShapWithoutNoiseIsIntegratedGradientsExactlyOnALinearModel() {
+        // the gradient is W[c] wherever the path point lies, so every random a_k gives W[c] * (x - x0)
+        for (String baseline : List.of("zero", "mean", "blur")) {
+            Heatmaps ig = explain(IntegratedGradients.create(params("baseline", baseline)), 1L);
+            Heatmaps shap = explain(GradientShap.create(Parameters.of("gs", Map.of("baseline", baseline,
+                    "samples", "3"))), 1L);
+            for (int b = 0; b < 2; b++) {
+                assertArrayEquals(ig.target()[b], shap.target()[b], 1e-4f, baseline + ", image " + b);
+            }
+        }
+    }
+
+    @Test
+    void gradientShapWithNoiseAveragesWeightTimesTheNoisyDifference() {
+        // E[W (x + eps - 0)] = W x; with 4000 draws of sd 0.1 per pixel, a patch sum of 16 pixels with
+        // weights below 1 has a standard error below 4 * 0.1 / sqrt(4000) = 0.0063
+        Heatmaps exact = explain(GradientInput.create(Parameters.empty()), 1L);
+        Heatmaps shap = explain(GradientShap.create(Parameters.of("gs", Map.of("samples", "4000", "stdevs", "0.1",
+                "batchSize", "500"))), 1L);
+        for (int b = 0; b < 2; b++) {
+            assertArrayEquals(exact.target()[b], shap.target()[b], 0.03f, "image " + b);
+        }
+        Heatmaps again = explain(GradientShap.create(Parameters.of("gs", Map.of("samples", "4000", "stdevs", "0.1",
+                "batchSize", "7"))), 1L);
+        for (int b = 0; b < 2; b++) {
+            assertArrayEquals(shap.target()[b], again.target()[b], 1e-5f, "independent of the chunking, image " + b);
         }
     }
 

@@ -39,6 +39,7 @@ class SpecStabilityTest {
             "method\tgradcam-plus-plus:scale=false",
             "method\tscorecam:scale=false,batchSize=4",
             "method\tgradient-input:aggregation=sum,batchSize=4",
+            "method\tgradient-shap:samples=20,stdevs=0.1,baseline=mean",
             "method\thsic:designs=0100,grid=4,sampler=sobol,output=logit,removal=pixel-zero,batchSize=3",
             "method\tintegrated-gradients:steps=20,baseline=zero,method=riemann-trapezoid,aggregation=sum,batchSize=50",
             "method\tkernel-shap:budget=0064,subsets=4,threshold=.50,paired=FALSE,varianceBatches=3",

@@ -1,6 +1,5 @@
 package org.vitbench.methods.cam;
 
-import ai.djl.ndarray.NDArray;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -8,11 +7,9 @@ import org.vitbench.api.Arguments;
 import org.vitbench.api.ExplainerInfo;
 import org.vitbench.api.Family;
 import org.vitbench.api.MethodDeclaration;
-import org.vitbench.api.ModelInfo;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Requirement;
 import org.vitbench.api.Sample;
-import org.vitbench.api.VitModel;
 
 /**
  * GradCAM on ViT tokens (Selvaraju et al. 2017, "Grad-CAM: Visual Explanations from Deep Networks
@@ -77,14 +74,8 @@ public final class GradCam extends TokenCam {
     }
 
     @Override
-    LayerGradients.Pair read(VitModel model, NDArray images, int[] targets) {
-        return lastNorm1(model, images, targets);
-    }
-
-    @Override
-    float[] map(LayerGradients.Pair pair, ModelInfo info, int b, boolean scale) {
-        float[][][] tokens = patchTokens(pair, info, b);
-        return cam(tokens[0], tokens[1], scale);
+    float[] tokenCam(float[][] activation, float[][] gradient, boolean scale) {
+        return cam(activation, gradient, scale);
     }
 
     /**

@@ -37,8 +37,13 @@ abstract class TokenCam implements Explainer {
         this.scale = arguments.get(SCALE);
     }
 
-    /** The layer's activation and gradient of the summed target logits for the batch. */
-    abstract LayerGradients.Pair read(VitModel model, NDArray images, int[] targets);
+    /**
+     * The layer's activation and gradient of the summed target logits for the batch; by default
+     * GradCAM's layer, the last block's LayerNorm-1 tokens.
+     */
+    LayerGradients.Pair read(VitModel model, NDArray images, int[] targets) {
+        return lastNorm1(model, images, targets);
+    }
 
     /** The last block's LayerNorm-1 tokens and their gradient of the target logits (GradCAM's layer). */
     static LayerGradients.Pair lastNorm1(VitModel model, NDArray images, int[] targets) {
@@ -69,8 +74,19 @@ abstract class TokenCam implements Explainer {
         return GradCam.toFloats(cam);
     }
 
-    /** Sample {@code b}'s map from the pair. */
-    abstract float[] map(LayerGradients.Pair pair, ModelInfo info, int b, boolean scale);
+    /** Sample {@code b}'s map from the pair; by default {@link #tokenCam} of its patch tokens. */
+    float[] map(LayerGradients.Pair pair, ModelInfo info, int b, boolean scale) {
+        float[][][] tokens = patchTokens(pair, info, b);
+        return tokenCam(tokens[0], tokens[1], scale);
+    }
+
+    /**
+     * The map of one sample from its {@code [P][D]} patch-token activations and gradients; the
+     * variants on LayerNorm-1 tokens override it, those that override {@link #map} need not.
+     */
+    float[] tokenCam(float[][] activation, float[][] gradient, boolean scale) {
+        throw new IllegalStateException(info.id() + " overrides neither map nor tokenCam");
+    }
 
     @Override
     public ExplainerInfo info() {

@@ -53,7 +53,8 @@ public class MetricBenchmark {
     }
 
     /** The metric id with its default preset. */
-    @Param({"deletion", "insertion", "sensitivity-n", "faithfulness", "sparseness", "complexity", "randomization"})
+    @Param({"deletion", "insertion", "sensitivity-n", "faithfulness", "faithfulness-correlation", "sparseness",
+        "complexity", "randomization"})
     public String metric;
 
     private Registry registry;

@@ -123,7 +123,8 @@ class PublishedMatrixTest {
             assertTrue(s.get("reason").asText().contains("plain ViT"), s.toString());
         }
         assertEquals(new TreeSet<>(List.of("attention-rollout", "cdam", "generic-attention", "gradcam", "gradcam-attn",
-                "legrad", "lrp", "raw-attention", "transformer-attribution")), skippedMethods);
+                "gradcam-plus-plus", "layercam", "legrad", "lrp", "raw-attention", "scorecam",
+                "transformer-attribution")), skippedMethods);
         assertEquals(skippedMethods.size() * METRICS.size(), manifest.get("skipped").size());
     }
 

@@ -121,9 +121,10 @@ def memory_command(args, config):
 def jmh_command(args, config, result_file):
     if config["benchmark"] == "memory":
         return memory_command(args, config)
+    # -jvmArgsAppend replaces the @Fork arguments, so they are repeated here.
+    jvm = (f"-Xmx{args.xmx} -Dai.djl.offline=true -DOPT_OUT_TRACKING=true "
+           f"-Dai.djl.pytorch.num_threads={args.threads} -Dai.djl.pytorch.num_interop_threads=1")
     if config["benchmark"] in METHOD_KINDS:
-        jvm = (f"-Xmx{args.xmx} -Dai.djl.offline=true -DOPT_OUT_TRACKING=true "
-               f"-Dai.djl.pytorch.num_threads={args.threads} -Dai.djl.pytorch.num_interop_threads=1")
         return [args.java, "-jar", args.jar, "org\\.vitbench\\.benchmarks\\.MethodBenchmark\\.explain$",
                 "-p", f"method={config['spec']}", "-f", "1", "-foe", "true",
                 "-wi", str(METHOD_WARMUP), "-w", duration(METHOD_SECONDS), "-i", str(METHOD_ITERATIONS),
@@ -135,9 +136,6 @@ def jmh_command(args, config, result_file):
     else:
         params += ["-p", f"removal={config['removal']}", "-p", f"keptFraction={config['kept_fraction']}",
                    "-p", f"batchSize={config['chunk']}", "-p", f"masks={config['masks']}"]
-    # -jvmArgsAppend replaces the @Fork arguments, so they are repeated here.
-    jvm = (f"-Xmx{args.xmx} -Dai.djl.offline=true -DOPT_OUT_TRACKING=true "
-           f"-Dai.djl.pytorch.num_threads={args.threads} -Dai.djl.pytorch.num_interop_threads=1")
     return [args.java, "-jar", args.jar, regex, *params, "-f", "1", "-foe", "true",
             "-wi", str(args.warmup_iterations), "-w", duration(args.seconds),
             "-i", str(args.iterations), "-r", duration(args.seconds),

@@ -69,11 +69,8 @@ public final class LayerCam extends TokenCam {
             for (int e = 0; e < activation[i].length; e++) {
                 sum += Math.max(gradient[i][e], 0f) * (double) activation[i][e];
             }
-            cam[i] = Math.max(sum, 0);
+            cam[i] = sum;
         }
-        if (scale) {
-            GradCam.scaleInPlace(cam);
-        }
-        return GradCam.toFloats(cam);
+        return reluScaled(cam, scale);
     }
 }

@@ -112,7 +112,8 @@ public final class ScoreCam implements Explainer {
             for (int b = 0; b < maps.length; b++) {
                 float[][] u = GradCam.patchTokens(tokens, b, info.numTokens(), d);
                 double[] scores = channelScores(model, scope, batch.get(b).image().pixels(), u, targets[b], chunk);
-                maps[b] = TokenCam.weighted(u, softmax(scores), scale);
+                MaskedEvaluator.softmaxInPlace(scores);
+                maps[b] = TokenCam.weighted(u, scores, scale);
                 context.progress().update(b + 1, maps.length);
             }
         }
@@ -181,23 +182,6 @@ public final class ScoreCam implements Explainer {
             mask[i] = (float) ((up[i] - min) / (max - min + MASK_EPS));
         }
         return mask;
-    }
-
-    private static double[] softmax(double[] scores) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (double v : scores) {
-            max = Math.max(max, v);
-        }
-        double sum = 0;
-        double[] out = new double[scores.length];
-        for (int i = 0; i < scores.length; i++) {
-            out[i] = Math.exp(scores[i] - max);
-            sum += out[i];
-        }
-        for (int i = 0; i < out.length; i++) {
-            out[i] /= sum;
-        }
-        return out;
     }
 
     @Override

@@ -66,7 +66,15 @@ abstract class TokenCam implements Explainer {
             for (int e = 0; e < weights.length; e++) {
                 sum += weights[e] * activation[i][e];
             }
-            cam[i] = Math.max(sum, 0);
+            cam[i] = sum;
+        }
+        return reluScaled(cam, scale);
+    }
+
+    /** pytorch-grad-cam's {@code BaseCAM} ending: ReLU, then min-max scaling when asked, as floats. */
+    static float[] reluScaled(double[] cam, boolean scale) {
+        for (int i = 0; i < cam.length; i++) {
+            cam[i] = Math.max(cam[i], 0);
         }
         if (scale) {
             GradCam.scaleInPlace(cam);

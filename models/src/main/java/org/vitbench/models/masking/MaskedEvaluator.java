@@ -336,7 +336,7 @@ public final class MaskedEvaluator {
     }
 
     /** Softmax in double; subtracting the maximum keeps exp finite for large logits. */
-    static void softmaxInPlace(double[] row) {
+    public static void softmaxInPlace(double[] row) {
         double max = Double.NEGATIVE_INFINITY;
         for (double v : row) {
             max = Math.max(max, v);

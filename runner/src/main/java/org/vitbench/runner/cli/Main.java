@@ -75,6 +75,7 @@ public final class Main implements Runnable {
     public static int execute(Supplier<Registry> registry, String[] args, PrintWriter out, PrintWriter err) {
         try {
             threads(args);
+            workers(args);
         } catch (ConfigurationException e) {
             err.println("vitbench: error: " + e.getMessage());
             err.flush();
@@ -161,7 +162,8 @@ public final class Main implements Runnable {
             int n;
             try {
                 // Spark's local[N] runs N tasks at once in this JVM, each with its own operator threads
-                n = threads(args).orElse(Math.max(1, Runtime.getRuntime().availableProcessors() / localSlots(args)));
+                n = threads(args).orElse(Math.max(1, Runtime.getRuntime().availableProcessors()
+                        / (localSlots(args) * runWorkers(args))));
             } catch (ConfigurationException e) {
                 n = Runtime.getRuntime().availableProcessors(); // execute() reports the bad value
             }
@@ -198,12 +200,46 @@ public final class Main implements Runnable {
      * @throws ConfigurationException when the value is not a whole number from 1 to 4096
      */
     static java.util.Optional<Integer> threads(String[] args) {
+        return count(args, THREADS, "a thread count", "usually the cores to use");
+    }
+
+    /**
+     * The value of {@code --workers N} or {@code --workers=N} in {@code args}, if given.
+     *
+     * @throws ConfigurationException when the value is not a whole number from 1 to 4096
+     */
+    static java.util.Optional<Integer> workers(String[] args) {
+        return count(args, RunCommand.WORKERS, "a number of workers", "at most the cores to use");
+    }
+
+    /**
+     * The workers {@code vitbench run} will use, as the operator threads are sized for them: the
+     * value of {@code --workers}, else {@link RunCommand#defaultWorkers()} for a run in this
+     * process, else 1 (other commands, and Spark runs, which have their own tasks).
+     */
+    static int runWorkers(String[] args) {
+        java.util.Optional<Integer> given = workers(args);
+        if (given.isPresent()) {
+            return given.get();
+        }
+        boolean run = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().filter("run"::equals).isPresent();
+        boolean spark = Arrays.stream(args).anyMatch(a -> a.equals("--spark") || a.startsWith("--spark="));
+        boolean gpu = false;
+        for (int i = 0; i < args.length; i++) {
+            String device = args[i].equals("--device") && i + 1 < args.length ? args[i + 1]
+                    : args[i].startsWith("--device=") ? args[i].substring("--device=".length()) : "";
+            gpu |= device.startsWith("gpu");
+        }
+        return run && !spark && !gpu ? RunCommand.defaultWorkers() : 1;
+    }
+
+    private static java.util.Optional<Integer> count(String[] args, String option, String what, String hint) {
         String value = null;
         for (int i = 0; i < args.length; i++) {
-            if (args[i].equals(THREADS)) {
+            if (args[i].equals(option)) {
                 value = i + 1 < args.length ? args[i + 1] : "";
-            } else if (args[i].startsWith(THREADS + "=")) {
-                value = args[i].substring(THREADS.length() + 1);
+            } else if (args[i].startsWith(option + "=")) {
+                value = args[i].substring(option.length() + 1);
             }
         }
         if (value == null) {
@@ -212,9 +248,8 @@ public final class Main implements Runnable {
         if (value.matches("[0-9]{1,4}") && Integer.parseInt(value) >= 1 && Integer.parseInt(value) <= 4096) {
             return java.util.Optional.of(Integer.parseInt(value));
         }
-        throw new ConfigurationException(THREADS + " '" + value + "' is not a thread count; give a whole number from "
-                + "1 to 4096, usually the cores to use (this machine has " + Runtime.getRuntime().availableProcessors()
-                + ")");
+        throw new ConfigurationException(option + " '" + value + "' is not " + what + "; give a whole number from "
+                + "1 to 4096, " + hint + " (this machine has " + Runtime.getRuntime().availableProcessors() + ")");
     }
 
     /** {@code --version}: vitbench, DJL and Java versions. */

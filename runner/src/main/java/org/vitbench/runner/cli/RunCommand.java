@@ -124,6 +124,17 @@ public final class RunCommand implements Callable<Integer> {
                     + "cluster's cores, at most one per sample)")
     Integer sparkTasks;
 
+    /** The option that sets how many batches run at once; {@link Main} reads it before the engine starts. */
+    static final String WORKERS = "--workers";
+
+    @Option(names = WORKERS, paramLabel = "N",
+            description = "batches evaluated at once, each worker with its own method and metric instances and "
+                    + "cores/N operator threads unless --threads is given (default: " + DEFAULT_WORKERS_TEXT + ")")
+    Integer workers;
+
+    /** How the default number of workers is chosen, as {@code --help} says it. */
+    static final String DEFAULT_WORKERS_TEXT = "2 on a machine with at least 2 cores, else 1; 1 with --device gpu";
+
     @Option(names = {"-q", "--quiet"}, description = "no progress output")
     boolean quiet;
 
@@ -148,6 +159,10 @@ public final class RunCommand implements Callable<Integer> {
                     + "--spark MASTER too, or leave it out");
         }
         if (master != null) {
+            if (workers != null) {
+                throw new ConfigurationException("--workers runs batches at once in this process; a Spark run has its own "
+                        + "tasks (local[N] runs N at once); leave out --workers");
+            }
             if (shard != null || file.shard() != null) {
                 throw new ConfigurationException("--spark splits the samples into tasks itself; leave out --shard (or the "
                         + "config key shard)");
@@ -172,9 +187,25 @@ public final class RunCommand implements Callable<Integer> {
                 Benchmark.importJmh(jmh, config.out());
             }
             new Benchmark(main.registry(), config, part, heatmaps, ConsoleProgress.mode(quiet),
-                    spec.commandLine().getOut(), spec.commandLine().getErr(), budget).withTimeLimit(limit).run();
+                    spec.commandLine().getOut(), spec.commandLine().getErr(), budget).withTimeLimit(limit)
+                    .withWorkers(workers != null ? workers : onGpu(config) ? 1 : defaultWorkers()).run();
         }
         return ExitCode.OK.code();
+    }
+
+    /**
+     * Workers of a run on the CPU when {@code --workers} is not given: two where there are at least
+     * two cores, since two workers with one operator thread each got more from 2 cores than one
+     * worker with two (0.72 of the time for the default run, README "Performance"); else one.
+     */
+    public static int defaultWorkers() {
+        return Math.min(2, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** Whether the explained or the evaluation model runs on a GPU, where batches are best not split. */
+    private static boolean onGpu(RunConfig config) {
+        return java.util.stream.Stream.of(config.model(), config.evaluationModel()).filter(java.util.Objects::nonNull)
+                .anyMatch(m -> m.parameters().getOrDefault("device", "cpu").startsWith("gpu"));
     }
 
     /** {@code --out} as typed when it is a URI ({@code scheme://...}), which a {@link Path} would not keep; else null. */

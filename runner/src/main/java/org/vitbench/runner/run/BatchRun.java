@@ -40,7 +40,7 @@ final class BatchRun {
     private final String configHash;
     private final List<Unit.Pair> pairs;
     private final ResultStore store;
-    private final ConsoleProgress progress;
+    private final ConsoleProgress.Lane progress;
     private final GalleryCollector gallery;
     private final HeatmapCache heatmapCache;
     private final PluginCalls calls;
@@ -49,7 +49,7 @@ final class BatchRun {
     private final long memoryBudget;
 
     BatchRun(VitModel model, VitModel evaluationModel, long seed, String configHash, List<Unit.Pair> pairs, ResultStore store,
-            ConsoleProgress progress, GalleryCollector gallery, HeatmapCache heatmapCache, long memoryBudget,
+            ConsoleProgress.Lane progress, GalleryCollector gallery, HeatmapCache heatmapCache, long memoryBudget,
             PluginCalls calls) {
         this.memoryBudget = memoryBudget;
         this.calls = calls;

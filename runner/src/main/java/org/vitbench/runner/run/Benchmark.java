@@ -68,6 +68,8 @@ public final class Benchmark {
     static final String MEMORY_KEY = "memory";
     /** The run manifest's environment entry with the number of units (samples x runnable pairs) the run evaluates. */
     public static final String UNITS_KEY = "units";
+    /** The run manifest's environment entry with the workers that ran batches at once. */
+    public static final String WORKERS_KEY = "workers";
     /** The run manifest's environment entry that names the machine. */
     public static final String HOST_KEY = "host";
 
@@ -85,6 +87,7 @@ public final class Benchmark {
     private RunResources resources = RunResources.OWNED;
     private boolean reports = true;
     private java.util.function.IntConsumer batchStored = stored -> { };
+    private int workers = 1;
 
     public Benchmark(Registry registry, RunConfig config, ConsoleProgress.Mode progressMode, PrintWriter out,
             PrintWriter err) {
@@ -123,6 +126,19 @@ public final class Benchmark {
     /** Sets the time a plug-in call may take per sample (default {@link PluginCalls#DEFAULT_LIMIT}). */
     public Benchmark withTimeLimit(Duration perSample) {
         this.timeLimit = perSample;
+        return this;
+    }
+
+    /**
+     * Runs {@code count} batches at once, each worker with its own plug-in instances (default 1).
+     * The models are shared; set the engine's operator threads so that the workers together use
+     * the cores (the command line does, see {@code vitbench run --workers}).
+     */
+    public Benchmark withWorkers(int count) {
+        if (count < 1) {
+            throw new ConfigurationException("invalid number of workers " + count + "; allowed: 1 or more");
+        }
+        this.workers = count;
         return this;
     }
 
@@ -227,6 +243,9 @@ public final class Benchmark {
                 LOG.info("memory {}: {} of activations per pass, {} samples per batch", MemoryBudget.format(
                         memory.bytes()), MemoryBudget.format(activations), batchSize);
             }
+            // no more workers than batches
+            int count = Math.max(1, Math.min(workers, (n + batchSize - 1) / batchSize));
+            env.put(WORKERS_KEY, Integer.toString(count));
             Map<String, String> families = new LinkedHashMap<>();
             methods.forEach(m -> families.put(m.spec().methodId(),
                     m.explainer().info().family().name().toLowerCase(java.util.Locale.ROOT)));
@@ -246,28 +265,31 @@ public final class Benchmark {
             long total = (long) n * pairs.size();
             long startNanos = System.nanoTime();
             long startDone = Math.min(total, store.records().size());
+            // a given memory is shared by the workers; the default budget is per pass, so per worker
+            long perWorker = memory == null ? activations : activations / count;
+            List<AutoCloseable> owned = new ArrayList<>();
             try (ConsoleProgress progress = new ConsoleProgress(err, progressMode, total,
-                    startDone, System::nanoTime);
-                    PluginCalls calls = new PluginCalls(timeLimit)) {
+                    startDone, System::nanoTime)) {
                 progress.plan(samplesLeft(pairs, store.records(), n));
-                Set<String> ids = new HashSet<>();
-                for (int start = 0; start < n; start += batchSize) {
-                    progress.samples("samples " + (start + 1) + "-" + Math.min(n, start + batchSize) + " of " + n);
-                    List<Sample> batch = new ArrayList<>();
-                    for (int i = start; i < Math.min(n, start + batchSize); i++) {
-                        Sample s = dataset.get(positions.get(i));
-                        if (!ids.add(s.id())) {
-                            throw new ConfigurationException("dataset " + dataset.name() + " has two samples with id "
-                                    + s.id() + "; sample ids must be unique because results are keyed by them");
-                        }
-                        batch.add(s);
-                    }
-                    List<ResultRecord> records = new BatchRun(model, scoring, config.seed(), hash, pairs, store, progress,
-                            gallery, heatmapCache, activations, calls)
-                            .run(batch);
-                    store.append(records);
-                    batchStored.accept(records.size());
+                List<BatchWorkers.Worker> crew = new ArrayList<>();
+                for (int w = 0; w < count; w++) {
+                    List<Unit.Pair> own = w == 0 ? pairs : ownPlugins(pairs, methods, metrics, owned);
+                    PluginCalls calls = new PluginCalls(timeLimit);
+                    owned.add(calls);
+                    ConsoleProgress.Lane lane = progress.lane();
+                    crew.add(new BatchWorkers.Worker(new BatchRun(model, scoring, config.seed(), hash, own, store, lane,
+                            gallery, heatmapCache, perWorker, calls), lane));
                 }
+                if (count > 1) {
+                    String threads = System.getProperty("ai.djl.pytorch.num_threads", "the engine's default number of");
+                    LOG.info("{} workers, each with {} operator thread{}", count, threads, threads.equals("1") ? "" : "s");
+                }
+                try (BatchWorkers batches = new BatchWorkers(crew, store, batchStored)) {
+                    submitBatches(batches, dataset, positions, batchSize, count);
+                    batches.finish();
+                }
+            } finally {
+                closeAll(owned);
             }
             gallery.finish(store.records(), model.info().classNames());
             LOG.info("heatmaps: {} read from the cache {}, {} computed and cached", heatmapCache.hits(),
@@ -316,6 +338,91 @@ public final class Benchmark {
                 m.explainer().close();
             } catch (RuntimeException e) {
                 LOG.warn("closing method {} failed: {}", m.spec(), e.toString());
+            }
+        }
+    }
+
+    /**
+     * Hands the run's batches to the workers in order. Samples are read here, one batch at a time,
+     * with the check that ids are unique.
+     */
+    private static void submitBatches(BatchWorkers batches, Dataset dataset, List<Integer> positions, int batchSize,
+            int workers) {
+        int n = positions.size();
+        Set<String> ids = new HashSet<>();
+        int[] ends = batchEnds(n, batchSize, workers);
+        for (int b = 0, start = 0; b < ends.length; start = ends[b++]) {
+            List<Sample> batch = new ArrayList<>();
+            for (int i = start; i < ends[b]; i++) {
+                Sample s = dataset.get(positions.get(i));
+                if (!ids.add(s.id())) {
+                    throw new ConfigurationException("dataset " + dataset.name() + " has two samples with id "
+                            + s.id() + "; sample ids must be unique because results are keyed by them");
+                }
+                batch.add(s);
+            }
+            batches.submit(batch, "samples " + (start + 1) + "-" + ends[b] + " of " + n);
+        }
+    }
+
+    /**
+     * Where each batch of {@code n} samples ends. One worker: batches of {@code batchSize}, the
+     * last one shorter. Several: the fewest batches of at most {@code batchSize} samples whose
+     * number is a multiple of the workers, of sizes differing by at most one, so the last round
+     * does not leave workers idle behind a short batch. Batch composition changes no score (results
+     * are seeded per sample).
+     */
+    static int[] batchEnds(int n, int batchSize, int workers) {
+        int count = (n + batchSize - 1) / batchSize;
+        if (workers > 1) {
+            count = Math.min(n, (count + workers - 1) / workers * workers);
+        }
+        int[] ends = new int[count];
+        for (int b = 0, end = 0; b < count; b++) {
+            end += workers > 1 ? n / count + (b < n % count ? 1 : 0) : Math.min(batchSize, n - end);
+            ends[b] = end;
+        }
+        return ends;
+    }
+
+    /**
+     * The same pairs over new instances of their methods and metrics, created from the same
+     * configured specs as {@code methods} and {@code metrics} (which are in config order), for
+     * another worker; the new methods are added to {@code owned} to be closed after the run.
+     */
+    private List<Unit.Pair> ownPlugins(List<Unit.Pair> pairs, List<Unit.Method> methods, List<Metric> metrics,
+            List<AutoCloseable> owned) {
+        Map<Integer, Unit.Method> newMethods = new HashMap<>();
+        Map<Integer, Metric> newMetrics = new HashMap<>();
+        List<Unit.Pair> own = new ArrayList<>(pairs.size());
+        for (Unit.Pair p : pairs) {
+            Unit.Method m = newMethods.computeIfAbsent(methods.indexOf(p.method()), i -> {
+                PluginSpec spec = config.methods().get(i);
+                Unit.Method created = Unit.Method.of(created(registry.explainer(spec.id()).create(spec.toParameters()),
+                        "method", spec));
+                owned.add(created.explainer());
+                return created;
+            });
+            Metric metric = newMetrics.computeIfAbsent(metrics.indexOf(p.metric()), j -> {
+                PluginSpec spec = config.metrics().get(j);
+                return created(registry.metric(spec.id()).create(spec.toParameters()), "metric", spec);
+            });
+            if (!m.spec().equals(p.method().spec()) || !metric.spec().equals(p.metric().spec())) {
+                throw new VitbenchException("a second instance of " + p.method().spec() + " x " + p.metric().spec()
+                        .canonical() + " resolved to other parameters; its plug-in's create() must be deterministic");
+            }
+            own.add(new Unit.Pair(m, metric));
+        }
+        return own;
+    }
+
+    /** Closes what a run's workers own; a failing close is logged, not thrown over the run's outcome. */
+    private static void closeAll(List<AutoCloseable> owned) {
+        for (AutoCloseable c : owned) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed: {}", c, e.toString());
             }
         }
     }

@@ -17,7 +17,8 @@ import org.vitbench.runner.summary.Aggregator;
  * Draws the report's heatmap gallery while the run explains: the first few samples' target-class
  * heatmaps of every method, one PNG each into {@code <out>/gallery/}, written the moment a method
  * explains such a sample (atomically), so a resumed run keeps what earlier runs drew. The index
- * with labels and captions is written at the end of the run. Not thread-safe: one run owns it.
+ * with labels and captions is written at the end of the run. Workers may offer at once: each
+ * (method, sample) is its own file.
  */
 final class GalleryCollector {
 

@@ -37,7 +37,8 @@ import org.vitbench.api.Sample;
  *
  * <p>Files are written atomically (a temporary file, then a move). A damaged or foreign file, or
  * one of another target class or grid, is ignored (damaged and foreign ones with a warning) and the
- * heatmap computed again; reading the cache never fails a run. Not thread-safe: one run owns it.
+ * heatmap computed again; reading the cache never fails a run. Thread-safe for workers on distinct
+ * samples (each sample is its own file).
  * After changing a method's code, use a fresh cache directory: code is not part of the key.
  */
 final class HeatmapCache {
@@ -52,12 +53,12 @@ final class HeatmapCache {
     private static final int MAX_NAME = 200;
 
     /** Set after the first failed write: later heatmaps are not stored. */
-    private boolean unwritable;
+    private volatile boolean unwritable;
 
     private final Path dir;
     private final String context;
-    private int hits;
-    private int stored;
+    private final java.util.concurrent.atomic.AtomicInteger hits = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger stored = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * @param dir the cache directory (created when the first heatmap is stored)
@@ -88,12 +89,12 @@ final class HeatmapCache {
 
     /** Heatmaps read from the cache so far. */
     int hits() {
-        return hits;
+        return hits.get();
     }
 
     /** Heatmaps written to the cache so far. */
     int stored() {
-        return stored;
+        return stored.get();
     }
 
     /**
@@ -120,7 +121,7 @@ final class HeatmapCache {
             }
             if (e.target() == targets[i] && e.grid() == grid) {
                 out[i] = e;
-                hits++;
+                hits.incrementAndGet();
             } else {
                 LOG.debug("cached heatmap {} is for class {} on a {}x{} grid, wanted class {} on {}x{}", file,
                         e.target(), e.grid(), e.grid(), targets[i], grid, grid);
@@ -170,7 +171,7 @@ final class HeatmapCache {
                 }
                 Path file = folder.resolve(fileName(samples.get(i).id()));
                 AtomicFiles.write(file, bytes.toByteArray());
-                stored++;
+                stored.incrementAndGet();
             }
         } catch (IOException | UncheckedIOException e) {
             unwritable = true;

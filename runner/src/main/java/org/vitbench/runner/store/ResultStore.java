@@ -11,7 +11,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -108,17 +107,17 @@ public final class ResultStore implements Closeable {
     }
 
     /** Whether the unit with this key is stored. */
-    public boolean contains(ResultRecord.Key key) {
+    public synchronized boolean contains(ResultRecord.Key key) {
         return keys.contains(key);
     }
 
     /** Every stored record, in file order. */
-    public List<ResultRecord> records() {
-        return Collections.unmodifiableList(records);
+    public synchronized List<ResultRecord> records() {
+        return List.copyOf(records);
     }
 
     /** Appends records as one write, then forces them to the device. */
-    public void append(List<ResultRecord> batch) {
+    public synchronized void append(List<ResultRecord> batch) {
         if (batch.isEmpty()) {
             return;
         }

@@ -38,7 +38,8 @@ class RunnerTest {
         assertEquals(10 * 2 * 2, records.size());
         assertTrue(records.stream().allMatch(ResultRecord::isOk));
         assertEquals(20, cli.fakes.explained.get(), "each method explains each sample once");
-        assertEquals(2, cli.fakes.closed.get(), "the run closes each method it created");
+        assertEquals(2 * RunCommand.defaultWorkers(), cli.fakes.closed.get(),
+                "the run closes each method it created, one instance per worker");
         assertTrue(cli.out.startsWith("finished in "), cli.out);
         assertTrue(cli.out.contains("cells:       4 method x metric cells scored, 0 failed units, 0 pairs skipped"),
                 cli.out);

@@ -141,6 +141,30 @@ class ConsoleProgressTest {
     }
 
     @Test
+    void twoLanesShowTheirOwnWorkAndShareTheEta() {
+        ConsoleProgress p = progress(ConsoleProgress.Mode.LINES, 40, 0);
+        p.plan(Map.of("explain a", 20L));
+        ConsoleProgress.Lane first = p.lane();
+        ConsoleProgress.Lane second = p.lane();
+        first.samples("samples 1-5 of 20");
+        second.samples("samples 6-10 of 20");
+        first.begin("explain a", "a explaining");
+        second.begin("explain a", "a explaining");
+        clock.addAndGet(10_000_000_000L);
+        second.update(1, 4);
+        clock.addAndGet(10_000_000_000L);
+        first.end(5, 5);
+        second.end(5, 5);
+        first.idle();
+
+        String[] lines = text.toString().split(System.lineSeparator());
+        assertEquals("progress: 0/40 units   0% | a explaining samples 1-5 of 20 | a explaining samples 6-10 of 20 "
+                + "(step 1/4) | 0:10 elapsed | ETA after the first batch", lines[1], text.toString());
+        // each lane took 20 s for 5 samples, at the same time: 10 samples left take 20 s on two lanes
+        assertEquals(20, p.eta(), 1e-9);
+    }
+
+    @Test
     void durationsReadAsClockTimes() {
         assertEquals("0:05", ConsoleProgress.duration(5));
         assertEquals("2:03", ConsoleProgress.duration(123));

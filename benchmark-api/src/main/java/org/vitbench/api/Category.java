@@ -1,4 +1,4 @@
 package org.vitbench.api;
 
 /** The category a metric belongs to (as in Quantus). */
-public enum Category { FAITHFULNESS, ESTIMATION, LOCALISATION, RANDOMISATION, COMPLEXITY, RUNTIME }
+public enum Category { FAITHFULNESS, ESTIMATION, LOCALISATION, RANDOMISATION, ROBUSTNESS, COMPLEXITY, RUNTIME }

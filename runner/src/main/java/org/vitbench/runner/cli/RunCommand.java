@@ -72,7 +72,8 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--metric", paramLabel = "ID[:K=V,...]",
             description = "metric, repeatable; preset=NAME selects a protocol preset (default: every registered metric "
-                    + "but randomization and runtime, which explain every image several times more)")
+                    + "but those that explain every image several times more: randomization, runtime, max- and "
+                    + "avg-sensitivity)")
     List<String> metrics;
 
     @Option(names = "--seed", paramLabel = "N", description = "run seed (default: 0)")

@@ -49,10 +49,12 @@ class PublishedMatrixTest {
             "lime:samples=32", "lrp", "occlusion", "random", "raw-attention", "rise:masks=32", "saliency",
             "scorecam", "smoothgrad:samples=4", "sobol:designs=4,grid=4", "tam", "transformer-attribution");
 
-    private static final List<String> METRICS = List.of("attribution-localisation", "auc", "complexity", "deletion",
-            "faithfulness:subsets=16", "faithfulness-correlation:runs=8", "insertion", "pointing-game", "randomization", "relevance-mass", "relevance-rank",
-            "runtime:warmup=0,repeats=1", "sensitivity-n:subsets=4,points=2", "shapley-correlation:budget=128,subsets=32",
-            "shapley-error:budget=128,subsets=32", "sparseness", "top-k-intersection");
+    private static final List<String> METRICS = List.of("attribution-localisation", "auc", "avg-sensitivity:samples=1",
+            "complexity", "deletion", "faithfulness:subsets=16", "faithfulness-correlation:runs=8", "insertion",
+            "max-sensitivity:samples=1", "pointing-game", "randomization", "relevance-mass", "relevance-rank",
+            "runtime:warmup=0,repeats=1", "sensitivity-n:subsets=4,points=2",
+            "shapley-correlation:budget=128,subsets=32", "shapley-error:budget=128,subsets=32", "sparseness",
+            "top-k-intersection");
 
     @TempDir
     static Path tmp;

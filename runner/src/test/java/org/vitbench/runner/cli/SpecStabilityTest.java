@@ -80,7 +80,9 @@ class SpecStabilityTest {
             "metric\truntime:warmup=2,repeats=5",
             "metric\ttop-k-intersection:k=16,conceptInfluence=true",
             "metric\tattribution-localisation:weighted=true",
-            "metric\tfaithfulness-correlation:runs=50,subsetSize=196,baseline=mean,batchSize=8");
+            "metric\tfaithfulness-correlation:runs=50,subsetSize=196,baseline=mean,batchSize=8",
+            "metric\tmax-sensitivity:samples=20,radius=0.1,batchSize=4",
+            "metric\tavg-sensitivity:preset=captum,samples=5");
 
     @Test
     void everyRecordedSpecKeepsItsCanonicalFormAndHash() throws IOException {

@@ -253,11 +253,23 @@ public final class ConsoleProgress implements Progress, AutoCloseable {
         sb.append(done).append('/').append(total).append(" units ")
                 .append(String.format(Locale.ROOT, "%3.0f%%", 100 * fraction));
         if (done < total) {
+            // a bar must fit one terminal line to be redrawn in place: there, one lane's work and a count
+            int shown = 0;
+            int others = 0;
             for (Lane lane : lanes) {
                 String doing = lane.doing();
-                if (!doing.isEmpty()) {
-                    sb.append(" | ").append(doing);
+                if (doing.isEmpty()) {
+                    continue;
                 }
+                if (mode == Mode.BAR && shown > 0) {
+                    others++;
+                } else {
+                    sb.append(" | ").append(doing);
+                    shown++;
+                }
+            }
+            if (others > 0) {
+                sb.append(" (+").append(others).append(others == 1 ? " more worker)" : " more workers)");
             }
         }
         double seconds = (now - startNanos) / 1e9;

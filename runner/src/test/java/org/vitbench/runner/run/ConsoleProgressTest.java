@@ -165,6 +165,21 @@ class ConsoleProgressTest {
     }
 
     @Test
+    void onATerminalTheBarShowsOneLanesWorkAndCountsTheOthers() {
+        ConsoleProgress p = progress(ConsoleProgress.Mode.BAR, 40, 0);
+        ConsoleProgress.Lane first = p.lane();
+        ConsoleProgress.Lane second = p.lane();
+        first.samples("samples 1-5 of 20");
+        first.begin("explain a", "a explaining");
+        clock.addAndGet(1_000_000_000L);
+        second.begin("explain b", "b explaining");
+
+        String[] draws = text.toString().split("\r");
+        assertEquals("[------------------------] 0/40 units   0% | a explaining samples 1-5 of 20 (+1 more worker) "
+                + "| ETA unknown", draws[draws.length - 1].strip());
+    }
+
+    @Test
     void durationsReadAsClockTimes() {
         assertEquals("0:05", ConsoleProgress.duration(5));
         assertEquals("2:03", ConsoleProgress.duration(123));

@@ -48,6 +48,30 @@ public abstract class MetricContract {
     /** The metric under test. */
     protected abstract Metric metric();
 
+    /**
+     * {@code metric} with {@code explainer} named as the method behind the heatmaps of the model
+     * it scores, as the runner does; for metrics that explain again ({@link Context#explainedBy()}),
+     * since the contract's own contexts do not name one.
+     */
+    protected static Metric explainedBy(Metric metric, org.vitbench.api.Explainer explainer) {
+        return new Metric() {
+            @Override
+            public org.vitbench.api.MetricInfo info() {
+                return metric.info();
+            }
+
+            @Override
+            public MetricSpec spec() {
+                return metric.spec();
+            }
+
+            @Override
+            public MetricResult evaluate(Context context, List<Sample> batch, int[] targets, Heatmaps heatmaps) {
+                return metric.evaluate(context.withExplained(explainer, context.model()), batch, targets, heatmaps);
+            }
+        };
+    }
+
     /** A new model for one test; the contract closes it. */
     protected abstract VitModel createModel();
 

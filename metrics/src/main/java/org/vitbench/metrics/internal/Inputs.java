@@ -1,6 +1,7 @@
 package org.vitbench.metrics.internal;
 
 import java.util.List;
+import org.vitbench.api.Context;
 import org.vitbench.api.Heatmaps;
 import org.vitbench.api.ModelInfo;
 import org.vitbench.api.Sample;
@@ -9,6 +10,19 @@ import org.vitbench.api.Sample;
 public final class Inputs {
 
     private Inputs() {
+    }
+
+    /**
+     * The method behind the heatmaps and the model it explained, which a metric that runs the
+     * method again needs.
+     *
+     * @param does what the metric does with the method, e.g. {@code "times the method"}
+     * @throws IllegalStateException naming the metric and how the caller passes them
+     */
+    public static Context.Explained explainedBy(Context context, String metricId, String does) {
+        return context.explainedBy().orElseThrow(() -> new IllegalStateException(metricId + " " + does
+                + ", so it needs the method that produced the heatmaps and the model it explained: the caller must "
+                + "pass them with Context.withExplained(explainer, model)"));
     }
 
     /**

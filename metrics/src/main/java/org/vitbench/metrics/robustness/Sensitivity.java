@@ -127,9 +127,7 @@ abstract class Sensitivity implements Metric {
 
     @Override
     public MetricResult evaluate(Context context, List<Sample> batch, int[] targets, Heatmaps heatmaps) {
-        Context.Explained explained = context.explainedBy().orElseThrow(() -> new IllegalStateException(id
-                + " explains perturbed copies of the samples again, so it needs the method that produced the "
-                + "heatmaps: the caller must pass it with Context.withExplained(explainer, model)"));
+        Context.Explained explained = Inputs.explainedBy(context, id, "explains perturbed copies of the samples again");
         Inputs.check(explained.model().info(), batch, targets, heatmaps);
         double[] scores = new double[batch.size()];
         for (int b = 0; b < batch.size(); b++) {

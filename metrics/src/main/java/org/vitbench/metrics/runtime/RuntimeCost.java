@@ -27,6 +27,7 @@ import org.vitbench.api.Parameters;
 import org.vitbench.api.Requirement;
 import org.vitbench.api.Sample;
 import org.vitbench.api.VitModel;
+import org.vitbench.metrics.internal.Inputs;
 
 /**
  * Runtime: the wall-clock seconds per image that the method which produced the heatmaps needs to
@@ -162,9 +163,7 @@ public final class RuntimeCost implements Metric {
      *     returns a wrong number of maps
      */
     public Measurement measure(Context context, List<Sample> batch, int[] targets) {
-        Context.Explained explained = context.explainedBy().orElseThrow(() -> new IllegalStateException(ID
-                + " times the method that produced the heatmaps, so it needs that method and the model it "
-                + "explained: the caller must pass them with Context.withExplained(explainer, model)"));
+        Context.Explained explained = Inputs.explainedBy(context, ID, "times the method");
         if (batch.isEmpty() || targets.length != batch.size()) {
             throw new IllegalArgumentException(ID + " needs at least one sample and one target per sample; got "
                     + batch.size() + " samples and " + targets.length + " targets");

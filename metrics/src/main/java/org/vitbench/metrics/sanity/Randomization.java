@@ -180,9 +180,8 @@ public final class Randomization implements Metric, AutoCloseable {
 
     @Override
     public MetricResult evaluate(Context context, List<Sample> batch, int[] targets, Heatmaps heatmaps) {
-        Context.Explained explained = context.explainedBy().orElseThrow(() -> new IllegalStateException(ID
-                + " explains the samples again on randomised models, so it needs the method that produced the "
-                + "heatmaps: the caller must pass it with Context.withExplained(explainer, model)"));
+        Context.Explained explained = Inputs.explainedBy(context, ID,
+                "explains the samples again on randomised models");
         VitModel model = explained.model();
         Randomisable randomisable = model.capability(Randomisable.class).orElseThrow(() -> new ConfigurationException(
                 ID + " re-initialises the layers of the model, and model " + model.info().name() + " does not offer "

@@ -2,12 +2,7 @@ package org.vitbench.metrics.robustness;
 
 import java.util.List;
 import java.util.Map;
-import org.vitbench.api.Context;
-import org.vitbench.api.Heatmaps;
 import org.vitbench.api.Metric;
-import org.vitbench.api.MetricInfo;
-import org.vitbench.api.MetricResult;
-import org.vitbench.api.MetricSpec;
 import org.vitbench.api.Parameters;
 import org.vitbench.api.Sample;
 import org.vitbench.api.VitModel;
@@ -25,22 +20,7 @@ class MaxSensitivityOnTinyVitTest extends MetricContract {
     protected Metric metric() {
         Metric metric = MaxSensitivity.DECLARATION.create(Parameters.of(MaxSensitivity.ID, Map.of("preset", "captum")));
         SquaredPatchSums explainer = new SquaredPatchSums();
-        return new Metric() {
-            @Override
-            public MetricInfo info() {
-                return metric.info();
-            }
-
-            @Override
-            public MetricSpec spec() {
-                return metric.spec();
-            }
-
-            @Override
-            public MetricResult evaluate(Context context, List<Sample> batch, int[] targets, Heatmaps heatmaps) {
-                return metric.evaluate(context.withExplained(explainer, context.model()), batch, targets, heatmaps);
-            }
-        };
+        return explainedBy(metric, explainer);
     }
 
     /** The noise is drawn from the run seed. */

@@ -1,12 +1,7 @@
 package org.vitbench.metrics.runtime;
 
 import java.util.List;
-import org.vitbench.api.Context;
-import org.vitbench.api.Heatmaps;
 import org.vitbench.api.Metric;
-import org.vitbench.api.MetricInfo;
-import org.vitbench.api.MetricResult;
-import org.vitbench.api.MetricSpec;
 import org.vitbench.api.Sample;
 import org.vitbench.api.VitModel;
 import org.vitbench.api.contract.FakeVitModel;
@@ -25,22 +20,7 @@ class RuntimeCostOnTinyVitTest extends org.vitbench.api.contract.MetricContract 
         TimedExplainers.ManualClock clock = new TimedExplainers.ManualClock();
         RuntimeCost metric = new RuntimeCost(RuntimeCost.DEFAULT_WARMUP, RuntimeCost.DEFAULT_REPEATS, clock);
         TimedExplainers.Forward explainer = new TimedExplainers.Forward(clock, call -> 2_000_000L);
-        return new Metric() {
-            @Override
-            public MetricInfo info() {
-                return metric.info();
-            }
-
-            @Override
-            public MetricSpec spec() {
-                return metric.spec();
-            }
-
-            @Override
-            public MetricResult evaluate(Context context, List<Sample> batch, int[] targets, Heatmaps heatmaps) {
-                return metric.evaluate(context.withExplained(explainer, context.model()), batch, targets, heatmaps);
-            }
-        };
+        return explainedBy(metric, explainer);
     }
 
     @Override

@@ -1,12 +1,7 @@
 package org.vitbench.metrics.sanity;
 
 import java.util.List;
-import org.vitbench.api.Context;
-import org.vitbench.api.Heatmaps;
 import org.vitbench.api.Metric;
-import org.vitbench.api.MetricInfo;
-import org.vitbench.api.MetricResult;
-import org.vitbench.api.MetricSpec;
 import org.vitbench.api.Sample;
 import org.vitbench.api.VitModel;
 import org.vitbench.api.contract.FakeVitModel;
@@ -24,22 +19,7 @@ class RandomizationOnTinyVitTest extends MetricContract {
     protected Metric metric() {
         Randomization metric = new Randomization();
         TestExplainers.InputGradient explainer = new TestExplainers.InputGradient();
-        return new Metric() {
-            @Override
-            public MetricInfo info() {
-                return metric.info();
-            }
-
-            @Override
-            public MetricSpec spec() {
-                return metric.spec();
-            }
-
-            @Override
-            public MetricResult evaluate(Context context, List<Sample> batch, int[] targets, Heatmaps heatmaps) {
-                return metric.evaluate(context.withExplained(explainer, context.model()), batch, targets, heatmaps);
-            }
-        };
+        return explainedBy(metric, explainer);
     }
 
     /** The randomised weights are drawn from the run seed. */

@@ -31,6 +31,6 @@ public final class AvgSensitivity extends Sensitivity {
     }
 
     private AvgSensitivity(Arguments arguments) {
-        super(INFO, Aggregate.MEAN, arguments);
+        super(INFO, Kind.SENSITIVITY, Aggregate.MEAN, arguments);
     }
 }

@@ -31,6 +31,6 @@ public final class MaxSensitivity extends Sensitivity {
     }
 
     private MaxSensitivity(Arguments arguments) {
-        super(INFO, Aggregate.MAX, arguments);
+        super(INFO, Kind.SENSITIVITY, Aggregate.MAX, arguments);
     }
 }

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.commons.rng.UniformRandomProvider;
+import org.apache.commons.rng.sampling.distribution.ContinuousSampler;
+import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
 import org.apache.commons.rng.simple.RandomSource;
 import org.vitbench.api.Arguments;
 import org.vitbench.api.Category;
@@ -30,7 +32,8 @@ import org.vitbench.api.VitModel;
 import org.vitbench.metrics.internal.Inputs;
 
 /**
- * The computation behind {@link MaxSensitivity} and {@link AvgSensitivity} (Yeh, Hsieh, Suggala,
+ * The computation behind {@link MaxSensitivity}, {@link AvgSensitivity} and {@link LocalLipschitz}
+ * (for the last, the noise and the comparison of {@link Kind#LIPSCHITZ}). Sensitivity (Yeh, Hsieh, Suggala,
  * Inouye &amp; Ravikumar 2019, "On the (In)fidelity and Sensitivity of Explanations", NeurIPS, arXiv
  * 1901.09392): per sample, {@code samples} copies of the image with independent uniform noise in
  * {@code [-radius, radius]} added to every input value, each explained again for the same target
@@ -77,28 +80,48 @@ abstract class Sensitivity implements Metric {
     /** How the relative changes of one sample become its score. */
     enum Aggregate { MAX, MEAN }
 
+    /** What perturbs the input and how a copy's map is compared with the original. */
+    enum Kind {
+        /** Yeh et al.: uniform noise of half-width {@code radius}; {@code ||a - a'||_2 / ||a||_2}. */
+        SENSITIVITY,
+        /**
+         * Alvarez-Melis &amp; Jaakkola, as Quantus estimates it: Gaussian noise of {@code std}; both maps
+         * divided by their largest absolute value and upsampled to pixels, {@code ||a - a'||_2 /
+         * (||x - x'||_2 + 1e-10)} with {@code x} the normalised input.
+         */
+        LIPSCHITZ
+    }
+
     private static final Parameter<Integer> SAMPLES = Parameter.integer("samples", 200, 1, 1 << 20,
             "perturbed copies explained per sample (Quantus' nr_samples, Captum's n_perturb_samples)");
     private static final Parameter<Double> RADIUS = Parameter.number("radius", 0.2, 0, 1e6,
             "half-width of the uniform noise on the normalised input (Quantus' lower_bound, Captum's perturb_radius)");
+    private static final Parameter<Double> STD = Parameter.number("std", 0.1, 0, 1e6,
+            "standard deviation of the Gaussian noise on the normalised input (Quantus' perturb_std)");
     private static final Parameter<Integer> BATCH_SIZE = Parameter.integer("batchSize", 16, 1, 1 << 20,
             "perturbed copies per explain call; changes memory, not scores").outsideSpec();
 
+    /** Quantus' {@code lipschitz_constant} guard against a zero input distance. */
+    private static final double EPS = 1e-10;
+
     private final MetricInfo info;
     private final String id;
+    private final Kind kind;
     private final Aggregate aggregate;
     private final Arguments arguments;
     private final int samples;
-    private final double radius;
+    /** The uniform noise's half-width or the Gaussian noise's standard deviation. */
+    private final double scale;
     private final int batchSize;
 
-    Sensitivity(MetricInfo info, Aggregate aggregate, Arguments arguments) {
+    Sensitivity(MetricInfo info, Kind kind, Aggregate aggregate, Arguments arguments) {
         this.info = info;
         this.id = info.id();
+        this.kind = kind;
         this.aggregate = aggregate;
         this.arguments = arguments;
         this.samples = arguments.get(SAMPLES);
-        this.radius = arguments.get(RADIUS);
+        this.scale = kind == Kind.SENSITIVITY ? arguments.get(RADIUS) : arguments.get(STD);
         this.batchSize = arguments.get(BATCH_SIZE);
     }
 
@@ -106,6 +129,11 @@ abstract class Sensitivity implements Metric {
     static MetricDeclaration declaration(MetricInfo info, Function<Arguments, Metric> factory) {
         return MetricDeclaration.of(info, List.of(SAMPLES, RADIUS, BATCH_SIZE), factory)
                 .preset(CAPTUM, Map.of("samples", "10", "radius", "0.02"));
+    }
+
+    /** The registration of the local Lipschitz estimate: Quantus' preset only. */
+    static MetricDeclaration lipschitzDeclaration(MetricInfo info, Function<Arguments, Metric> factory) {
+        return MetricDeclaration.of(info, List.of(SAMPLES, STD, BATCH_SIZE), factory);
     }
 
     /** The info of a sensitivity metric. */
@@ -132,7 +160,7 @@ abstract class Sensitivity implements Metric {
         double[] scores = new double[batch.size()];
         for (int b = 0; b < batch.size(); b++) {
             Sample sample = batch.get(b);
-            float[][] noise = noise(Seeds.of(context.seed(), sample.id(), id), samples, radius,
+            float[][] noise = noise(Seeds.of(context.seed(), sample.id(), id), kind, samples, scale,
                     sample.image().pixels().length);
             scores[b] = score(changes(context, explained, sample, targets[b], heatmaps.target()[b], noise,
                     heatmaps.grid()), aggregate);
@@ -168,25 +196,60 @@ abstract class Sensitivity implements Metric {
                 again = checked(explained.explainer().explain(c, copies, copyTargets), copies, grid, explained);
             }
             for (int r = 0; r < n; r++) {
-                changes[start + r] = relativeChange(original, again[r]);
+                changes[start + r] = kind == Kind.SENSITIVITY ? relativeChange(original, again[r])
+                        : lipschitz(original, again[r], noise[start + r], grid, model.info().patchSize());
             }
         }
         return changes;
     }
 
     /**
-     * {@code samples} rows of {@code length} noise values in {@code [-radius, radius]} (times each
-     * channel's std when applied), drawn row by row from a generator seeded with {@code seed}.
+     * {@code samples} rows of {@code length} noise values on the normalised input (times each
+     * channel's std when applied to pixels), drawn row by row from a generator seeded with
+     * {@code seed}: uniform in {@code [-scale, scale]} for {@link Kind#SENSITIVITY}, Gaussian with
+     * standard deviation {@code scale} for {@link Kind#LIPSCHITZ}.
      */
-    static float[][] noise(long seed, int samples, double radius, int length) {
+    static float[][] noise(long seed, Kind kind, int samples, double scale, int length) {
         UniformRandomProvider rng = RandomSource.XO_RO_SHI_RO_128_PP.create(seed);
+        ContinuousSampler gaussian = ZigguratSampler.NormalizedGaussian.of(rng);
         float[][] out = new float[samples][length];
         for (int j = 0; j < samples; j++) {
             for (int i = 0; i < length; i++) {
-                out[j][i] = (float) (radius * (2 * rng.nextDouble() - 1));
+                out[j][i] = (float) (kind == Kind.SENSITIVITY ? scale * (2 * rng.nextDouble() - 1)
+                        : scale * gaussian.sample());
             }
         }
         return out;
+    }
+
+    /**
+     * Quantus' {@code lipschitz_constant} with Euclidean distances: the maps, each divided by its
+     * largest absolute value (an all-zero map stays), upsampled to pixels by nearest neighbour,
+     * their distance over the distance of the normalised inputs, {@code ||noise||_2}, plus 1e-10.
+     */
+    static double lipschitz(float[] original, float[] again, float[] noise, int grid, int patchSize) {
+        float[] a = Heatmaps.toPixels(original, grid, patchSize);
+        float[] b = Heatmaps.toPixels(again, grid, patchSize);
+        double ma = maxAbs(a);
+        double mb = maxAbs(b);
+        double diff = 0;
+        for (int i = 0; i < a.length; i++) {
+            double d = (ma == 0 ? a[i] : a[i] / ma) - (mb == 0 ? b[i] : b[i] / mb);
+            diff += d * d;
+        }
+        double input = 0;
+        for (float u : noise) {
+            input += (double) u * u;
+        }
+        return Math.sqrt(diff) / (Math.sqrt(input) + EPS);
+    }
+
+    private static double maxAbs(float[] v) {
+        double m = 0;
+        for (float x : v) {
+            m = Math.max(m, Math.abs(x));
+        }
+        return m;
     }
 
     /**

@@ -35,38 +35,64 @@ class SensitivityTest {
         try (InputStream in = getClass().getResourceAsStream("/robustness/sensitivity_reference.txt")) {
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        Sensitivity max = (Sensitivity) new MaxSensitivity();
-        Sensitivity avg = (Sensitivity) new AvgSensitivity();
+        Map<String, Sensitivity> metrics = Map.of("sensitivity", (Sensitivity) new MaxSensitivity(),
+                "lipschitz", (Sensitivity) new LocalLipschitz());
         SquaredPatchSums explainer = new SquaredPatchSums();
-        int cases = 0;
+        Map<String, Integer> cases = new java.util.TreeMap<>();
         for (String line : text.split("\n")) {
             if (line.isBlank() || line.startsWith("#")) {
                 continue;
             }
             String[] parts = line.split("\\|");
-            float[] image = floats(parts[0]);
-            float[][] noise = Arrays.stream(parts[1].strip().split(";")).map(SensitivityTest::floats)
+            String kind = parts[0].strip();
+            float[] image = floats(parts[1]);
+            float[][] noise = Arrays.stream(parts[2].strip().split(";")).map(SensitivityTest::floats)
                     .toArray(float[][]::new);
-            double[] expected = doubles(parts[2]);
+            double[] expected = doubles(parts[3]);
+            String where = kind + " case " + cases.getOrDefault(kind, 0);
             try (FakeVitModel model = new FakeVitModel(RGB8, (pixels, keep) -> new float[2], null);
                     NDManager manager = model.manager().newSubManager()) {
                 Context context = new Context(model, 1L, manager);
                 Sample sample = new Sample("s", -1, new Image(3, 8, 8, image));
                 float[] original = explainer.explain(context, List.of(sample), new int[] {0}).target()[0];
                 Context.Explained explained = new Context.Explained(explainer, model);
-                double[] changes = max.changes(context, explained, sample, 0, original, noise, 2);
+                double[] values = metrics.get(kind).changes(context, explained, sample, 0, original, noise, 2);
                 for (int j = 0; j < expected.length; j++) {
-                    assertEquals(expected[j], changes[j], 1e-4 * expected[j], "case " + cases + ", copy " + j);
+                    assertEquals(expected[j], values[j], 1e-4 * expected[j], where + ", copy " + j);
                 }
-                assertEquals(Double.parseDouble(parts[3].strip()),
-                        Sensitivity.score(changes, Sensitivity.Aggregate.MAX), 1e-4 * expected[0], "max, case " + cases);
-                assertEquals(Double.parseDouble(parts[4].strip()), Sensitivity.score(
-                        avg.changes(context, explained, sample, 0, original, noise, 2), Sensitivity.Aggregate.MEAN),
-                        1e-4 * expected[0], "mean, case " + cases);
+                assertEquals(Double.parseDouble(parts[4].strip()), Sensitivity.score(values, Sensitivity.Aggregate.MAX),
+                        1e-4 * expected[0], "max, " + where);
+                assertEquals(Double.parseDouble(parts[5].strip()),
+                        Sensitivity.score(values, Sensitivity.Aggregate.MEAN), 1e-4 * expected[0], "mean, " + where);
             }
-            cases++;
+            cases.merge(kind, 1, Integer::sum);
         }
-        assertEquals(4, cases);
+        assertEquals(Map.of("lipschitz", 4, "sensitivity", 4), cases);
+    }
+
+    @Test
+    void theLipschitzNoiseIsGaussianWithTheGivenStd() {
+        float[][] noise = Sensitivity.noise(5L, Sensitivity.Kind.LIPSCHITZ, 50, 0.1, 400);
+        double sum = 0;
+        double squares = 0;
+        for (float[] row : noise) {
+            for (float u : row) {
+                sum += u;
+                squares += u * u;
+            }
+        }
+        int n = 50 * 400;
+        assertEquals(0, sum / n, 0.005, "mean 0: 5 standard errors are 0.0035");
+        assertEquals(0.1, Math.sqrt(squares / n), 0.002, "std 0.1");
+        float[][] uniform = Sensitivity.noise(5L, Sensitivity.Kind.SENSITIVITY, 50, 0.2, 400);
+        assertTrue(Arrays.stream(uniform).allMatch(r -> {
+            for (float u : r) {
+                if (Math.abs(u) > 0.2f) {
+                    return false;
+                }
+            }
+            return true;
+        }), "uniform noise stays in [-radius, radius]");
     }
 
     @Test
@@ -99,6 +125,10 @@ class SensitivityTest {
         assertNotEquals(new MaxSensitivity().spec().hash(), new AvgSensitivity().spec().hash());
         assertTrue(quantus.info().requirements().contains(org.vitbench.api.Requirement.REEXPLAINS),
                 "it explains again, so it stays out of the default run");
+        Metric lipschitz = new LocalLipschitz();
+        assertEquals(Map.of("samples", "200", "std", "0.1"), lipschitz.spec().parameters());
+        assertEquals(List.of("quantus"), lipschitz.info().presets());
+        assertTrue(lipschitz.info().requirements().contains(org.vitbench.api.Requirement.REEXPLAINS));
     }
 
     @Test

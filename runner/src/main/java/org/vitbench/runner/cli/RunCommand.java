@@ -73,7 +73,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--metric", paramLabel = "ID[:K=V,...]",
             description = "metric, repeatable; preset=NAME selects a protocol preset (default: every registered metric "
                     + "but those that explain every image several times more: randomization, runtime, max- and "
-                    + "avg-sensitivity)")
+                    + "avg-sensitivity, local-lipschitz)")
     List<String> metrics;
 
     @Option(names = "--seed", paramLabel = "N", description = "run seed (default: 0)")

@@ -51,7 +51,7 @@ class PublishedMatrixTest {
 
     private static final List<String> METRICS = List.of("attribution-localisation", "auc", "avg-sensitivity:samples=1",
             "complexity", "deletion", "faithfulness:subsets=16", "faithfulness-correlation:runs=8", "insertion",
-            "max-sensitivity:samples=1", "pointing-game", "randomization", "relevance-mass", "relevance-rank",
+            "local-lipschitz:samples=1", "max-sensitivity:samples=1", "pointing-game", "randomization", "relevance-mass", "relevance-rank",
             "runtime:warmup=0,repeats=1", "sensitivity-n:subsets=4,points=2",
             "shapley-correlation:budget=128,subsets=32", "shapley-error:budget=128,subsets=32", "sparseness",
             "top-k-intersection");

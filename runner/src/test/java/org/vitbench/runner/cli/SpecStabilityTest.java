@@ -82,7 +82,8 @@ class SpecStabilityTest {
             "metric\tattribution-localisation:weighted=true",
             "metric\tfaithfulness-correlation:runs=50,subsetSize=196,baseline=mean,batchSize=8",
             "metric\tmax-sensitivity:samples=20,radius=0.1,batchSize=4",
-            "metric\tavg-sensitivity:preset=captum,samples=5");
+            "metric\tavg-sensitivity:preset=captum,samples=5",
+            "metric\tlocal-lipschitz:samples=20,std=0.05,batchSize=4");
 
     @Test
     void everyRecordedSpecKeepsItsCanonicalFormAndHash() throws IOException {

@@ -113,7 +113,8 @@ class RunConfigTest {
         List<String> defaults = RunCommand.defaultMetrics(org.vitbench.api.Registry.load());
 
         assertTrue(defaults.contains("deletion") && defaults.contains("faithfulness"), defaults.toString());
-        for (String reexplains : List.of("randomization", "runtime", "max-sensitivity", "avg-sensitivity")) {
+        for (String reexplains : List.of("randomization", "runtime", "max-sensitivity", "avg-sensitivity",
+                "local-lipschitz")) {
             assertFalse(defaults.contains(reexplains), reexplains + " explains again: " + defaults);
         }
     }

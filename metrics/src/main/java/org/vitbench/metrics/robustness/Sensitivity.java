@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.sampling.distribution.ContinuousSampler;
 import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
@@ -160,9 +161,9 @@ abstract class Sensitivity implements Metric {
         double[] scores = new double[batch.size()];
         for (int b = 0; b < batch.size(); b++) {
             Sample sample = batch.get(b);
-            float[][] noise = noise(Seeds.of(context.seed(), sample.id(), id), kind, samples, scale,
+            Supplier<float[]> noise = noise(Seeds.of(context.seed(), sample.id(), id), kind, scale,
                     sample.image().pixels().length);
-            scores[b] = score(changes(context, explained, sample, targets[b], heatmaps.target()[b], noise,
+            scores[b] = score(changes(context, explained, sample, targets[b], heatmaps.target()[b], samples, noise,
                     heatmaps.grid()), aggregate);
             context.progress().update(b + 1, batch.size());
         }
@@ -175,17 +176,21 @@ abstract class Sensitivity implements Metric {
      * evaluation model.
      *
      * @param original the sample's map, {@code [P]}
-     * @param noise rows of noise on the normalised input, one per copy (see {@link #perturbed})
+     * @param copies how many perturbed copies
+     * @param noise the next copy's row of noise on the normalised input (see {@link #perturbed}),
+     *     asked for one call at a time, so only {@code batchSize} rows are held at once
      */
     double[] changes(Context context, Context.Explained explained, Sample sample, int target, float[] original,
-            float[][] noise, int grid) {
+            int copies, Supplier<float[]> noise, int grid) {
         VitModel model = explained.model();
-        double[] changes = new double[noise.length];
-        for (int start = 0; start < noise.length; start += batchSize) {
-            int n = Math.min(batchSize, noise.length - start);
-            List<Sample> copies = new ArrayList<>(n);
+        double[] changes = new double[copies];
+        for (int start = 0; start < copies; start += batchSize) {
+            int n = Math.min(batchSize, copies - start);
+            float[][] rows = new float[n][];
+            List<Sample> perturbed = new ArrayList<>(n);
             for (int j = start; j < start + n; j++) {
-                copies.add(perturbed(sample, noise[j], model.info(), sample.id() + "#" + id + "-" + j));
+                rows[j - start] = noise.get();
+                perturbed.add(perturbed(sample, rows[j - start], model.info(), sample.id() + "#" + id + "-" + j));
             }
             int[] copyTargets = new int[n];
             Arrays.fill(copyTargets, target);
@@ -193,33 +198,34 @@ abstract class Sensitivity implements Metric {
             try (NDManager scope = context.manager().newSubManager()) {
                 Context c = new Context(model, context.seed(), scope, Progress.NONE)
                         .withMemoryBudget(context.memoryBudget()).withEvaluationModel(context.model());
-                again = checked(explained.explainer().explain(c, copies, copyTargets), copies, grid, explained);
+                again = checked(explained.explainer().explain(c, perturbed, copyTargets), perturbed, grid,
+                        explained);
             }
             for (int r = 0; r < n; r++) {
                 changes[start + r] = kind == Kind.SENSITIVITY ? relativeChange(original, again[r])
-                        : lipschitz(original, again[r], noise[start + r], grid, model.info().patchSize());
+                        : lipschitz(original, again[r], rows[r], grid, model.info().patchSize());
             }
         }
         return changes;
     }
 
     /**
-     * {@code samples} rows of {@code length} noise values on the normalised input (times each
-     * channel's std when applied to pixels), drawn row by row from a generator seeded with
+     * Rows of {@code length} noise values on the normalised input (times each channel's std when
+     * applied to pixels), each call the next row of one stream from a generator seeded with
      * {@code seed}: uniform in {@code [-scale, scale]} for {@link Kind#SENSITIVITY}, Gaussian with
      * standard deviation {@code scale} for {@link Kind#LIPSCHITZ}.
      */
-    static float[][] noise(long seed, Kind kind, int samples, double scale, int length) {
+    static Supplier<float[]> noise(long seed, Kind kind, double scale, int length) {
         UniformRandomProvider rng = RandomSource.XO_RO_SHI_RO_128_PP.create(seed);
         ContinuousSampler gaussian = ZigguratSampler.NormalizedGaussian.of(rng);
-        float[][] out = new float[samples][length];
-        for (int j = 0; j < samples; j++) {
+        return () -> {
+            float[] row = new float[length];
             for (int i = 0; i < length; i++) {
-                out[j][i] = (float) (kind == Kind.SENSITIVITY ? scale * (2 * rng.nextDouble() - 1)
+                row[i] = (float) (kind == Kind.SENSITIVITY ? scale * (2 * rng.nextDouble() - 1)
                         : scale * gaussian.sample());
             }
-        }
-        return out;
+            return row;
+        };
     }
 
     /**

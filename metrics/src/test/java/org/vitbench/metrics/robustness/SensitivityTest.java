@@ -56,7 +56,9 @@ class SensitivityTest {
                 Sample sample = new Sample("s", -1, new Image(3, 8, 8, image));
                 float[] original = explainer.explain(context, List.of(sample), new int[] {0}).target()[0];
                 Context.Explained explained = new Context.Explained(explainer, model);
-                double[] values = metrics.get(kind).changes(context, explained, sample, 0, original, noise, 2);
+                java.util.Iterator<float[]> rows = Arrays.asList(noise).iterator();
+                double[] values = metrics.get(kind).changes(context, explained, sample, 0, original, noise.length,
+                        rows::next, 2);
                 for (int j = 0; j < expected.length; j++) {
                     assertEquals(expected[j], values[j], 1e-4 * expected[j], where + ", copy " + j);
                 }
@@ -72,7 +74,7 @@ class SensitivityTest {
 
     @Test
     void theLipschitzNoiseIsGaussianWithTheGivenStd() {
-        float[][] noise = Sensitivity.noise(5L, Sensitivity.Kind.LIPSCHITZ, 50, 0.1, 400);
+        float[][] noise = rows(Sensitivity.noise(5L, Sensitivity.Kind.LIPSCHITZ, 0.1, 400), 50);
         double sum = 0;
         double squares = 0;
         for (float[] row : noise) {
@@ -84,7 +86,7 @@ class SensitivityTest {
         int n = 50 * 400;
         assertEquals(0, sum / n, 0.005, "mean 0: 5 standard errors are 0.0035");
         assertEquals(0.1, Math.sqrt(squares / n), 0.002, "std 0.1");
-        float[][] uniform = Sensitivity.noise(5L, Sensitivity.Kind.SENSITIVITY, 50, 0.2, 400);
+        float[][] uniform = rows(Sensitivity.noise(5L, Sensitivity.Kind.SENSITIVITY, 0.2, 400), 50);
         assertTrue(Arrays.stream(uniform).allMatch(r -> {
             for (float u : r) {
                 if (Math.abs(u) > 0.2f) {
@@ -154,6 +156,14 @@ class SensitivityTest {
             assertNotEquals(a[0], otherSeed[0]);
             assertTrue(a[0] > 0 && a[1] > 0);
         }
+    }
+
+    private static float[][] rows(java.util.function.Supplier<float[]> noise, int n) {
+        float[][] out = new float[n][];
+        for (int j = 0; j < n; j++) {
+            out[j] = noise.get();
+        }
+        return out;
     }
 
     private static float[] floats(String csv) {
